@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.billing;
+
+import org.jspecify.annotations.NullMarked;

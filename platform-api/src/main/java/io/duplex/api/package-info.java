@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.api;
+
+import org.jspecify.annotations.NullMarked;

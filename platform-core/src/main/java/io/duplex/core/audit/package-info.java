@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.audit;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.database;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.id;
+
+import org.jspecify.annotations.NullMarked;

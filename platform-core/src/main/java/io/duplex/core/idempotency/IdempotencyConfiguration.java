@@ -1,0 +1,44 @@
+package io.duplex.core.idempotency;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import io.duplex.core.schema.SchemaMigrations;
+import io.duplex.core.web.ProblemWriter;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Wires idempotent POST handling and the hourly purge of expired keys. */
+@Configuration(proxyBeanMethods = false)
+public class IdempotencyConfiguration {
+
+	private static final Logger log = LoggerFactory.getLogger(IdempotencyConfiguration.class);
+
+	@Bean
+	IdempotencyStore idempotencyStore(DatabaseClient db, SchemaMigrations migrated) {
+		return new IdempotencyStore(db);
+	}
+
+	@Bean
+	IdempotencyFilter idempotencyFilter(IdempotencyStore store, JsonMapper json) {
+		return new IdempotencyFilter(store, new ProblemWriter(json));
+	}
+
+	@Bean
+	DisposableBean idempotencyPurge(IdempotencyStore store) {
+		Disposable purge = Flux.interval(Duration.ofMinutes(1), Duration.ofHours(1))
+			.concatMap((tick) -> store.purgeExpired()
+				.doOnError((ex) -> log.warn("Purging expired idempotency keys failed; will retry", ex))
+				.onErrorComplete())
+			.subscribe();
+		return purge::dispose;
+	}
+
+}

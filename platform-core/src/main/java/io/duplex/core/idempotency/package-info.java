@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.idempotency;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.page;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.role;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.schema;
+
+import org.jspecify.annotations.NullMarked;

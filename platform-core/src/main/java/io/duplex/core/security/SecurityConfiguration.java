@@ -1,0 +1,82 @@
+package io.duplex.core.security;
+
+import java.util.List;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+
+import io.duplex.core.web.ProblemWriter;
+import io.duplex.core.web.Problems;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Bearer authentication for {@code /v1/**}: each {@link CallerResolver} is asked in turn, and the
+ * first that knows the token names the {@link Caller}. Health, metrics, the OpenAPI document and
+ * the console's static files stay public. Nothing is kept between requests, so a revoked key or a
+ * suspended tenant is refused on the very next request.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+public class SecurityConfiguration {
+
+	/** Paths anyone may call. Everything else under {@code /v1} needs a credential. */
+	static final String[] PUBLIC_PATHS = { "/actuator/health", "/actuator/health/**", "/actuator/info",
+			"/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
+			"/webjars/**" };
+
+	@Bean
+	SecurityWebFilterChain duplexSecurityChain(ServerHttpSecurity http, List<CallerResolver> resolvers,
+			JsonMapper json) {
+		ProblemWriter problems = new ProblemWriter(json);
+		AuthenticationWebFilter bearer = new AuthenticationWebFilter(authenticationManager(resolvers));
+		bearer.setServerAuthenticationConverter((exchange) -> Mono
+			.justOrEmpty(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
+			.filter((header) -> header.regionMatches(true, 0, "Bearer ", 0, 7))
+			.map((header) -> new BearerToken(header.substring(7).trim())));
+		bearer.setAuthenticationFailureHandler((webFilterExchange, ex) -> problems.write(webFilterExchange.getExchange(),
+				Problems.unauthorized("The API key is unknown, revoked, or belongs to a suspended tenant.")));
+		bearer.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
+			.authorizeExchange((exchanges) -> exchanges.pathMatchers(PUBLIC_PATHS)
+				.permitAll()
+				.pathMatchers("/v1/**")
+				.authenticated()
+				.anyExchange()
+				.permitAll())
+			.exceptionHandling((handling) -> handling
+				.authenticationEntryPoint((exchange, ex) -> problems.write(exchange,
+						Problems.unauthorized("Send an API key as 'Authorization: Bearer <key>'.")))
+				.accessDeniedHandler((exchange, ex) -> problems.write(exchange,
+						Problems.forbidden("This credential may not do this."))))
+			.build();
+	}
+
+	static ReactiveAuthenticationManager authenticationManager(List<CallerResolver> resolvers) {
+		return (authentication) -> {
+			String token = (String) authentication.getCredentials();
+			return Flux.fromIterable(resolvers)
+				.concatMap((resolver) -> resolver.resolve(token))
+				.next()
+				.<org.springframework.security.core.Authentication>map(CallerAuthentication::new)
+				.switchIfEmpty(Mono.error(() -> new BadCredentialsException("unknown credential")));
+		};
+	}
+
+}

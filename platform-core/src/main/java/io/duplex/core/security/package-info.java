@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.security;
+
+import org.jspecify.annotations.NullMarked;

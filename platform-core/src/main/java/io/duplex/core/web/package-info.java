@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.web;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.test;
+
+import org.jspecify.annotations.NullMarked;

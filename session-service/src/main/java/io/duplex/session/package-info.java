@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.session;
+
+import org.jspecify.annotations.NullMarked;
