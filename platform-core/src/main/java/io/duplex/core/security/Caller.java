@@ -58,6 +58,13 @@ public record Caller(String credentialId, @Nullable String tenantId, Role role) 
 		throw Problems.forbidden("A " + this.role.wireName() + " key may not do this.");
 	}
 
+	/** Checks that the caller is a platform admin. */
+	public void requirePlatformAdmin() {
+		if (!isPlatformAdmin()) {
+			throw Problems.forbidden("Only a platform admin may do this.");
+		}
+	}
+
 	/** Checks that the caller may change things (every role but viewer and finance). */
 	public void requireWriter() {
 		requireRole(Role.TENANT_ADMIN, Role.DEVELOPER);

@@ -1,0 +1,27 @@
+package io.duplex.api.apikey;
+
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * An API key on the wire. {@code secret} is present only in the answer to its creation.
+ */
+record ApiKeyResponse(String id, String object, @Nullable String tenantId, String name, String role, String prefix,
+		String status, Instant createdAt, @Nullable Instant revokedAt,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String secret) {
+
+	static ApiKeyResponse from(ApiKey key) {
+		return new ApiKeyResponse(key.id(), "api_key", key.tenantId(), key.name(), key.role().wireName(), key.prefix(),
+				key.revoked() ? "revoked" : "active", key.createdAt(), key.revokedAt(), null);
+	}
+
+	static ApiKeyResponse withSecret(ApiKey key, String secret) {
+		ApiKeyResponse response = from(key);
+		return new ApiKeyResponse(response.id(), response.object(), response.tenantId(), response.name(),
+				response.role(), response.prefix(), response.status(), response.createdAt(), response.revokedAt(), secret);
+	}
+
+}

@@ -1,0 +1,87 @@
+package io.duplex.api.apikey;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+import io.duplex.core.audit.AuditEntry;
+import io.duplex.core.audit.AuditTrail;
+import io.duplex.core.id.Ids;
+import io.duplex.core.page.Page;
+import io.duplex.core.page.PageRequest;
+import io.duplex.core.security.Caller;
+import io.duplex.core.security.Role;
+import io.duplex.core.web.Problems;
+import reactor.core.publisher.Mono;
+
+/** API key rules: a platform admin manages any tenant's keys, a tenant admin its own tenant's. */
+@Service
+class ApiKeyService {
+
+	private final ApiKeyRepository keys;
+
+	private final TenantLookup tenants;
+
+	private final AuditTrail audit;
+
+	private final TransactionalOperator tx;
+
+	ApiKeyService(ApiKeyRepository keys, TenantLookup tenants, AuditTrail audit, TransactionalOperator tx) {
+		this.keys = keys;
+		this.tenants = tenants;
+		this.audit = audit;
+		this.tx = tx;
+	}
+
+	/** A key and, this once, its secret. */
+	record Created(ApiKey key, String secret) {
+	}
+
+	Mono<Created> create(Caller caller, String tenantId, CreateApiKeyRequest request) {
+		return authorize(caller, tenantId).then(Mono.defer(() -> {
+			String secret = ApiKeySecrets.newSecret();
+			ApiKey key = newKey(tenantId, request.name().strip(), Role.fromWireName(request.role()).orElseThrow(), secret);
+			return this.keys.insert(key)
+				.flatMap((stored) -> this.audit
+					.record(new AuditEntry(tenantId, caller, "api_key.created", "api_key", stored.id(),
+							Map.of("name", stored.name(), "role", stored.role().wireName(), "prefix", stored.prefix())))
+					.thenReturn(new Created(stored, secret)))
+				.as(this.tx::transactional);
+		}));
+	}
+
+	Mono<Page<ApiKey>> list(Caller caller, String tenantId, PageRequest page) {
+		return authorize(caller, tenantId)
+			.then(this.keys.list(tenantId, page).collectList().map((rows) -> Page.of(rows, page, ApiKey::id)));
+	}
+
+	Mono<ApiKey> revoke(Caller caller, String tenantId, String keyId) {
+		return authorize(caller, tenantId).then(this.keys.revoke(tenantId, keyId)
+			.switchIfEmpty(Mono.error(() -> Problems.notFound("API key " + keyId)))
+			.flatMap((key) -> this.audit
+				.record(new AuditEntry(tenantId, caller, "api_key.revoked", "api_key", key.id(),
+						Map.of("name", key.name(), "prefix", key.prefix())))
+				.thenReturn(key))
+			.as(this.tx::transactional));
+	}
+
+	/** Foreign or unknown tenant: 404; own tenant without the tenant admin role: 403. */
+	private Mono<Void> authorize(Caller caller, String tenantId) {
+		caller.requireAccessTo(tenantId, "tenant " + tenantId);
+		caller.requireRole(Role.TENANT_ADMIN);
+		return this.tenants.exists(tenantId)
+			.filter(Boolean::booleanValue)
+			.switchIfEmpty(Mono.error(() -> Problems.notFound("tenant " + tenantId)))
+			.then();
+	}
+
+	static ApiKey newKey(@Nullable String tenantId, String name, Role role, String secret) {
+		return new ApiKey(Ids.newId("key"), tenantId, name, role, ApiKeySecrets.prefixOf(secret),
+				ApiKeySecrets.hash(secret), Instant.now().truncatedTo(ChronoUnit.MICROS), null);
+	}
+
+}

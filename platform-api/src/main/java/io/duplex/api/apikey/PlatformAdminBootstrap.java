@@ -1,0 +1,83 @@
+package io.duplex.api.apikey;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.env.Environment;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+import io.duplex.core.schema.SchemaMigrations;
+import io.duplex.core.security.Role;
+import reactor.core.publisher.Mono;
+
+/**
+ * On the very first start against a database, creates the platform admin key and prints it,
+ * once: later starts find a platform admin key and say nothing. Concurrent first starts of
+ * several nodes are serialised by an advisory lock, so exactly one key is made.
+ */
+@Component
+class PlatformAdminBootstrap implements ApplicationRunner {
+
+	/** Where the key is printed; operators can route this logger on its own. */
+	private static final Logger banner = LoggerFactory.getLogger("duplex.bootstrap");
+
+	private final ApiKeyRepository keys;
+
+	private final DatabaseClient db;
+
+	private final TransactionalOperator tx;
+
+	private final String configuredKey;
+
+	PlatformAdminBootstrap(ApiKeyRepository keys, DatabaseClient db, TransactionalOperator tx,
+			BootstrapProperties properties, Environment environment, SchemaMigrations migrated) {
+		this.keys = keys;
+		this.db = db;
+		this.tx = tx;
+		String fromEnvironment = environment.getProperty("DUPLEX_BOOTSTRAP_ADMIN_KEY");
+		this.configuredKey = (properties.adminKey() != null) ? properties.adminKey()
+				: (fromEnvironment != null) ? fromEnvironment : "";
+	}
+
+	@Override
+	public void run(ApplicationArguments args) {
+		if (!this.configuredKey.isEmpty() && !ApiKeySecrets.plausible(this.configuredKey)) {
+			throw new IllegalStateException("DUPLEX_BOOTSTRAP_ADMIN_KEY must be 32 to 256 characters long");
+		}
+		// runs once on the main thread during start-up, before the platform reports ready
+		bootstrap().block();
+	}
+
+	Mono<Void> bootstrap() {
+		return this.db.sql("SELECT pg_advisory_xact_lock(hashtext('duplex.bootstrap'))")
+			.then()
+			.then(this.keys.platformAdminExists())
+			.flatMap((exists) -> exists ? Mono.empty() : createKey())
+			.as(this.tx::transactional)
+			.doOnNext(this::announce)
+			.then();
+	}
+
+	private Mono<String> createKey() {
+		String secret = this.configuredKey.isEmpty() ? ApiKeySecrets.newSecret() : this.configuredKey;
+		return this.keys.insert(ApiKeyService.newKey(null, "bootstrap", Role.PLATFORM_ADMIN, secret)).thenReturn(secret);
+	}
+
+	private void announce(String secret) {
+		boolean generated = this.configuredKey.isEmpty();
+		banner.warn("""
+
+				==================================================================================
+				 Duplex created its first platform admin API key. It is shown this once only:
+
+				   {}
+
+				 Keep it somewhere safe; it cannot be displayed again.
+				==================================================================================""",
+				generated ? secret : "(the value of DUPLEX_BOOTSTRAP_ADMIN_KEY)");
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.api.apikey;
+
+import org.jspecify.annotations.NullMarked;

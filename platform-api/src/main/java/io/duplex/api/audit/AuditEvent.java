@@ -1,0 +1,12 @@
+package io.duplex.api.audit;
+
+import java.time.Instant;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/** One audit log entry on the wire. */
+record AuditEvent(String id, String object, @Nullable String tenantId, String actorCredentialId, String actorRole,
+		String action, String resourceType, String resourceId, Map<String, Object> details,
+		@Nullable String requestId, Instant occurredAt) {
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.api.audit;
+
+import org.jspecify.annotations.NullMarked;

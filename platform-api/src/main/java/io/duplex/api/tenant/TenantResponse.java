@@ -1,0 +1,14 @@
+package io.duplex.api.tenant;
+
+import java.time.Instant;
+
+/** A tenant on the wire. */
+record TenantResponse(String id, String object, String name, String status, int maxConcurrentSessions,
+		Instant createdAt, Instant updatedAt) {
+
+	static TenantResponse from(Tenant tenant) {
+		return new TenantResponse(tenant.id(), "tenant", tenant.name(), tenant.status(), tenant.maxConcurrentSessions(),
+				tenant.createdAt(), tenant.updatedAt());
+	}
+
+}

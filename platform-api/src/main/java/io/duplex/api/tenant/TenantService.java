@@ -1,0 +1,73 @@
+package io.duplex.api.tenant;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+import io.duplex.core.audit.AuditEntry;
+import io.duplex.core.audit.AuditTrail;
+import io.duplex.core.id.Ids;
+import io.duplex.core.page.Page;
+import io.duplex.core.page.PageRequest;
+import io.duplex.core.security.Caller;
+import io.duplex.core.web.Problems;
+import reactor.core.publisher.Mono;
+
+/** Tenant rules: only platform admins create, list, suspend and reactivate; a tenant sees itself. */
+@Service
+class TenantService {
+
+	static final int DEFAULT_MAX_CONCURRENT_SESSIONS = 100;
+
+	private final TenantRepository tenants;
+
+	private final AuditTrail audit;
+
+	private final TransactionalOperator tx;
+
+	TenantService(TenantRepository tenants, AuditTrail audit, TransactionalOperator tx) {
+		this.tenants = tenants;
+		this.audit = audit;
+		this.tx = tx;
+	}
+
+	Mono<Tenant> create(Caller caller, CreateTenantRequest request) {
+		caller.requirePlatformAdmin();
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+		int max = (request.maxConcurrentSessions() != null) ? request.maxConcurrentSessions()
+				: DEFAULT_MAX_CONCURRENT_SESSIONS;
+		Tenant tenant = new Tenant(Ids.newId("ten"), request.name().strip(), Tenant.ACTIVE, max, now, now);
+		return this.tenants.insert(tenant)
+			.flatMap((created) -> this.audit
+				.record(new AuditEntry(created.id(), caller, "tenant.created", "tenant", created.id(),
+						Map.of("name", created.name())))
+				.thenReturn(created))
+			.as(this.tx::transactional);
+	}
+
+	/** The tenant; 404 when it does not exist or the caller belongs to another tenant. */
+	Mono<Tenant> require(Caller caller, String id) {
+		caller.requireAccessTo(id, "tenant " + id);
+		return this.tenants.find(id).switchIfEmpty(Mono.error(() -> Problems.notFound("tenant " + id)));
+	}
+
+	Mono<Page<Tenant>> list(Caller caller, PageRequest page) {
+		caller.requirePlatformAdmin();
+		return this.tenants.list(page).collectList().map((rows) -> Page.of(rows, page, Tenant::id));
+	}
+
+	Mono<Tenant> setStatus(Caller caller, String id, String status) {
+		caller.requireAccessTo(id, "tenant " + id);
+		caller.requirePlatformAdmin();
+		String action = Tenant.SUSPENDED.equals(status) ? "tenant.suspended" : "tenant.reactivated";
+		return this.tenants.updateStatus(id, status)
+			.switchIfEmpty(Mono.error(() -> Problems.notFound("tenant " + id)))
+			.flatMap((tenant) -> this.audit.record(new AuditEntry(id, caller, action, "tenant", id, Map.of()))
+				.thenReturn(tenant))
+			.as(this.tx::transactional);
+	}
+
+}

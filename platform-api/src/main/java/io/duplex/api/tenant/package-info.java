@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.api.tenant;
+
+import org.jspecify.annotations.NullMarked;

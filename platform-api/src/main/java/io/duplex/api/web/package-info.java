@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.api.web;
+
+import org.jspecify.annotations.NullMarked;
