@@ -20,7 +20,8 @@ import io.duplex.core.web.RequestIdFilter;
  * idempotent POSTs and schema migrations. House defaults (snake_case JSON, unknown fields
  * rejected) come from {@code duplex-defaults.properties} and can be overridden as usual.
  */
-@AutoConfiguration
+// before WebFlux's, so this problem handler is the one in place rather than Boot's default
+@AutoConfiguration(beforeName = "org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration")
 @PropertySource("classpath:duplex-defaults.properties")
 @Import({ SecurityConfiguration.class, IdempotencyConfiguration.class })
 public class CoreAutoConfiguration {

@@ -36,10 +36,10 @@ public class SecurityConfiguration {
 			"/webjars/**" };
 
 	@Bean
-	SecurityWebFilterChain duplexSecurityChain(ServerHttpSecurity http, List<CallerResolver> resolvers,
+	SecurityWebFilterChain duplexSecurityChain(ServerHttpSecurity http, ReactiveAuthenticationManager callers,
 			JsonMapper json) {
 		ProblemWriter problems = new ProblemWriter(json);
-		AuthenticationWebFilter bearer = new AuthenticationWebFilter(authenticationManager(resolvers));
+		AuthenticationWebFilter bearer = new AuthenticationWebFilter(callers);
 		bearer.setServerAuthenticationConverter((exchange) -> Mono
 			.justOrEmpty(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
 			.filter((header) -> header.regionMatches(true, 0, "Bearer ", 0, 7))
@@ -68,7 +68,9 @@ public class SecurityConfiguration {
 			.build();
 	}
 
-	static ReactiveAuthenticationManager authenticationManager(List<CallerResolver> resolvers) {
+	/** Being a bean also stops Spring Boot from making an in-memory user with a generated password. */
+	@Bean
+	ReactiveAuthenticationManager callerAuthenticationManager(List<CallerResolver> resolvers) {
 		return (authentication) -> {
 			String token = (String) authentication.getCredentials();
 			return Flux.fromIterable(resolvers)

@@ -20,6 +20,7 @@ import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.reactive.resource.NoResourceFoundException;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -85,6 +86,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, @Nullable Object body,
 			@Nullable HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
 		if (body instanceof ProblemDetail problem) {
+			if (ex instanceof NoResourceFoundException) {
+				problem.setDetail("No endpoint answers " + exchange.getRequest().getMethod() + " "
+						+ exchange.getRequest().getPath().value() + ".");
+			}
 			decorate(problem, status, exchange);
 		}
 		return super.handleExceptionInternal(ex, body, headers, status, exchange);

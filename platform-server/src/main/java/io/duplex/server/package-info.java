@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.server;
+
+import org.jspecify.annotations.NullMarked;
