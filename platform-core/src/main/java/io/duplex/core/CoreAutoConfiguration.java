@@ -13,7 +13,9 @@ import io.duplex.core.schema.ModuleSchema;
 import io.duplex.core.schema.SchemaMigrations;
 import io.duplex.core.security.SecurityConfiguration;
 import io.duplex.core.web.ApiExceptionHandler;
+import io.duplex.core.web.ProblemExceptionHandler;
 import io.duplex.core.web.RequestIdFilter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What every Duplex process has, whatever its roles: security, problem rendering, request ids,
@@ -39,6 +41,11 @@ public class CoreAutoConfiguration {
 	@Bean
 	ApiExceptionHandler apiExceptionHandler() {
 		return new ApiExceptionHandler();
+	}
+
+	@Bean
+	ProblemExceptionHandler problemExceptionHandler(JsonMapper json) {
+		return new ProblemExceptionHandler(json);
 	}
 
 	@Bean

@@ -1,6 +1,5 @@
 package io.duplex.core.web;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,13 +13,13 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.reactive.result.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
-import org.springframework.web.reactive.resource.NoResourceFoundException;
 
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -85,12 +84,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	@Override
 	protected Mono<ResponseEntity<Object>> handleExceptionInternal(Exception ex, @Nullable Object body,
 			@Nullable HttpHeaders headers, HttpStatusCode status, ServerWebExchange exchange) {
+		if (body == null && ex instanceof ErrorResponse error) {
+			// Spring's own exceptions (404, 405, 415, ...) arrive without a body: use theirs
+			body = error.getBody();
+		}
 		if (body instanceof ProblemDetail problem) {
-			if (ex instanceof NoResourceFoundException) {
-				problem.setDetail("No endpoint answers " + exchange.getRequest().getMethod() + " "
-						+ exchange.getRequest().getPath().value() + ".");
-			}
-			decorate(problem, status, exchange);
+			ProblemWriter.decorate(problem, ex, status, exchange);
 		}
 		return super.handleExceptionInternal(ex, body, headers, status, exchange);
 	}
@@ -98,34 +97,6 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 	private Mono<ResponseEntity<Object>> problem(ProblemException problem, ServerWebExchange exchange) {
 		return handleExceptionInternal(problem, problem.getBody(), problem.getHeaders(), problem.getStatusCode(),
 				exchange);
-	}
-
-	/** Gives Spring's own problems (405, 415, ...) a stable type and every problem its request id. */
-	static void decorate(ProblemDetail problem, HttpStatusCode status, ServerWebExchange exchange) {
-		if (problem.getType() == null || "about:blank".equals(problem.getType().toString())) {
-			problem.setType(URI.create(ProblemException.TYPE_BASE + slugFor(status)));
-		}
-		if (problem.getInstance() == null) {
-			problem.setInstance(URI.create(exchange.getRequest().getPath().value()));
-		}
-		String requestId = exchange.getAttribute(RequestIdFilter.ATTRIBUTE);
-		if (requestId != null) {
-			problem.setProperty("request_id", requestId);
-		}
-	}
-
-	static String slugFor(HttpStatusCode status) {
-		HttpStatus known = HttpStatus.resolve(status.value());
-		return switch (status.value()) {
-			case 400 -> "malformed-request";
-			case 401 -> "unauthorized";
-			case 403 -> "forbidden";
-			case 404 -> "not-found";
-			case 422 -> "validation-failed";
-			case 500 -> "internal-error";
-			default -> (known != null ? known.name() : "HTTP_" + status.value()).toLowerCase(Locale.ROOT)
-				.replace('_', '-');
-		};
 	}
 
 	private static String jsonPath(MismatchedInputException ex) {

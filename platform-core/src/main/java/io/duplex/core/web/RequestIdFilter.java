@@ -2,6 +2,9 @@ package io.duplex.core.web;
 
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
@@ -13,7 +16,8 @@ import io.micrometer.context.ContextRegistry;
 import reactor.core.publisher.Mono;
 
 /**
- * Gives every request an id: the caller's {@code X-Request-Id} when it is sane, else a new
+ * Gives every request an id and writes its access log line (logger {@code duplex.access}): the id is
+ * the caller's {@code X-Request-Id} when it is sane, else a new
  * {@code req_...}. The id is echoed in the response header, put in problem details, and carried
  * in the Reactor context to the logging MDC so every log line of the request names it.
  */
@@ -25,6 +29,8 @@ public class RequestIdFilter implements WebFilter, Ordered {
 
 	/** Reactor context key, and MDC key, of the request id. */
 	public static final String CONTEXT_KEY = "requestId";
+
+	private static final Logger access = LoggerFactory.getLogger("duplex.access");
 
 	private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -48,7 +54,21 @@ public class RequestIdFilter implements WebFilter, Ordered {
 		String id = (offered != null && SANE.matcher(offered).matches()) ? offered : Ids.newId("req");
 		exchange.getAttributes().put(ATTRIBUTE, id);
 		exchange.getResponse().getHeaders().set(HEADER, id);
-		return chain.filter(exchange).contextWrite((context) -> context.put(CONTEXT_KEY, id));
+		long started = System.nanoTime();
+		return chain.filter(exchange)
+			.doOnSuccess((done) -> logAccess(exchange, started, null))
+			.doOnError((error) -> logAccess(exchange, started, error))
+			.contextWrite((context) -> context.put(CONTEXT_KEY, id));
+	}
+
+	/** One line per request; the MDC (restored from the Reactor context) adds the request id. */
+	private static void logAccess(ServerWebExchange exchange, long started, @Nullable Throwable error) {
+		if (access.isInfoEnabled()) {
+			var status = exchange.getResponse().getStatusCode();
+			access.info("{} {} {} {}ms{}", exchange.getRequest().getMethod(), exchange.getRequest().getPath().value(),
+					(status != null) ? status.value() : "-", (System.nanoTime() - started) / 1_000_000,
+					(error != null) ? " " + error.getClass().getSimpleName() : "");
+		}
 	}
 
 }
