@@ -3,9 +3,6 @@ package io.duplex.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,8 +29,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureWebTestClient
 @ExtendWith(OutputCaptureExtension.class)
 class PlatformServerTests {
-
-	private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
 
 	@Autowired
 	private WebTestClient client;
@@ -127,7 +122,7 @@ class PlatformServerTests {
 		Map<?, ?> paths = (Map<?, ?>) document.get("paths");
 		assertThat(paths).isNotEmpty();
 
-		Fixture fixture = new Fixture();
+		TenantResources fixture = new TenantResources(this.client);
 		List<String> answered404 = new ArrayList<>();
 		for (var entry : paths.entrySet()) {
 			String template = (String) entry.getKey();
@@ -137,7 +132,8 @@ class PlatformServerTests {
 					: HttpMethod.valueOf(operations.keySet().iterator().next().toString().toUpperCase());
 			WebTestClient.RequestBodySpec request = this.client.method(method)
 				.uri(path)
-				.header(HttpHeaders.AUTHORIZATION, "Bearer " + fixture.keyFor(template));
+				.header(HttpHeaders.AUTHORIZATION, "Bearer " + (platformWide(template) ? TestKeys.PLATFORM_ADMIN
+						: fixture.adminKey));
 			int status = ((method == HttpMethod.GET || method == HttpMethod.DELETE) ? request
 					: request.contentType(MediaType.APPLICATION_JSON).bodyValue("{}"))
 				.exchange()
@@ -151,88 +147,8 @@ class PlatformServerTests {
 		assertThat(answered404).as("documented paths that answered 404").isEmpty();
 	}
 
-	/** Real resources whose ids fill the documented path templates; throwaway, as calls may change them. */
-	private final class Fixture {
-
-		private final String tenantId;
-
-		private final String tenantKey;
-
-		private final String keyId;
-
-		private final String agentId;
-
-		Fixture() {
-			this.tenantId = post(TestKeys.PLATFORM_ADMIN, "/v1/tenants", Map.of("name", "openapi " + UUID.randomUUID()))
-				.get("id")
-				.toString();
-			Map<?, ?> key = post(TestKeys.PLATFORM_ADMIN, "/v1/tenants/" + this.tenantId + "/api_keys",
-					Map.of("name", "openapi", "role", "tenant_admin"));
-			this.tenantKey = key.get("secret").toString();
-			this.keyId = post(this.tenantKey, "/v1/tenants/" + this.tenantId + "/api_keys",
-					Map.of("name", "to revoke", "role", "viewer"))
-				.get("id")
-				.toString();
-			this.agentId = post(this.tenantKey, "/v1/agents", Map.of("name", "openapi agent")).get("id").toString();
-		}
-
-		String keyFor(String template) {
-			return (template.startsWith("/v1/tenants") || template.startsWith("/v1/admin")) ? TestKeys.PLATFORM_ADMIN
-					: this.tenantKey;
-		}
-
-		String fill(String template) {
-			Matcher matcher = PATH_PARAMETER.matcher(template);
-			StringBuilder path = new StringBuilder();
-			while (matcher.find()) {
-				String before = template.substring(0, matcher.start());
-				matcher.appendReplacement(path, valueFor(template, before));
-			}
-			matcher.appendTail(path);
-			return path.toString();
-		}
-
-		private String valueFor(String template, String before) {
-			if (before.endsWith("/tenants/")) {
-				return this.tenantId;
-			}
-			if (before.endsWith("/api_keys/")) {
-				return this.keyId;
-			}
-			if (before.endsWith("/agents/")) {
-				return this.agentId;
-			}
-			if (before.endsWith("/versions/")) {
-				return "1";
-			}
-			if (before.endsWith("/models/")) {
-				return "sandbox";
-			}
-			if (before.endsWith("/regions/")) {
-				return "us-east";
-			}
-			if (before.endsWith("/compute/")) {
-				return "us-east";
-			}
-			if (before.matches(".*/compute/[^/]+/$")) {
-				return "cpu-standard";
-			}
-			throw new AssertionError("No value for a path parameter of " + template + ": teach this test");
-		}
-
-		private Map<?, ?> post(String key, String uri, Map<String, ?> body) {
-			return PlatformServerTests.this.client.post()
-				.uri(uri)
-				.header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
-				.bodyValue(body)
-				.exchange()
-				.expectStatus()
-				.isCreated()
-				.expectBody(Map.class)
-				.returnResult()
-				.getResponseBody();
-		}
-
+	private static boolean platformWide(String template) {
+		return template.startsWith("/v1/admin") || template.equals("/v1/tenants");
 	}
 
 }

@@ -5,6 +5,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import org.springdoc.core.utils.SpringDocUtils;
+
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 
 import io.swagger.v3.core.jackson.ModelResolver;
@@ -12,6 +14,7 @@ import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 
@@ -34,6 +37,11 @@ class OpenApiConfiguration {
 			.components(new Components().addSecuritySchemes("apiKey",
 					new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer").description("A Duplex API key")))
 			.addSecurityItem(new SecurityRequirement().addList("apiKey"));
+	}
+
+	static {
+		// the schema generator knows Jackson 2 only; a Jackson 3 tree is free-form JSON
+		SpringDocUtils.getConfig().replaceWithSchema(tools.jackson.databind.JsonNode.class, new ObjectSchema());
 	}
 
 	@Bean

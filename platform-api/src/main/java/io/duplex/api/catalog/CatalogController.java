@@ -1,0 +1,89 @@
+package io.duplex.api.catalog;
+
+import java.util.List;
+import java.util.function.Function;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.duplex.core.page.Page;
+import io.duplex.core.role.ConditionalOnRole;
+import io.duplex.core.role.DuplexRole;
+import io.duplex.core.web.Problems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code /v1/regions}, {@code /v1/compute}, {@code /v1/models}: any authenticated key reads the
+ * catalog. The catalog is small, so each list comes whole, as one page without more.
+ */
+@RestController
+@RequestMapping("/v1")
+@ConditionalOnRole(DuplexRole.API)
+@Tag(name = "Catalog")
+class CatalogController {
+
+	private final Catalog catalog;
+
+	CatalogController(Catalog catalog) {
+		this.catalog = catalog;
+	}
+
+	@GetMapping("/regions")
+	@Operation(summary = "List regions")
+	Mono<Page<RegionResponse>> regions() {
+		return this.catalog.regions()
+			.map(RegionResponse::from)
+			.collectList()
+			.map((all) -> whole(all, RegionResponse::id));
+	}
+
+	@GetMapping("/regions/{id}")
+	@Operation(summary = "Get a region")
+	Mono<RegionResponse> region(@PathVariable String id) {
+		return this.catalog.findRegion(id)
+			.map(RegionResponse::from)
+			.switchIfEmpty(Mono.error(() -> Problems.notFound("region " + id)));
+	}
+
+	@GetMapping("/compute")
+	@Operation(summary = "List compute pools, of every region or of one")
+	Mono<Page<ComputePoolResponse>> pools(@RequestParam(required = false) @Nullable String region) {
+		return ((region != null) ? this.catalog.poolsIn(region) : this.catalog.pools()).map(ComputePoolResponse::from)
+			.collectList()
+			.map((all) -> whole(all, ComputePoolResponse::id));
+	}
+
+	@GetMapping("/compute/{region}/{id}")
+	@Operation(summary = "Get a compute pool of a region")
+	Mono<ComputePoolResponse> pool(@PathVariable String region, @PathVariable String id) {
+		return this.catalog.findPool(region, id)
+			.map(ComputePoolResponse::from)
+			.switchIfEmpty(Mono.error(() -> Problems.notFound("compute pool " + region + "/" + id)));
+	}
+
+	@GetMapping("/models")
+	@Operation(summary = "List models with their limits, audio token rates and list prices")
+	Mono<Page<ModelResponse>> models() {
+		return this.catalog.models().map(ModelResponse::from).collectList().map((all) -> whole(all, ModelResponse::id));
+	}
+
+	@GetMapping("/models/{id}")
+	@Operation(summary = "Get a model")
+	Mono<ModelResponse> model(@PathVariable String id) {
+		return this.catalog.findModel(id)
+			.map(ModelResponse::from)
+			.switchIfEmpty(Mono.error(() -> Problems.notFound("model " + id)));
+	}
+
+	private static <T> Page<T> whole(List<T> all, Function<T, String> id) {
+		return new Page<>("list", all, false, all.isEmpty() ? null : id.apply(all.get(0)),
+				all.isEmpty() ? null : id.apply(all.get(all.size() - 1)));
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.duplex.api.agent;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.duplex.api.catalog.ComputePool;
+import io.duplex.api.catalog.Model;
+import io.duplex.api.catalog.ModelPrices;
+import io.duplex.api.catalog.Region;
+import io.duplex.core.web.ProblemException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** Defaults that depend on the model, checked without a database. */
+class AgentValidatorTests {
+
+	private final AgentValidator validator = new AgentValidator();
+
+	private final Region region = new Region("us-east", "US East", Region.AVAILABLE);
+
+	private final List<ComputePool> pools = List.of(pool("cpu-standard"), pool("gpu-l4"));
+
+	@Test
+	void resolveWhenModelHasShortSessionsAndSmallContextThenRolloverDefaultsFitIt() {
+		Model small = model(300, 4000, List.of("gpu-l4", "cpu-standard"));
+		AgentConfig config = this.validator.resolve(request(),
+				new AgentValidator.Placement(small, this.region, this.pools));
+		assertThat(config.rollover()).isEqualTo(new AgentConfig.Rollover(270, "full", 4000));
+		assertThat(config.compute()).as("the model's first pool the region has").isEqualTo("gpu-l4");
+		assertThat(config.voice()).isEqualTo("coral");
+	}
+
+	@Test
+	void resolveWhenModelAndRegionUnknownThenBothNamedInOneProblem() {
+		assertThatExceptionOfType(ProblemException.class)
+			.isThrownBy(() -> this.validator.resolve(request(), new AgentValidator.Placement(null, null, List.of())))
+			.satisfies((problem) -> assertThat(problem.getBody().getProperties().get("errors").toString())
+				.contains("field=model").contains("field=region"));
+	}
+
+	private static AgentRequest request() {
+		return new AgentRequest("Probe", "probe", null, null, null, null, null, null, null, null, null, null, null,
+				null, null, null);
+	}
+
+	private static Model model(int maxSessionSeconds, int contextWindow, List<String> compute) {
+		return new Model("probe", "cascade", "cascade", "Probe", contextWindow, maxSessionSeconds, 10, 20,
+				List.of("text", "audio"), List.of("coral", "alloy"), List.of("us-east"), compute, prices(), null);
+	}
+
+	private static ModelPrices prices() {
+		BigDecimal zero = BigDecimal.ZERO;
+		return new ModelPrices(zero, zero, zero, zero, zero, zero);
+	}
+
+	private static ComputePool pool(String id) {
+		return new ComputePool("us-east", id, "none", ComputePool.SHARED_CPU, 10, BigDecimal.ZERO, "");
+	}
+
+}
