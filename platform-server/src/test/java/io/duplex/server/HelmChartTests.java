@@ -1,0 +1,66 @@
+package io.duplex.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The Helm chart lints, renders what the values say, and its schema rejects typos. */
+class HelmChartTests {
+
+	private static final Path CHART = Path.of("..", "helm", "duplex").toAbsolutePath().normalize();
+
+	@Test
+	void lintPasses() {
+		LintResult result = new Helm(CHART).lint().strict().call();
+		assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+	}
+
+	@Test
+	void defaultsRenderOneDeploymentWithEveryRoleAndHealthProbes() {
+		String manifests = new Helm(CHART).template().withName("acme").set("database.url", "postgresql://u:p@db/duplex").call();
+		assertThat(manifests).contains("kind: Deployment")
+			.contains("name: acme-duplex-platform")
+			.contains("value: \"api,session,billing\"")
+			.contains("path: /actuator/health/readiness")
+			.contains("path: /actuator/health/liveness")
+			.contains("name: acme-duplex-database")
+			.contains("url: \"postgresql://u:p@db/duplex\"");
+	}
+
+	@Test
+	void roleGroupsRenderSeparateDeploymentsAndAnExistingSecretIsReferenced(@TempDir Path dir) throws IOException {
+		Path values = Files.writeString(dir.resolve("split.yaml"), """
+				deployments:
+				  platform: null
+				  api: {roles: [api, billing], replicas: 2}
+				  session: {roles: [session], replicas: 6}
+				database:
+				  existingSecret: pg-url
+				""");
+		String manifests = new Helm(CHART).template().withName("prod").withValuesFile(values).call();
+		assertThat(manifests).contains("name: prod-duplex-api")
+			.contains("name: prod-duplex-session")
+			.contains("replicas: 6")
+			.contains("value: \"session\"")
+			.contains("name: pg-url")
+			.doesNotContain("kind: Secret")
+			.doesNotContain("prod-duplex-platform");
+	}
+
+	@Test
+	void schemaRejectsAMisspeltValueAndAnUnknownRole() {
+		assertThatThrownBy(() -> new Helm(CHART).template().set("replicaz", 2).call()).hasMessageContaining("replicaz");
+		assertThatThrownBy(() -> new Helm(CHART).template().set("deployments.platform.roles[0]", "router").call())
+			.hasMessageContaining("roles");
+	}
+
+}
