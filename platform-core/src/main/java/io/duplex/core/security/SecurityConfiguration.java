@@ -30,10 +30,14 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableWebFluxSecurity
 public class SecurityConfiguration {
 
-	/** Paths anyone may call. Everything else under {@code /v1} needs a credential. */
+	/**
+	 * Paths the filter chain lets through. Everything else under {@code /v1} needs a credential.
+	 * The realtime socket authenticates itself, because browsers can only send their client secret
+	 * as a WebSocket subprotocol and a refused socket must be answered in the protocol's own way.
+	 */
 	static final String[] PUBLIC_PATHS = { "/actuator/health", "/actuator/health/**", "/actuator/info",
 			"/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
-			"/webjars/**" };
+			"/webjars/**", "/v1/realtime" };
 
 	@Bean
 	SecurityWebFilterChain duplexSecurityChain(ServerHttpSecurity http, ReactiveAuthenticationManager callers,

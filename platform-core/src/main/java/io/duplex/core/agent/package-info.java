@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.agent;
+
+import org.jspecify.annotations.NullMarked;

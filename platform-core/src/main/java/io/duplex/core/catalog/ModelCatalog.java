@@ -1,0 +1,14 @@
+package io.duplex.core.catalog;
+
+import reactor.core.publisher.Mono;
+
+/** Port: the catalog facts sessions need. Implemented by the control plane. */
+public interface ModelCatalog {
+
+	/** The model; empty when the catalog has none with this id. */
+	Mono<ModelInfo> findModel(String id);
+
+	/** The compute pool of a region; empty when there is none. */
+	Mono<PoolInfo> findPool(String region, String id);
+
+}

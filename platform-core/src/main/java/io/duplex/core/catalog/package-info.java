@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.catalog;
+
+import org.jspecify.annotations.NullMarked;

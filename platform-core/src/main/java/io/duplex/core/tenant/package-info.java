@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.tenant;
+
+import org.jspecify.annotations.NullMarked;

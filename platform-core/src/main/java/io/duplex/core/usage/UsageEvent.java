@@ -1,0 +1,36 @@
+package io.duplex.core.usage;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One measured quantity, immutable once recorded.
+ * @param idempotencyKey unique per tenant: a repeat is a no-op (e.g. {@code sess_…:resp_…:output_audio_tokens})
+ * @param metric e.g. {@code input_audio_tokens}, {@code output_text_tokens}, {@code session_seconds}
+ * @param segment the upstream segment of the session (1 before any rollover)
+ * @param tags the agent's metadata tags, carried into reports
+ */
+public record UsageEvent(String tenantId, String idempotencyKey, @Nullable String agentId,
+		@Nullable Integer agentVersion, @Nullable String sessionId, @Nullable Integer segment, String model,
+		@Nullable String region, @Nullable String compute, String metric, BigDecimal quantity, Instant occurredAt,
+		Map<String, String> tags) {
+
+	/** The metrics a realtime response reports. */
+	public static final String INPUT_TEXT_TOKENS = "input_text_tokens";
+
+	public static final String INPUT_AUDIO_TOKENS = "input_audio_tokens";
+
+	public static final String CACHED_INPUT_TEXT_TOKENS = "cached_input_text_tokens";
+
+	public static final String CACHED_INPUT_AUDIO_TOKENS = "cached_input_audio_tokens";
+
+	public static final String OUTPUT_TEXT_TOKENS = "output_text_tokens";
+
+	public static final String OUTPUT_AUDIO_TOKENS = "output_audio_tokens";
+
+	public static final String SESSION_SECONDS = "session_seconds";
+
+}

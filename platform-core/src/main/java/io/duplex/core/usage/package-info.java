@@ -1,0 +1,4 @@
+@NullMarked
+package io.duplex.core.usage;
+
+import org.jspecify.annotations.NullMarked;
