@@ -1,0 +1,18 @@
+package io.duplex.session.provider;
+
+import reactor.core.publisher.Mono;
+
+/** A kind of model backend (the catalog's {@code provider}: sandbox, openai, cascade). */
+public interface ModelProvider {
+
+	/** The catalog provider name this serves, e.g. {@code sandbox}. */
+	String name();
+
+	/**
+	 * Opens an upstream session configured with {@code settings} and seeded with its context.
+	 * Events come back through {@code listener}, from any thread, in order.
+	 * @return the open session; an error when the upstream cannot be reached or refuses
+	 */
+	Mono<ProviderSession> open(ProviderSettings settings, ProviderListener listener);
+
+}

@@ -1,0 +1,51 @@
+package io.duplex.session.provider;
+
+import org.jspecify.annotations.Nullable;
+
+/** What a provider session reports. Output items are identified by their index in the response. */
+public sealed interface ProviderEvent {
+
+	/** The transcript of the user's audio turn {@code itemId}. */
+	record InputTranscribed(String itemId, String transcript) implements ProviderEvent {
+	}
+
+	/** An output item begins: a {@code message} (assistant) or a {@code function_call}. */
+	record OutputItemStarted(String responseId, int outputIndex, String type, @Nullable String name,
+			@Nullable String callId) implements ProviderEvent {
+	}
+
+	/** Output audio, PCM16 24 kHz mono little-endian, produced at real-time pace or faster. */
+	record AudioDelta(String responseId, int outputIndex, byte[] pcm) implements ProviderEvent {
+	}
+
+	/** More of the transcript of the output audio. */
+	record TranscriptDelta(String responseId, int outputIndex, String delta) implements ProviderEvent {
+	}
+
+	/** More output text (text-only responses). */
+	record TextDelta(String responseId, int outputIndex, String delta) implements ProviderEvent {
+	}
+
+	/** More of a function call's JSON arguments. */
+	record ArgumentsDelta(String responseId, int outputIndex, String delta) implements ProviderEvent {
+	}
+
+	/** The output item is complete. */
+	record OutputItemDone(String responseId, int outputIndex) implements ProviderEvent {
+	}
+
+	/**
+	 * The response ended.
+	 * @param status {@code completed}, {@code cancelled}, {@code incomplete} or {@code failed}
+	 */
+	record ResponseDone(String responseId, String status, TokenUsage usage) implements ProviderEvent {
+	}
+
+	/**
+	 * The provider failed; {@code fatal} when the upstream session is gone (the engine may then
+	 * resume on a new one).
+	 */
+	record Failed(String code, String message, boolean fatal) implements ProviderEvent {
+	}
+
+}
