@@ -1,0 +1,204 @@
+package io.duplex.session.protocol;
+
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns one text frame from a client into a typed {@link ClientEvent}, or into the
+ * {@link ProtocolError} that OpenAI would answer it with. It never throws for bad input, whatever
+ * the frame holds; the codes it uses are listed on {@link ProtocolError}. It holds no state, so
+ * one instance serves every session.
+ * <p>
+ * Checks run in this order, and the first failure is the answer: size (before parsing), JSON,
+ * an object, {@code event_id}, {@code type}, then the event's own members in document order.
+ * The {@code event_id} is read early so that every later error can carry it.
+ * @see <a href="https://platform.openai.com/docs/api-reference/realtime-client-events">OpenAI client events</a>
+ */
+public final class ClientEventDecoder {
+
+	/** The largest frame accepted: OpenAI's limit for one {@code input_audio_buffer.append}, 15 MiB. */
+	public static final int MAX_FRAME_BYTES = 15 * 1024 * 1024;
+
+	/** The longest {@code event_id}, as OpenAI's schema limits it. */
+	public static final int MAX_EVENT_ID_LENGTH = 512;
+
+	private static final Set<String> ENVELOPE = Set.of("event_id", "type");
+
+	private static final Set<String> SESSION_UPDATE = withEnvelope("session");
+
+	private static final Set<String> APPEND = withEnvelope("audio");
+
+	private static final Set<String> ITEM_CREATE = withEnvelope("previous_item_id", "item");
+
+	private static final Set<String> ITEM_ID = withEnvelope("item_id");
+
+	private static final Set<String> TRUNCATE = withEnvelope("item_id", "content_index", "audio_end_ms");
+
+	private static final Set<String> RESPONSE_CREATE = withEnvelope("response");
+
+	private static final Set<String> RESPONSE_CANCEL = withEnvelope("response_id");
+
+	private final JsonMapper mapper;
+
+	private final Map<String, Reader> readers;
+
+	public ClientEventDecoder(JsonMapper mapper) {
+		this.mapper = mapper;
+		// insertion order is the order "Supported values are: ..." lists them in
+		Map<String, Reader> readers = new LinkedHashMap<>();
+		readers.put(ClientEvent.SessionUpdate.TYPE, (event, id) -> new ClientEvent.SessionUpdate(id,
+				SessionConfigReader.session(event.allowOnly(SESSION_UPDATE).object("session"))));
+		readers.put(ClientEvent.InputAudioBufferAppend.TYPE,
+				(event, id) -> new ClientEvent.InputAudioBufferAppend(id, event.allowOnly(APPEND).base64("audio")));
+		readers.put(ClientEvent.InputAudioBufferCommit.TYPE,
+				(event, id) -> new ClientEvent.InputAudioBufferCommit(envelope(event)));
+		readers.put(ClientEvent.InputAudioBufferClear.TYPE,
+				(event, id) -> new ClientEvent.InputAudioBufferClear(envelope(event)));
+		readers.put(ClientEvent.ConversationItemCreate.TYPE, (event, id) -> {
+			event.allowOnly(ITEM_CREATE);
+			return new ClientEvent.ConversationItemCreate(id, event.optString("previous_item_id"),
+					ItemReader.item(event.object("item"), false));
+		});
+		readers.put(ClientEvent.ConversationItemRetrieve.TYPE,
+				(event, id) -> new ClientEvent.ConversationItemRetrieve(id, event.allowOnly(ITEM_ID).string("item_id")));
+		readers.put(ClientEvent.ConversationItemTruncate.TYPE, (event, id) -> {
+			event.allowOnly(TRUNCATE);
+			return new ClientEvent.ConversationItemTruncate(id, event.string("item_id"),
+					event.integer("content_index", 0, Integer.MAX_VALUE),
+					event.integer("audio_end_ms", 0, Integer.MAX_VALUE));
+		});
+		readers.put(ClientEvent.ConversationItemDelete.TYPE,
+				(event, id) -> new ClientEvent.ConversationItemDelete(id, event.allowOnly(ITEM_ID).string("item_id")));
+		readers.put(ClientEvent.ResponseCreate.TYPE, (event, id) -> {
+			WireObject response = event.allowOnly(RESPONSE_CREATE).optObject("response");
+			return new ClientEvent.ResponseCreate(id,
+					(response != null) ? SessionConfigReader.response(response) : null);
+		});
+		readers.put(ClientEvent.ResponseCancel.TYPE,
+				(event, id) -> new ClientEvent.ResponseCancel(id, event.allowOnly(RESPONSE_CANCEL).optString("response_id")));
+		readers.put(ClientEvent.OutputAudioBufferClear.TYPE,
+				(event, id) -> new ClientEvent.OutputAudioBufferClear(envelope(event)));
+		this.readers = Collections.unmodifiableMap(readers);
+	}
+
+	/** The event in {@code frame}, or what is wrong with it. */
+	public Decoded decode(String frame) {
+		if (exceeds(frame, MAX_FRAME_BYTES)) {
+			return ProtocolError.invalidRequest(ProtocolError.EVENT_TOO_LARGE,
+					"The event is larger than the limit of 15 MiB (" + MAX_FRAME_BYTES + " bytes).", null, null);
+		}
+		JsonNode root;
+		try {
+			root = this.mapper.readTree(frame);
+		}
+		catch (JacksonException ex) {
+			return ProtocolError.invalidRequest(ProtocolError.INVALID_JSON, jsonProblem(ex), null, null);
+		}
+		if (root == null || root.isMissingNode()) {
+			return ProtocolError.invalidRequest(ProtocolError.INVALID_JSON, "The event is empty.", null, null);
+		}
+		if (!(root instanceof ObjectNode object)) {
+			return ProtocolError.invalidRequest(ProtocolError.INVALID_EVENT,
+					"The event must be a JSON object, but got " + WireObject.describe(root) + " instead.", null, null);
+		}
+		String eventId = null;
+		try {
+			eventId = eventId(object);
+			JsonNode type = object.get("type");
+			if (type == null || type.isNull()) {
+				throw new InvalidEvent(ProtocolError.INVALID_EVENT, "The 'type' field is missing.", null);
+			}
+			String typeName = WireObject.asString(type, "type");
+			Reader reader = this.readers.get(typeName);
+			if (reader == null) {
+				throw InvalidEvent.invalidValue("type", typeName, this.readers.keySet());
+			}
+			return reader.read(WireObject.root(object), eventId);
+		}
+		catch (InvalidEvent ex) {
+			return ProtocolError.invalidRequest(ex.code(), ex.getMessage(), ex.param(), eventId);
+		}
+	}
+
+	private static @Nullable String eventId(ObjectNode event) {
+		JsonNode eventId = event.get("event_id");
+		if (eventId == null || eventId.isNull()) {
+			return null;
+		}
+		String value = WireObject.asString(eventId, "event_id");
+		if (value.length() > MAX_EVENT_ID_LENGTH) {
+			throw new InvalidEvent(ProtocolError.STRING_ABOVE_MAX_LENGTH,
+					"Invalid 'event_id': string too long. Expected a string with maximum length " + MAX_EVENT_ID_LENGTH
+							+ ", but got a string with length " + value.length() + " instead.",
+					"event_id");
+		}
+		return value;
+	}
+
+	/** The envelope and {@code members}: everything an event type may hold. */
+	private static Set<String> withEnvelope(String... members) {
+		Set<String> allowed = new HashSet<>(ENVELOPE);
+		allowed.addAll(List.of(members));
+		return Set.copyOf(allowed);
+	}
+
+	/** For events with nothing but the envelope; returns their {@code event_id}. */
+	private static @Nullable String envelope(WireObject event) {
+		event.allowOnly(ENVELOPE);
+		return event.optString("event_id");
+	}
+
+	private static String jsonProblem(JacksonException ex) {
+		StringBuilder message = new StringBuilder("The event is not valid JSON: ").append(ex.getOriginalMessage());
+		TokenStreamLocation location = ex.getLocation();
+		if (location != null && location.getLineNr() > 0) {
+			message.append(" (line ").append(location.getLineNr()).append(", column ").append(location.getColumnNr())
+				.append(')');
+		}
+		return message.toString();
+	}
+
+	/**
+	 * Whether {@code frame} is over {@code limit} bytes in UTF-8, counted without encoding it and
+	 * only when its length in chars leaves any doubt: a char takes one to three bytes.
+	 */
+	static boolean exceeds(String frame, int limit) {
+		int length = frame.length();
+		if (length > limit) {
+			return true;
+		}
+		if ((long) length * 3 <= limit) {
+			return false;
+		}
+		long bytes = 0;
+		for (int i = 0; i < length; i++) {
+			char c = frame.charAt(i);
+			// a surrogate pair is one 4-byte code point, so each half counts 2
+			bytes += (c < 0x80) ? 1 : (c < 0x800 || Character.isSurrogate(c)) ? 2 : 3;
+			if (bytes > limit) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Reads the members of one event type. */
+	@FunctionalInterface
+	private interface Reader {
+
+		ClientEvent read(WireObject event, @Nullable String eventId);
+
+	}
+
+}
