@@ -1,6 +1,7 @@
 package io.duplex.session;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 
@@ -9,6 +10,7 @@ import io.duplex.core.schema.ModuleSchema;
 /** Realtime sessions: the gateway, per-session engine and model providers: the module's beans and its own schema, `realtime`. */
 @AutoConfiguration
 @ComponentScan
+@ConfigurationPropertiesScan
 public class SessionAutoConfiguration {
 
 	@Bean

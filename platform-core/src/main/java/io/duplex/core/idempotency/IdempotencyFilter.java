@@ -35,7 +35,7 @@ import reactor.core.publisher.Mono;
  * answer (status, content type, location, body) is stored; a retry with the same key and the
  * same method, path and body gets that answer again without running twice; the same key with a
  * different request is a 409. Keys are scoped to the caller's tenant and kept 24 hours. Server
- * errors (5xx) are not stored, so the client may retry them.
+ * errors (5xx) and 429 (try later) are not stored, so the client may retry them with the same key.
  */
 public class IdempotencyFilter implements WebFilter, Ordered {
 
@@ -161,7 +161,8 @@ public class IdempotencyFilter implements WebFilter, Ordered {
 
 		private Mono<Void> remember(byte[] bytes) {
 			HttpStatusCode status = getStatusCode() != null ? getStatusCode() : HttpStatus.OK;
-			if (status.is5xxServerError()) {
+			// a server error or a "try later" (429) did nothing: the same key may run again
+			if (status.is5xxServerError() || status.value() == 429) {
 				return IdempotencyFilter.this.store.release(this.scope, this.key);
 			}
 			MediaType contentType = getHeaders().getContentType();

@@ -105,12 +105,12 @@ public final class RealtimeSchema {
 				(builder) -> builder.schemas(Map.of(ID, text)));
 	}
 
-	/** The schemas from the document beside this class (or at {@value #LOCATION_PROPERTY}), loaded once. */
+	/** The schemas from the test resources' copy of the document (or at {@value #LOCATION_PROPERTY}), loaded once. */
 	public static synchronized RealtimeSchema get() {
 		if (shared == null) {
-			InputStream resource = RealtimeSchema.class.getResourceAsStream(DOCUMENT);
+			InputStream resource = RealtimeSchema.class.getResourceAsStream("/" + DOCUMENT);
 			if (resource != null && System.getProperty(LOCATION_PROPERTY) == null) {
-				// a copy among the test resources, should one be put there, comes first
+				// the copy among the test resources, unless a path is given
 				try (InputStream in = resource) {
 					shared = new RealtimeSchema(YAMLMapper.builder().build().readTree(in));
 				}

@@ -1,0 +1,154 @@
+package io.duplex.billing.usage;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.ContextConfiguration;
+
+import io.duplex.core.id.Ids;
+import io.duplex.core.usage.UsageEvent;
+import io.duplex.test.TestDatabase;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The usage ledger against the real test database: idempotency, tenant isolation, exact quantities. */
+@ExtendWith(OutputCaptureExtension.class)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@ContextConfiguration(initializers = TestDatabase.Initializer.class)
+class UsageLedgerTests {
+
+	@Autowired
+	private UsageLedger ledger;
+
+	@Autowired
+	private DatabaseClient db;
+
+	@Test
+	void recordWhenEventsAreNewThenCountsAndStoresEveryField() {
+		String tenant = Ids.newId("ten");
+		UsageEvent full = TestUsageEvents.outputAudioTokens(tenant, "sess_1:resp_1:output_audio_tokens", "1520");
+		UsageEvent bare = TestUsageEvents.bare(tenant, "sess_1:session_seconds");
+
+		this.ledger.record(List.of(full, bare)).as(StepVerifier::create).expectNext(2).verifyComplete();
+		recorded(tenant).as(StepVerifier::create).assertNext((events) -> {
+			assertThat(events).hasSize(2);
+			assertThat(UsageLedger.sameBody(events.get(full.idempotencyKey()), full)).isTrue();
+			assertThat(UsageLedger.sameBody(events.get(bare.idempotencyKey()), bare)).isTrue();
+			assertThat(events.get(full.idempotencyKey()).tags()).isEqualTo(Map.of("team", "sales"));
+			assertThat(events.get(bare.idempotencyKey()).agentId()).isNull();
+		}).verifyComplete();
+	}
+
+	@Test
+	void recordWhenKeyRepeatsThenSecondWriteIsIgnoredQuietly(CapturedOutput output) {
+		String tenant = Ids.newId("ten");
+		UsageEvent event = TestUsageEvents.outputAudioTokens(tenant, "sess_1:resp_1:output_audio_tokens", "10");
+
+		this.ledger.record(List.of(event))
+			.concatWith(this.ledger.record(List.of(event)))
+			.as(StepVerifier::create)
+			.expectNext(1, 0)
+			.verifyComplete();
+		count(tenant).as(StepVerifier::create).expectNext(1L).verifyComplete();
+		assertThat(output).doesNotContain(tenant);
+	}
+
+	@Test
+	void recordWhenKeyRepeatsWithinOneBatchThenStoredOnce() {
+		String tenant = Ids.newId("ten");
+		UsageEvent event = TestUsageEvents.bare(tenant, "k");
+
+		this.ledger.record(List.of(event, event)).as(StepVerifier::create).expectNext(1).verifyComplete();
+	}
+
+	@Test
+	void recordWhenKeyRepeatsWithDifferentBodyThenFirstStandsAndAWarningNamesTheKey(CapturedOutput output) {
+		String tenant = Ids.newId("ten");
+		UsageEvent first = TestUsageEvents.outputAudioTokens(tenant, "sess_1:resp_7:output_audio_tokens", "10");
+		UsageEvent changed = TestUsageEvents.withQuantity(first, "99");
+
+		this.ledger.record(List.of(first))
+			.concatWith(this.ledger.record(List.of(changed)))
+			.as(StepVerifier::create)
+			.expectNext(1, 0)
+			.verifyComplete();
+		recorded(tenant).as(StepVerifier::create)
+			.assertNext((events) -> assertThat(events.get(first.idempotencyKey()).quantity())
+				.isEqualByComparingTo("10"))
+			.verifyComplete();
+		assertThat(output).containsPattern("WARN.*sess_1:resp_7:output_audio_tokens of tenant " + tenant);
+	}
+
+	@Test
+	void recordWhenAnotherTenantUsesTheSameKeyThenBothAreStoredApart() {
+		String tenantA = Ids.newId("ten");
+		String tenantB = Ids.newId("ten");
+		String key = "sess_1:resp_1:output_audio_tokens";
+
+		this.ledger.record(List.of(TestUsageEvents.outputAudioTokens(tenantA, key, "10")))
+			.concatWith(this.ledger.record(List.of(TestUsageEvents.outputAudioTokens(tenantB, key, "20"))))
+			.as(StepVerifier::create)
+			.expectNext(1, 1)
+			.verifyComplete();
+		recorded(tenantA).as(StepVerifier::create)
+			.assertNext((events) -> assertThat(events.get(key).quantity()).isEqualByComparingTo("10"))
+			.verifyComplete();
+		recorded(tenantB).as(StepVerifier::create)
+			.assertNext((events) -> assertThat(events.get(key).quantity()).isEqualByComparingTo("20"))
+			.verifyComplete();
+	}
+
+	@Test
+	void recordWhenQuantityHasSixDecimalsOrFourteenDigitsThenReadBackExactly() {
+		String tenant = Ids.newId("ten");
+		List<String> quantities = List.of("0.000001", "12345678901234.999999", "1.5", "0");
+		List<UsageEvent> events = quantities.stream()
+			.map((quantity) -> TestUsageEvents.outputAudioTokens(tenant, "q:" + quantity, quantity))
+			.toList();
+
+		this.ledger.record(events).as(StepVerifier::create).expectNext(4).verifyComplete();
+		recorded(tenant).as(StepVerifier::create).assertNext((recorded) -> {
+			for (String quantity : quantities) {
+				assertThat(recorded.get("q:" + quantity).quantity()).isEqualByComparingTo(new BigDecimal(quantity));
+			}
+		}).verifyComplete();
+	}
+
+	@Test
+	void recordWhenQuantityWouldBeRoundedThenErrorsAndStoresNothingOfTheBatch() {
+		String tenant = Ids.newId("ten");
+		List<UsageEvent> events = List.of(TestUsageEvents.bare(tenant, "fine"),
+				TestUsageEvents.outputAudioTokens(tenant, "too-fine", "0.0000001"));
+
+		this.ledger.record(events).as(StepVerifier::create).verifyError(IllegalArgumentException.class);
+		count(tenant).as(StepVerifier::create).expectNext(0L).verifyComplete();
+	}
+
+	@Test
+	void recordWhenNothingToRecordThenZero() {
+		this.ledger.record(List.of()).as(StepVerifier::create).expectNext(0).verifyComplete();
+	}
+
+	/** The tenant's recorded events by idempotency key. */
+	private Mono<Map<String, UsageEvent>> recorded(String tenantId) {
+		return this.ledger.events(tenantId).collectMap(UsageEvent::idempotencyKey);
+	}
+
+	private Mono<Long> count(String tenantId) {
+		return this.db.sql("SELECT count(*) AS n FROM billing.usage_event WHERE tenant_id = :tenantId")
+			.bind("tenantId", tenantId)
+			.map((row) -> row.get("n", Long.class))
+			.one();
+	}
+
+}

@@ -1,0 +1,52 @@
+package io.duplex.api.directory;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+
+import io.duplex.core.agent.AgentDirectory;
+import io.duplex.core.agent.AgentSnapshot;
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads agents for other modules from {@code control.agent} and {@code control.agent_version}:
+ * only the tenant's live (not deleted) agents, at their current version or at a pinned one.
+ * Placement and name come from the version's own configuration, so a pinned version runs where it
+ * was configured to, not where the agent has moved since.
+ */
+@Component
+class ControlAgentDirectory implements AgentDirectory {
+
+	private static final String SELECT = "SELECT v.agent_id, v.tenant_id, v.version, v.config FROM control.agent a "
+			+ "JOIN control.agent_version v ON v.tenant_id = a.tenant_id AND v.agent_id = a.id "
+			+ "WHERE a.tenant_id = :tenantId AND a.id = :agentId AND a.deleted_at IS NULL";
+
+	private final DatabaseClient db;
+
+	private final JsonMapper json;
+
+	ControlAgentDirectory(DatabaseClient db, JsonMapper json) {
+		this.db = db;
+		this.json = json;
+	}
+
+	@Override
+	public Mono<AgentSnapshot> find(String tenantId, String agentId, @Nullable Integer version) {
+		DatabaseClient.GenericExecuteSpec spec = (version != null)
+				? this.db.sql(SELECT + " AND v.version = :version").bind("version", version)
+				: this.db.sql(SELECT + " AND v.version = a.version");
+		return spec.bind("tenantId", tenantId).bind("agentId", agentId).map(this::snapshot).one();
+	}
+
+	private AgentSnapshot snapshot(Readable row) {
+		JsonNode config = this.json.readTree(row.get("config", Json.class).asString());
+		return new AgentSnapshot(row.get("agent_id", String.class), row.get("tenant_id", String.class),
+				row.get("version", Integer.class), config.path("name").asString(), config.path("model").asString(),
+				config.path("region").asString(), config.path("compute").asString(), config);
+	}
+
+}

@@ -1,0 +1,27 @@
+package io.duplex.session.engine;
+
+import org.jspecify.annotations.Nullable;
+
+import io.duplex.session.protocol.ProtocolError;
+
+/**
+ * Why and how a session ends.
+ * @param reason the session's {@code end_reason}, e.g. {@code client_closed}, {@code idle_timeout}
+ * @param error the {@code error} event sent before closing, if any
+ * @param closeCode the WebSocket close code (RFC 6455 §7.4)
+ */
+public record Ending(String reason, @Nullable ProtocolError error, int closeCode) {
+
+	static final int NORMAL = 1000;
+
+	static final int GOING_AWAY = 1001;
+
+	static final int POLICY_VIOLATION = 1008;
+
+	static final int INTERNAL_ERROR = 1011;
+
+	static Ending clientClosed() {
+		return new Ending("client_closed", null, NORMAL);
+	}
+
+}

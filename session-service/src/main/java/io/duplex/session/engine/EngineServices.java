@@ -1,0 +1,65 @@
+package io.duplex.session.engine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.springframework.stereotype.Component;
+
+import io.duplex.core.id.Ids;
+import io.duplex.core.usage.UsageSink;
+import io.duplex.session.conversation.ConversationStore;
+import io.duplex.session.protocol.ClientEventDecoder;
+import io.duplex.session.protocol.ServerEvents;
+import io.duplex.session.provider.ModelProvider;
+import io.duplex.session.session.SessionGrant;
+import io.duplex.session.session.Sessions;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import tools.jackson.databind.json.JsonMapper;
+
+/** What every session engine of this node shares: codec, stores, providers, limits, scheduler. */
+@Component
+public class EngineServices {
+
+	final JsonMapper json;
+
+	final ClientEventDecoder decoder;
+
+	final ServerEvents events;
+
+	final ConversationStore conversations;
+
+	final Sessions sessions;
+
+	final UsageSink usage;
+
+	final SessionLimits limits;
+
+	final Map<String, ModelProvider> providers;
+
+	/** Runs engines' event loops and timers: CPU work only, never blocking. */
+	final Scheduler scheduler = Schedulers.parallel();
+
+	/** Names this process in the session records (which node holds a live session). */
+	final String nodeId = Ids.newId("node");
+
+	EngineServices(JsonMapper json, ConversationStore conversations, Sessions sessions, UsageSink usage,
+			SessionLimits limits, List<ModelProvider> providers) {
+		this.json = json;
+		this.decoder = new ClientEventDecoder(json);
+		this.events = new ServerEvents(json);
+		this.conversations = conversations;
+		this.sessions = sessions;
+		this.usage = usage;
+		this.limits = limits;
+		this.providers = providers.stream().collect(Collectors.toMap(ModelProvider::name, Function.identity()));
+	}
+
+	/** A new engine for a session whose socket just opened; {@link SessionEngine#start()} runs it. */
+	public SessionEngine newEngine(SessionGrant grant) {
+		return new SessionEngine(this, grant);
+	}
+
+}

@@ -1,0 +1,495 @@
+package io.duplex.session.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import io.duplex.session.audio.AudioEncoder;
+import io.duplex.session.audio.AudioFormat;
+import io.duplex.session.audio.Pcm16;
+import io.duplex.session.protocol.ClientEvent;
+import io.duplex.session.protocol.ContentRef;
+import io.duplex.session.protocol.ConversationItem;
+import io.duplex.session.protocol.Ids;
+import io.duplex.session.protocol.ProtocolError;
+import io.duplex.session.protocol.RealtimeResponse;
+import io.duplex.session.protocol.ResponseConfig;
+import io.duplex.session.protocol.SessionConfig;
+import io.duplex.session.protocol.TranscriptionUsage;
+import io.duplex.session.provider.ContextItem;
+import io.duplex.session.provider.ProviderEvent;
+import io.duplex.session.provider.ResponseSpec;
+import io.duplex.session.provider.TokenUsage;
+
+/**
+ * The assistant's side: one response at a time, provider output turned into the protocol's
+ * events under the engine's own ids, interruption (cancel, and truncate the audio item to what
+ * the user heard), and each finished response's usage recorded.
+ */
+final class Responses {
+
+	private final SessionEngine engine;
+
+	private final Map<String, Conversation.Entry> awaitingTranscript = new HashMap<>();
+
+	private @Nullable Run run;
+
+	/** The last assistant audio item, whose playback the client may still be hearing. */
+	private @Nullable Output lastAudio;
+
+	private AudioFormat outputFormat = AudioFormat.PCM16;
+
+	private @Nullable AudioEncoder encoder;
+
+	Responses(SessionEngine engine) {
+		this.engine = engine;
+		configure();
+	}
+
+	void configure() {
+		AudioFormat wanted = SessionSetup.outputFormat(this.engine.config);
+		if (wanted != this.outputFormat) {
+			this.outputFormat = wanted;
+			this.encoder = (wanted == AudioFormat.PCM16) ? null : new AudioEncoder(wanted);
+		}
+	}
+
+	/** Starts a response over the conversation, unless one is already running. */
+	void create(@Nullable ResponseConfig config, @Nullable String eventId) {
+		if (this.run != null) {
+			this.engine.send(this.engine.services.events.error(SessionEngine.error(
+					"conversation_already_has_active_response",
+					"Conversation already has an active response in progress: " + this.run.response.id()
+							+ ". Wait until the response is finished before creating a new one.",
+					null, eventId)));
+			return;
+		}
+		SessionConfig session = this.engine.config;
+		List<SessionConfig.Modality> modalities = (config != null && config.outputModalities() != null)
+				? config.outputModalities()
+				: (session.outputModalities() != null) ? session.outputModalities() : List.of(SessionConfig.Modality.AUDIO);
+		boolean audio = modalities.contains(SessionConfig.Modality.AUDIO);
+		RealtimeResponse response = RealtimeResponse.started(Ids.response(), this.engine.grant.conversationId(),
+				modalities, (session.maxOutputTokens() != null) ? session.maxOutputTokens()
+						: SessionConfig.MaxOutputTokens.INF,
+				audio ? this.outputFormat : null, audio ? SessionSetup.voice(session) : null,
+				(config != null) ? config.metadata() : null);
+		this.run = new Run(response, audio);
+		this.engine.send(this.engine.services.events.responseCreated(response));
+		String instructions = (config != null) ? config.instructions() : null;
+		this.engine.provider().createResponse(new ResponseSpec(response.id(), this.engine.conversation.context(),
+				modalities.stream().map(SessionConfig.Modality::wireName).toList(), instructions,
+				SessionSetup.tools(session, this.engine.services.json), SessionSetup.toolChoice(session),
+				SessionSetup.maxOutputTokens(session)));
+	}
+
+	void cancelByClient(ClientEvent.ResponseCancel cancel) {
+		if (this.run == null || (cancel.responseId() != null && !cancel.responseId().equals(this.run.response.id()))) {
+			this.engine.send(this.engine.services.events.error(SessionEngine.error("response_cancel_not_active",
+					"Cancellation failed: no active response found.", null, cancel.eventId())));
+			return;
+		}
+		this.run.cancelReason = "client_cancelled";
+		this.engine.provider().cancelResponse();
+	}
+
+	/**
+	 * The user started speaking: stop the response and cut the assistant's audio item back to what
+	 * the user heard, estimated from the real-time pace of what was sent.
+	 */
+	void interrupt() {
+		long now = System.nanoTime();
+		Output audible = this.lastAudio;
+		if (this.run != null) {
+			this.run.cancelReason = "turn_detected";
+			if (audible != null && !audible.done && audible.sentSamples > 0) {
+				audible.truncateAtMs = audible.heardMs(now);
+			}
+			this.engine.provider().cancelResponse();
+		}
+		else if (audible != null && audible.done && !audible.entry.truncated && audible.heardMs(now) < audible.sentMs()) {
+			truncate(audible.entry, audible.heardMs(now), null);
+		}
+	}
+
+	/** The client says where its playback of an assistant item stopped. */
+	void truncateByClient(ClientEvent.ConversationItemTruncate truncate) {
+		Conversation.Entry entry = this.engine.conversation.find(truncate.itemId());
+		String eventId = truncate.eventId();
+		if (entry == null || !(entry.item instanceof ConversationItem.Message message)
+				|| message.role() != ConversationItem.Role.ASSISTANT) {
+			this.engine.send(this.engine.services.events.error(SessionEngine.error(ProtocolError.INVALID_VALUE,
+					"No assistant message with id " + truncate.itemId() + " to truncate.", "item_id", eventId)));
+			return;
+		}
+		if (truncate.contentIndex() != 0) {
+			this.engine.send(this.engine.services.events.error(SessionEngine.error(ProtocolError.INVALID_VALUE,
+					"The item has one content part; content_index must be 0.", "content_index", eventId)));
+			return;
+		}
+		Output producing = (this.run != null) ? this.run.byItemId(entry.id) : null;
+		long length = (producing != null) ? producing.sentMs() : entry.audioMs;
+		if (truncate.audioEndMs() > length) {
+			this.engine.send(this.engine.services.events.error(SessionEngine.error(ProtocolError.INVALID_VALUE,
+					"audio_end_ms (" + truncate.audioEndMs() + ") is beyond the item's audio (" + length + " ms).",
+					"audio_end_ms", eventId)));
+			return;
+		}
+		if (producing != null) {
+			producing.truncateAtMs = (long) truncate.audioEndMs();
+			this.run.cancelReason = "client_cancelled";
+			this.engine.provider().cancelResponse();
+			return;
+		}
+		truncate(entry, truncate.audioEndMs(), null);
+	}
+
+	/** Cuts a finished assistant item back to {@code heardMs} of audio, in context, store and client view. */
+	private void truncate(Conversation.Entry entry, long heardMs, @Nullable String eventId) {
+		String heard = heardText(entry.context.text(), heardMs, entry.audioMs);
+		entry.context = new ContextItem(entry.id, "message", "assistant", heard, null, null, heardMs);
+		entry.truncated = true;
+		this.engine.provider().truncateItem(entry.id, heardMs, heard);
+		this.engine.send(this.engine.services.events.conversationItemTruncated(entry.id, 0, (int) heardMs));
+		this.engine.persist(this.engine.services.conversations.truncate(this.engine.grant.tenantId(),
+				this.engine.grant.conversationId(), entry.id, heardMs, heard,
+				this.engine.stored(entry, heardMs).item()));
+	}
+
+	/** The part of {@code text} spoken in the first {@code heardMs} of {@code totalMs}, cut at a word. */
+	static String heardText(String text, long heardMs, long totalMs) {
+		if (totalMs <= 0 || heardMs >= totalMs) {
+			return text;
+		}
+		int cut = (int) (text.length() * heardMs / totalMs);
+		while (cut > 0 && !Character.isWhitespace(text.charAt(cut - 1))) {
+			cut--;
+		}
+		return text.substring(0, cut).strip();
+	}
+
+	boolean producing(String itemId) {
+		return this.run != null && this.run.byItemId(itemId) != null;
+	}
+
+	void awaitTranscript(Conversation.Entry entry) {
+		this.awaitingTranscript.put(entry.id, entry);
+	}
+
+	/** An item is complete: the client is told and it is stored. */
+	void itemDone(Conversation.Entry entry) {
+		this.engine.send(this.engine.services.events.conversationItemDone(this.engine.conversation.previousOf(entry.id),
+				entry.item));
+		this.engine.persist(this.engine.services.conversations.append(this.engine.stored(entry,
+				entry.truncated ? entry.context.audioMs() : null)));
+	}
+
+	void onProviderEvent(ProviderEvent event) {
+		if (event instanceof ProviderEvent.InputTranscribed transcribed) {
+			transcribed(transcribed);
+			return;
+		}
+		if (event instanceof ProviderEvent.Failed failed) {
+			this.engine.send(this.engine.services.events.error(ProtocolError.serverError(failed.code(), failed.message(), null)));
+			if (failed.fatal()) {
+				this.engine.stop(new Ending("model_failed", null, Ending.INTERNAL_ERROR));
+			}
+			return;
+		}
+		Run current = this.run;
+		if (current == null || !current.response.id().equals(responseIdOf(event))) {
+			return;
+		}
+		switch (event) {
+			case ProviderEvent.OutputItemStarted started -> current.start(started);
+			case ProviderEvent.AudioDelta delta -> audio(current, delta);
+			case ProviderEvent.TranscriptDelta delta -> current.text(delta.outputIndex(), delta.delta(), true);
+			case ProviderEvent.TextDelta delta -> current.text(delta.outputIndex(), delta.delta(), false);
+			case ProviderEvent.ArgumentsDelta delta -> current.arguments(delta.outputIndex(), delta.delta());
+			case ProviderEvent.OutputItemDone done -> current.finish(done.outputIndex(), ConversationItem.Status.COMPLETED);
+			case ProviderEvent.ResponseDone done -> responseDone(current, done);
+			default -> {
+			}
+		}
+	}
+
+	private void transcribed(ProviderEvent.InputTranscribed transcribed) {
+		Conversation.Entry entry = this.awaitingTranscript.remove(transcribed.itemId());
+		if (entry == null) {
+			return;
+		}
+		String transcript = transcribed.transcript();
+		entry.item = new ConversationItem.Message(entry.id, ConversationItem.Status.COMPLETED,
+				ConversationItem.Role.USER, List.of(new ConversationItem.InputAudio(null, transcript)));
+		entry.context = ContextItem.message(entry.id, "user", transcript, entry.audioMs);
+		this.engine.send(this.engine.services.events.inputAudioTranscriptionCompleted(entry.id, 0, transcript,
+				new TranscriptionUsage.Duration(entry.audioMs / 1000.0)));
+		itemDone(entry);
+	}
+
+	private void audio(Run current, ProviderEvent.AudioDelta delta) {
+		Output output = current.outputs.get(delta.outputIndex());
+		if (output == null || output.truncateAtMs != null || output.done) {
+			return;
+		}
+		byte[] pcm = delta.pcm();
+		if (output.sentSamples == 0) {
+			output.firstAudioNanos = System.nanoTime();
+			output.entry.startedMs = this.engine.sessionMs();
+		}
+		output.sentSamples += pcm.length / 2;
+		byte[] wire = pcm;
+		if (this.encoder != null) {
+			short[] samples = Pcm16.toShorts(pcm);
+			wire = this.encoder.encode(samples, 0, samples.length);
+		}
+		this.engine.send(this.engine.services.events.responseOutputAudioDelta(output.ref, wire));
+	}
+
+	private void responseDone(Run current, ProviderEvent.ResponseDone done) {
+		for (Output output : current.outputs.values()) {
+			if (!output.done) {
+				current.finish(output.index, ConversationItem.Status.INCOMPLETE);
+			}
+		}
+		RealtimeResponse.Status status = switch (done.status()) {
+			case "cancelled" -> RealtimeResponse.Status.CANCELLED;
+			case "incomplete" -> RealtimeResponse.Status.INCOMPLETE;
+			case "failed" -> RealtimeResponse.Status.FAILED;
+			default -> RealtimeResponse.Status.COMPLETED;
+		};
+		RealtimeResponse.StatusDetails details = switch (status) {
+			case CANCELLED -> RealtimeResponse.StatusDetails.cancelled(
+					(current.cancelReason != null) ? current.cancelReason : "client_cancelled");
+			case INCOMPLETE -> RealtimeResponse.StatusDetails.incomplete("max_output_tokens");
+			case FAILED -> RealtimeResponse.StatusDetails.failed("server_error", null);
+			default -> null;
+		};
+		TokenUsage usage = done.usage();
+		RealtimeResponse.Usage wire = new RealtimeResponse.Usage(
+				new RealtimeResponse.TokenCounts(usage.inputTextTokens(), usage.inputAudioTokens(), 0),
+				new RealtimeResponse.TokenCounts(usage.cachedTextTokens(), usage.cachedAudioTokens(), 0),
+				new RealtimeResponse.TokenCounts(usage.outputTextTokens(), usage.outputAudioTokens(), 0));
+		List<ConversationItem> items = new ArrayList<>();
+		current.outputs.values().forEach((output) -> items.add(output.entry.item));
+		this.run = null;
+		this.engine.send(this.engine.services.events.responseDone(current.response.finished(status, details, items, wire)));
+		UsageRecorder.record(this.engine, current.response.id(), usage);
+	}
+
+	/** Once a second: nothing to do yet beyond what events drive; kept for pacing checks. */
+	void tick() {
+	}
+
+	/** The session is ending: an item still being produced is kept as far as it got. */
+	void abandon() {
+		Run current = this.run;
+		if (current != null) {
+			for (Output output : current.outputs.values()) {
+				if (!output.done) {
+					current.finish(output.index, ConversationItem.Status.INCOMPLETE);
+				}
+			}
+			this.run = null;
+		}
+		this.awaitingTranscript.values().forEach(this::itemDone);
+		this.awaitingTranscript.clear();
+	}
+
+	private static @Nullable String responseIdOf(ProviderEvent event) {
+		return switch (event) {
+			case ProviderEvent.OutputItemStarted e -> e.responseId();
+			case ProviderEvent.AudioDelta e -> e.responseId();
+			case ProviderEvent.TranscriptDelta e -> e.responseId();
+			case ProviderEvent.TextDelta e -> e.responseId();
+			case ProviderEvent.ArgumentsDelta e -> e.responseId();
+			case ProviderEvent.OutputItemDone e -> e.responseId();
+			case ProviderEvent.ResponseDone e -> e.responseId();
+			default -> null;
+		};
+	}
+
+	/** One output item of the running response. */
+	final class Output {
+
+		final int index;
+
+		final String type;
+
+		final Conversation.Entry entry;
+
+		final ContentRef ref;
+
+		final @Nullable String name;
+
+		final @Nullable String callId;
+
+		final StringBuilder text = new StringBuilder();
+
+		long sentSamples;
+
+		long firstAudioNanos;
+
+		@Nullable Long truncateAtMs;
+
+		boolean done;
+
+		Output(int index, String type, Conversation.Entry entry, ContentRef ref, @Nullable String name,
+				@Nullable String callId) {
+			this.index = index;
+			this.type = type;
+			this.entry = entry;
+			this.ref = ref;
+			this.name = name;
+			this.callId = callId;
+		}
+
+		long sentMs() {
+			return this.sentSamples / 24;
+		}
+
+		/** What the client can have played so far, if it plays in real time from the first delta. */
+		long heardMs(long nowNanos) {
+			if (this.sentSamples == 0) {
+				return 0;
+			}
+			return Math.min(sentMs(), (nowNanos - this.firstAudioNanos) / 1_000_000);
+		}
+
+	}
+
+	/** The response in flight. */
+	final class Run {
+
+		final RealtimeResponse response;
+
+		final boolean audio;
+
+		final Map<Integer, Output> outputs = new java.util.TreeMap<>();
+
+		@Nullable String cancelReason;
+
+		Run(RealtimeResponse response, boolean audio) {
+			this.response = response;
+			this.audio = audio;
+		}
+
+		@Nullable Output byItemId(String itemId) {
+			for (Output output : this.outputs.values()) {
+				if (output.entry.id.equals(itemId)) {
+					return output;
+				}
+			}
+			return null;
+		}
+
+		void start(ProviderEvent.OutputItemStarted started) {
+			SessionEngine engine = Responses.this.engine;
+			String itemId = Ids.item();
+			String previous = engine.conversation.lastId();
+			ConversationItem item;
+			ContextItem context;
+			boolean call = "function_call".equals(started.type());
+			if (call) {
+				String callId = (started.callId() != null) ? started.callId() : Ids.call();
+				item = new ConversationItem.FunctionCall(itemId, ConversationItem.Status.IN_PROGRESS, callId,
+						String.valueOf(started.name()), "");
+				context = new ContextItem(itemId, "function_call", null, "", started.name(), callId, 0);
+			}
+			else {
+				item = new ConversationItem.Message(itemId, ConversationItem.Status.IN_PROGRESS,
+						ConversationItem.Role.ASSISTANT, List.of());
+				context = ContextItem.message(itemId, "assistant", "", 0);
+			}
+			Conversation.Entry entry = new Conversation.Entry(itemId, item, context, 0, engine.sessionMs());
+			engine.conversation.add(previous, entry);
+			ContentRef ref = new ContentRef(this.response.id(), itemId, started.outputIndex(), 0);
+			Output output = new Output(started.outputIndex(), started.type(), entry, ref, started.name(),
+					(item instanceof ConversationItem.FunctionCall function) ? function.callId() : null);
+			this.outputs.put(started.outputIndex(), output);
+			engine.send(engine.services.events.responseOutputItemAdded(this.response.id(), started.outputIndex(), item));
+			engine.send(engine.services.events.conversationItemAdded(previous, item));
+			if (!call) {
+				engine.send(engine.services.events.responseContentPartAdded(ref,
+						this.audio ? new ConversationItem.OutputAudio(null, "") : new ConversationItem.OutputText("")));
+				if (this.audio) {
+					Responses.this.lastAudio = output;
+				}
+			}
+		}
+
+		void text(int index, String delta, boolean transcript) {
+			Output output = this.outputs.get(index);
+			if (output == null || output.done) {
+				return;
+			}
+			output.text.append(delta);
+			if (output.truncateAtMs == null) {
+				SessionEngine engine = Responses.this.engine;
+				engine.send(transcript ? engine.services.events.responseOutputAudioTranscriptDelta(output.ref, delta)
+						: engine.services.events.responseOutputTextDelta(output.ref, delta));
+			}
+		}
+
+		void arguments(int index, String delta) {
+			Output output = this.outputs.get(index);
+			if (output == null || output.done) {
+				return;
+			}
+			output.text.append(delta);
+			SessionEngine engine = Responses.this.engine;
+			engine.send(engine.services.events.responseFunctionCallArgumentsDelta(this.response.id(), output.entry.id,
+					index, String.valueOf(output.callId), delta));
+		}
+
+		/** Completes an output item: done events, the conversation entry, the store. */
+		void finish(int index, ConversationItem.Status status) {
+			Output output = this.outputs.get(index);
+			if (output == null || output.done) {
+				return;
+			}
+			output.done = true;
+			SessionEngine engine = Responses.this.engine;
+			Conversation.Entry entry = output.entry;
+			String produced = output.text.toString();
+			String id = this.response.id();
+			if ("function_call".equals(output.type)) {
+				engine.send(engine.services.events.responseFunctionCallArgumentsDone(id, entry.id, index,
+						String.valueOf(output.callId), String.valueOf(output.name), produced));
+				entry.item = new ConversationItem.FunctionCall(entry.id, status, output.callId,
+						String.valueOf(output.name), produced);
+				entry.context = new ContextItem(entry.id, "function_call", null, produced, output.name, output.callId, 0);
+			}
+			else {
+				ConversationItem.ContentPart part;
+				if (this.audio) {
+					engine.send(engine.services.events.responseOutputAudioDone(output.ref));
+					engine.send(engine.services.events.responseOutputAudioTranscriptDone(output.ref, produced));
+					part = new ConversationItem.OutputAudio(null, produced);
+				}
+				else {
+					engine.send(engine.services.events.responseOutputTextDone(output.ref, produced));
+					part = new ConversationItem.OutputText(produced);
+				}
+				engine.send(engine.services.events.responseContentPartDone(output.ref, part));
+				entry.item = new ConversationItem.Message(entry.id, status, ConversationItem.Role.ASSISTANT, List.of(part));
+				entry.audioMs = output.sentMs();
+				long heardMs = (output.truncateAtMs != null) ? output.truncateAtMs : entry.audioMs;
+				String heard = heardText(produced, heardMs, entry.audioMs);
+				entry.truncated = output.truncateAtMs != null;
+				entry.context = ContextItem.message(entry.id, "assistant", heard, heardMs);
+			}
+			engine.send(engine.services.events.responseOutputItemDone(id, index, entry.item));
+			itemDone(entry);
+			if (entry.truncated) {
+				engine.send(engine.services.events.conversationItemTruncated(entry.id, 0, (int) entry.context.audioMs()));
+				engine.provider().truncateItem(entry.id, entry.context.audioMs(), entry.context.text());
+			}
+		}
+
+	}
+
+}

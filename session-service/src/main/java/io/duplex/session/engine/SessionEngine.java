@@ -1,0 +1,418 @@
+package io.duplex.session.engine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.duplex.session.conversation.StoredItem;
+import io.duplex.session.protocol.ClientEvent;
+import io.duplex.session.protocol.ConversationItem;
+import io.duplex.session.protocol.Decoded;
+import io.duplex.session.protocol.ProtocolError;
+import io.duplex.session.protocol.SessionConfig;
+import io.duplex.session.provider.ContextItem;
+import io.duplex.session.provider.ModelProvider;
+import io.duplex.session.provider.ProviderEvent;
+import io.duplex.session.provider.ProviderSession;
+import io.duplex.session.provider.ProviderSettings;
+import io.duplex.session.session.SessionGrant;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.concurrent.Queues;
+
+/**
+ * One realtime session: a serialised event loop over client events, provider events and timers.
+ * Inputs may arrive on any thread; they are queued and handled one at a time on a shared
+ * scheduler (no thread per session, no locks), so the state here is touched by one thread at a
+ * time. What completes is written to the database in order, and a session that ends for any
+ * reason first flushes those writes.
+ */
+public final class SessionEngine {
+
+	private static final Logger log = LoggerFactory.getLogger(SessionEngine.class);
+
+	final EngineServices services;
+
+	final SessionGrant grant;
+
+	final long startedNanos = System.nanoTime();
+
+	// inputs, processed one at a time
+	private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger pending = new AtomicInteger();
+
+	// what the client receives; bounded so a slow client cannot hold memory
+	private final Sinks.Many<String> outbound;
+
+	private final Sinks.One<Ending> ended = Sinks.one();
+
+	// database writes, in order
+	private final Sinks.Many<Mono<Void>> writes = Sinks.many().unicast().onBackpressureBuffer();
+
+	private final Mono<Void> flushed;
+
+	private final EventRateLimiter rateLimiter;
+
+	final Conversation conversation = new Conversation();
+
+	final InputTurns input;
+
+	final Responses responses;
+
+	SessionConfig config;
+
+	@Nullable ProviderSession provider;
+
+	private @Nullable Ending ending;
+
+	private long lastClientEventNanos = this.startedNanos;
+
+	private @Nullable Disposable ticker;
+
+	SessionEngine(EngineServices services, SessionGrant grant) {
+		this.services = services;
+		this.grant = grant;
+		this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(services.limits.outboundBuffer()).get());
+		this.flushed = this.writes.asFlux().concatMap((write) -> write, 1).then().cache();
+		this.flushed.subscribe();
+		this.rateLimiter = new EventRateLimiter(services.limits.eventsPerSecond(), services.limits.eventBurst(),
+				this.startedNanos);
+		this.config = SessionSetup.fromAgent(grant.agent(), services.decoder, services.json);
+		this.input = new InputTurns(this);
+		this.responses = new Responses(this);
+	}
+
+	public String sessionId() {
+		return this.grant.sessionId();
+	}
+
+	/** Server events for the client, in order; completes when the session has ended. */
+	public Flux<String> outbound() {
+		return this.outbound.asFlux();
+	}
+
+	/** Emits how the session ended once its writes are flushed and its record is closed. */
+	public Mono<Ending> ended() {
+		return this.ended.asMono();
+	}
+
+	/**
+	 * Opens the model session (seeded with the conversation so far, when continuing one) and sends
+	 * {@code session.created}.
+	 * @return completes when the session is ready for client events; errors when the model
+	 * cannot be reached (the session is then ended)
+	 */
+	public Mono<Void> start() {
+		ModelProvider provider = this.services.providers.get(this.grant.model().provider());
+		if (provider == null) {
+			return failStart(new IllegalStateException("no provider " + this.grant.model().provider()));
+		}
+		Mono<List<StoredItem>> history = this.grant.continuedConversation()
+				? this.services.conversations.history(this.grant.tenantId(), this.grant.conversationId()).collectList()
+				: Mono.just(List.of());
+		return history.flatMap((items) -> {
+			List<ContextItem> context = items.stream().map(HistoryItems::context).toList();
+			return provider.open(settings(context), (event) -> submit(new FromProvider(event)))
+				.flatMap((session) -> this.services.sessions
+					.markActive(this.grant.tenantId(), this.grant.sessionId(), this.services.nodeId)
+					.then(this.services.sessions.startSegment(this.grant.tenantId(), this.grant.sessionId(), 1,
+							provider.name(), session.upstreamId(), "initial"))
+					.then(Mono.<Void>fromRunnable(() -> submit(new Ready(session, items)))));
+		}).onErrorResume((error) -> failStart(error));
+	}
+
+	private Mono<Void> failStart(Throwable error) {
+		log.warn("Session {} could not reach its model", this.grant.sessionId(), error);
+		submit(new Stop(new Ending("model_unavailable", ProtocolError.serverError("model_unavailable",
+				"The model could not be reached; try again shortly.", null), Ending.INTERNAL_ERROR)));
+		return Mono.error(error);
+	}
+
+	ProviderSettings settings(List<ContextItem> context) {
+		String instructions = (this.config.instructions() != null) ? this.config.instructions() : "";
+		return new ProviderSettings(this.grant.sessionId(), this.grant.model(), SessionSetup.voice(this.config),
+				instructions, SessionSetup.tools(this.config, this.services.json), SessionSetup.transcribes(this.config),
+				context, this.services.limits.sandboxDelay());
+	}
+
+	/** A text frame from the client; decoding runs on the caller's (network) thread. */
+	public void onClientFrame(String frame) {
+		submit(new FromClient(this.services.decoder.decode(frame)));
+	}
+
+	/** The client sent something other than text. */
+	public void onBinaryFrame() {
+		submit(new FromClient(ProtocolError.invalidRequest(ProtocolError.INVALID_VALUE,
+				"Binary frames are not part of the protocol; send JSON events as text frames.", null, null)));
+	}
+
+	/** The client's socket is gone. */
+	public void onClientGone() {
+		submit(new Stop(Ending.clientClosed()));
+	}
+
+	/** Ends the session from outside (API call, shutdown); the client is told why. */
+	public void end(String reason, @Nullable ProtocolError error, int closeCode) {
+		submit(new Stop(new Ending(reason, error, closeCode)));
+	}
+
+	private void submit(Object input) {
+		this.inbox.offer(input);
+		if (this.pending.getAndIncrement() == 0) {
+			this.services.scheduler.schedule(this::drain);
+		}
+	}
+
+	private void drain() {
+		int missed = 1;
+		do {
+			Object input;
+			while ((input = this.inbox.poll()) != null) {
+				try {
+					handle(input);
+				}
+				catch (RuntimeException ex) {
+					log.error("Session {} failed handling {}", this.grant.sessionId(), input.getClass().getSimpleName(), ex);
+					stop(new Ending("internal_error", ProtocolError.serverError("internal_error",
+							"The session failed on the server.", null), Ending.INTERNAL_ERROR));
+				}
+			}
+			missed = this.pending.addAndGet(-missed);
+		}
+		while (missed != 0);
+	}
+
+	private void handle(Object input) {
+		if (this.ending != null) {
+			return;
+		}
+		switch (input) {
+			case Ready ready -> ready(ready);
+			case FromClient client -> client(client.decoded());
+			case FromProvider provider -> this.responses.onProviderEvent(provider.event());
+			case Tick tick -> tick();
+			case Stop stop -> stop(stop.ending());
+			default -> throw new IllegalStateException("unknown input " + input);
+		}
+	}
+
+	private void ready(Ready ready) {
+		this.provider = ready.session();
+		ready.history().forEach((item) -> this.conversation.add(null, HistoryItems.entry(item)));
+		send(this.services.events.sessionCreated(this.grant.sessionId(), expiresAt(), this.config));
+		this.ticker = Flux.interval(Duration.ofSeconds(1), this.services.scheduler).subscribe((n) -> submit(new Tick()));
+	}
+
+	private void client(Decoded decoded) {
+		long now = System.nanoTime();
+		this.lastClientEventNanos = now;
+		if (!this.rateLimiter.tryAcquire(now)) {
+			stop(new Ending("rate_limited", ProtocolError.invalidRequest("rate_limit_exceeded",
+					"More than " + this.services.limits.eventsPerSecond() + " events per second; the session is closed.",
+					null, null), Ending.POLICY_VIOLATION));
+			return;
+		}
+		switch (decoded) {
+			case ProtocolError error -> send(this.services.events.error(error));
+			case ClientEvent.SessionUpdate update -> sessionUpdate(update);
+			case ClientEvent.InputAudioBufferAppend append -> this.input.append(append);
+			case ClientEvent.InputAudioBufferCommit commit -> this.input.commit(commit);
+			case ClientEvent.InputAudioBufferClear clear -> this.input.clear();
+			case ClientEvent.ConversationItemCreate create -> createItem(create);
+			case ClientEvent.ConversationItemRetrieve retrieve -> retrieveItem(retrieve);
+			case ClientEvent.ConversationItemTruncate truncate -> this.responses.truncateByClient(truncate);
+			case ClientEvent.ConversationItemDelete delete -> deleteItem(delete);
+			case ClientEvent.ResponseCreate create -> this.responses.create(create.response(), create.eventId());
+			case ClientEvent.ResponseCancel cancel -> this.responses.cancelByClient(cancel);
+			case ClientEvent.OutputAudioBufferClear clear -> send(this.services.events.error(ProtocolError.invalidRequest(
+					"unsupported_on_websocket", "output_audio_buffer.clear is for WebRTC and SIP; a WebSocket client "
+							+ "stops its own playback and sends conversation.item.truncate.",
+					null, clear.eventId())));
+		}
+	}
+
+	private void sessionUpdate(ClientEvent.SessionUpdate update) {
+		ProtocolError refusal = SessionSetup.refusal(this.config, update.session(), this.grant.agent().config(),
+				update.eventId());
+		if (refusal != null) {
+			send(this.services.events.error(refusal));
+			return;
+		}
+		this.config = this.config.withUpdate(update.session());
+		this.input.configure();
+		this.responses.configure();
+		provider().update(settings(this.conversation.context()));
+		send(this.services.events.sessionUpdated(this.grant.sessionId(), expiresAt(), this.config));
+	}
+
+	private void createItem(ClientEvent.ConversationItemCreate create) {
+		ConversationItem item = create.item();
+		if (item instanceof ConversationItem.ItemReference) {
+			sendError(ProtocolError.INVALID_VALUE, "An item reference cannot be created; send the item itself.",
+					"item.type", create.eventId());
+			return;
+		}
+		String previous = create.previousItemId();
+		if (previous != null && !"root".equals(previous) && this.conversation.find(previous) == null) {
+			sendError(ProtocolError.INVALID_VALUE, "Item with previous_item_id not found: " + previous,
+					"previous_item_id", create.eventId());
+			return;
+		}
+		String id = (item.id() != null) ? item.id() : io.duplex.session.protocol.Ids.item();
+		if (this.conversation.find(id) != null) {
+			sendError("item_already_exists", "An item with id " + id + " already exists.", "item.id", create.eventId());
+			return;
+		}
+		Conversation.Entry entry = ClientItems.entry(id, item, sessionMs());
+		this.conversation.add("root".equals(previous) ? null : previous, entry);
+		String before = this.conversation.previousOf(id);
+		send(this.services.events.conversationItemAdded(before, entry.item));
+		send(this.services.events.conversationItemDone(before, entry.item));
+		provider().addItem(entry.context);
+		persist(this.services.conversations.append(stored(entry, null)));
+	}
+
+	private void retrieveItem(ClientEvent.ConversationItemRetrieve retrieve) {
+		Conversation.Entry entry = this.conversation.find(retrieve.itemId());
+		if (entry == null) {
+			sendError(ProtocolError.INVALID_VALUE, "Item with item_id not found: " + retrieve.itemId(), "item_id",
+					retrieve.eventId());
+			return;
+		}
+		send(this.services.events.conversationItemRetrieved(entry.item));
+	}
+
+	private void deleteItem(ClientEvent.ConversationItemDelete delete) {
+		if (this.responses.producing(delete.itemId())) {
+			sendError(ProtocolError.INVALID_VALUE, "The item is still being produced; cancel the response first.",
+					"item_id", delete.eventId());
+			return;
+		}
+		if (!this.conversation.remove(delete.itemId())) {
+			sendError(ProtocolError.INVALID_VALUE, "Item with item_id not found: " + delete.itemId(), "item_id",
+					delete.eventId());
+			return;
+		}
+		provider().deleteItem(delete.itemId());
+		send(this.services.events.conversationItemDeleted(delete.itemId()));
+		persist(this.services.conversations.delete(this.grant.tenantId(), this.grant.conversationId(), delete.itemId()));
+	}
+
+	private void tick() {
+		long now = System.nanoTime();
+		SessionLimits limits = this.services.limits;
+		if (now - this.startedNanos >= limits.maxDuration().toNanos()) {
+			stop(new Ending("max_duration", ProtocolError.invalidRequest("session_expired",
+					"Your session hit the maximum duration of " + limits.maxDuration().toMinutes() + " minutes.", null,
+					null), Ending.GOING_AWAY));
+		}
+		else if (now - this.lastClientEventNanos >= limits.idleTimeout().toNanos()) {
+			stop(new Ending("idle_timeout", ProtocolError.invalidRequest("idle_timeout",
+					"No event from the client for " + limits.idleTimeout().toSeconds() + " seconds; the session is closed.",
+					null, null), Ending.NORMAL));
+		}
+		else {
+			this.responses.tick();
+		}
+	}
+
+	/** Ends the session: tells the client why, closes the model session, flushes writes, closes the record. */
+	void stop(Ending ending) {
+		if (this.ending != null) {
+			return;
+		}
+		this.ending = ending;
+		if (ending.error() != null) {
+			send(this.services.events.error(ending.error()));
+		}
+		this.responses.abandon();
+		if (this.provider != null) {
+			this.provider.close();
+		}
+		if (this.ticker != null) {
+			this.ticker.dispose();
+		}
+		this.writes.tryEmitComplete();
+		this.flushed.onErrorComplete()
+			.then(this.services.sessions.endSegment(this.grant.tenantId(), this.grant.sessionId(), 1))
+			.then(this.services.sessions.markEnded(this.grant.tenantId(), this.grant.sessionId(), ending.reason()))
+			.doOnError((error) -> log.error("Session {} did not close its record cleanly", this.grant.sessionId(), error))
+			.onErrorComplete()
+			.doFinally((signal) -> {
+				this.outbound.tryEmitComplete();
+				this.ended.tryEmitValue(ending);
+			})
+			.subscribe();
+	}
+
+	boolean stopped() {
+		return this.ending != null;
+	}
+
+	/** Sends a server event; a client that falls too far behind is disconnected. */
+	void send(String event) {
+		Sinks.EmitResult result = this.outbound.tryEmitNext(event);
+		if (result == Sinks.EmitResult.FAIL_OVERFLOW && this.ending == null) {
+			stop(new Ending("client_too_slow", null, Ending.POLICY_VIOLATION));
+		}
+	}
+
+	/** Queues a database write behind the earlier ones; a failed write is logged, not fatal. */
+	void persist(Mono<Void> write) {
+		this.writes.tryEmitNext(write.doOnError((error) -> log.error("Session {} could not store a change",
+				this.grant.sessionId(), error)).onErrorComplete());
+	}
+
+	ProviderSession provider() {
+		if (this.provider == null) {
+			throw new IllegalStateException("the provider is not open yet");
+		}
+		return this.provider;
+	}
+
+	/** Milliseconds since the session started: the clock of transcripts. */
+	long sessionMs() {
+		return (System.nanoTime() - this.startedNanos) / 1_000_000;
+	}
+
+	private long expiresAt() {
+		return (System.currentTimeMillis() + this.services.limits.maxDuration().toMillis()) / 1000;
+	}
+
+	StoredItem stored(Conversation.Entry entry, @Nullable Long truncatedAtMs) {
+		return HistoryItems.stored(entry, this.grant, this.services.json, this.services.events, truncatedAtMs);
+	}
+
+	private void sendError(String code, String message, @Nullable String param, @Nullable String eventId) {
+		send(this.services.events.error(error(code, message, param, eventId)));
+	}
+
+	static ProtocolError error(String code, String message, @Nullable String param, @Nullable String eventId) {
+		return ProtocolError.invalidRequest(code, message, param, eventId);
+	}
+
+	private record Ready(ProviderSession session, List<StoredItem> history) {
+	}
+
+	private record FromClient(Decoded decoded) {
+	}
+
+	private record FromProvider(ProviderEvent event) {
+	}
+
+	private record Tick() {
+	}
+
+	private record Stop(Ending ending) {
+	}
+
+}

@@ -1,0 +1,28 @@
+package io.duplex.session.engine;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.Positive;
+
+/**
+ * Limits of realtime sessions.
+ * @param idleTimeout end a session after this long without a client event
+ * @param maxDuration end a session that has run this long (the tenant's hard limit)
+ * @param eventsPerSecond sustained client events per second allowed (audio at 20 ms frames is 50)
+ * @param eventBurst client events allowed in a burst above the sustained rate
+ * @param audioAhead how far the audio a client appended may run ahead of wall time before the
+ * session ends: short bursts of recorded audio stay normal, an endless flood does not
+ * @param outboundBuffer server events queued for one slow client before its session ends
+ * @param sandboxDelay how long the sandbox model "thinks" before its first delta
+ */
+@Validated
+@ConfigurationProperties("duplex.sessions")
+public record SessionLimits(@DefaultValue("5m") Duration idleTimeout, @DefaultValue("2h") Duration maxDuration,
+		@DefaultValue("200") @Positive int eventsPerSecond, @DefaultValue("400") @Positive int eventBurst,
+		@DefaultValue("60s") Duration audioAhead, @DefaultValue("4096") @Positive int outboundBuffer,
+		@DefaultValue("300ms") Duration sandboxDelay) {
+}

@@ -1,0 +1,52 @@
+package io.duplex.session.engine;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.duplex.core.usage.UsageEvent;
+import io.duplex.session.provider.TokenUsage;
+import io.duplex.session.session.SessionGrant;
+import io.duplex.session.session.UsageTotals;
+
+/**
+ * Records a response's usage: one immutable event per metric, keyed so a retry never counts
+ * twice, and the session's running totals.
+ */
+final class UsageRecorder {
+
+	private UsageRecorder() {
+	}
+
+	static void record(SessionEngine engine, String responseId, TokenUsage usage) {
+		SessionGrant grant = engine.grant;
+		Instant now = Instant.now();
+		List<UsageEvent> events = new ArrayList<>();
+		// cached tokens are part of the input totals; the ledger keeps them apart so they are priced apart
+		add(events, grant, responseId, UsageEvent.INPUT_TEXT_TOKENS, usage.inputTextTokens() - usage.cachedTextTokens(), now);
+		add(events, grant, responseId, UsageEvent.INPUT_AUDIO_TOKENS, usage.inputAudioTokens() - usage.cachedAudioTokens(),
+				now);
+		add(events, grant, responseId, UsageEvent.CACHED_INPUT_TEXT_TOKENS, usage.cachedTextTokens(), now);
+		add(events, grant, responseId, UsageEvent.CACHED_INPUT_AUDIO_TOKENS, usage.cachedAudioTokens(), now);
+		add(events, grant, responseId, UsageEvent.OUTPUT_TEXT_TOKENS, usage.outputTextTokens(), now);
+		add(events, grant, responseId, UsageEvent.OUTPUT_AUDIO_TOKENS, usage.outputAudioTokens(), now);
+		UsageTotals totals = new UsageTotals(1, usage.inputTextTokens(), usage.inputAudioTokens(), usage.cachedTextTokens(),
+				usage.cachedAudioTokens(), usage.outputTextTokens(), usage.outputAudioTokens());
+		engine.persist(engine.services.usage.record(events)
+			.then(engine.services.sessions.addUsage(grant.tenantId(), grant.sessionId(), totals)));
+	}
+
+	private static void add(List<UsageEvent> events, SessionGrant grant, String responseId, String metric, long quantity,
+			Instant at) {
+		if (quantity <= 0) {
+			return;
+		}
+		Map<String, String> tags = grant.metadata();
+		events.add(new UsageEvent(grant.tenantId(), grant.sessionId() + ":" + responseId + ":" + metric,
+				grant.agent().agentId(), grant.agent().version(), grant.sessionId(), 1, grant.model().id(),
+				grant.agent().region(), grant.agent().compute(), metric, BigDecimal.valueOf(quantity), at, tags));
+	}
+
+}

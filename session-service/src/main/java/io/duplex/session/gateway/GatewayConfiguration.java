@@ -1,0 +1,51 @@
+package io.duplex.session.gateway;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.HandlerMapping;
+import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.reactive.socket.server.support.HandshakeWebSocketService;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyRequestUpgradeStrategy;
+
+import io.duplex.core.role.ConditionalOnRole;
+import io.duplex.core.role.DuplexRole;
+import io.duplex.core.security.CallerResolver;
+import io.duplex.core.web.ProblemWriter;
+import io.duplex.session.engine.EngineServices;
+import io.duplex.session.session.Sessions;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.netty.http.server.WebsocketServerSpec;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The realtime socket at {@code /v1/realtime}, on processes with the {@code session} role. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnRole(DuplexRole.SESSION)
+class GatewayConfiguration {
+
+	/**
+	 * Frames up to this size are read, so an event over the protocol's 15 MiB limit is answered
+	 * with an {@code error} event instead of a dropped connection.
+	 */
+	static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+	@Bean
+	LiveSessionRegistry liveSessionRegistry(MeterRegistry meters) {
+		return new LiveSessionRegistry(meters);
+	}
+
+	/** {@code /v1/realtime}: authenticate, then upgrade with large frames allowed. */
+	@Bean
+	HandlerMapping realtimeHandlerMapping(Sessions sessions, List<CallerResolver> callers, JsonMapper json,
+			EngineServices services, LiveSessionRegistry registry) {
+		WebSocketService upgrade = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
+				() -> WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES)));
+		RealtimeHandshake endpoint = new RealtimeHandshake(sessions, callers, new ProblemWriter(json), upgrade,
+				new RealtimeSocketHandler(services, registry));
+		return new SimpleUrlHandlerMapping(Map.of(RealtimeHandshake.PATH, endpoint), -1);
+	}
+
+}

@@ -1,0 +1,125 @@
+package io.duplex.session.gateway;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.reactive.socket.server.WebSocketService;
+import org.springframework.web.server.WebHandler;
+
+import io.duplex.core.security.CallerResolver;
+import io.duplex.core.web.ProblemException;
+import io.duplex.core.web.ProblemWriter;
+import io.duplex.core.web.Problems;
+import io.duplex.session.session.SessionGrant;
+import io.duplex.session.session.Sessions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Serves {@code GET /v1/realtime}: authenticates before the socket is upgraded, so a refused client gets
+ * a plain HTTP problem (401, 404, 422, 429) rather than an open socket that closes at once.
+ * <ul>
+ * <li>{@code ?session=sess_…} with a client secret ({@code ek_…}) or an API key of the tenant</li>
+ * <li>{@code ?agent=agt_…}, or {@code ?model=agt_…} as OpenAI's SDKs send it, with an API key:
+ * a new session of that agent, admitted like {@code POST /v1/sessions}</li>
+ * </ul>
+ * The credential comes as {@code Authorization: Bearer …} or, from browsers, as the subprotocol
+ * {@code openai-insecure-api-key.<credential>} offered with {@code realtime}.
+ */
+class RealtimeHandshake implements WebHandler {
+
+	static final String PATH = "/v1/realtime";
+
+	private static final String KEY_PROTOCOL = "openai-insecure-api-key.";
+
+	private final Sessions sessions;
+
+	private final List<CallerResolver> callers;
+
+	private final ProblemWriter problems;
+
+	private final WebSocketService upgrade;
+
+	private final RealtimeSocketHandler sockets;
+
+	RealtimeHandshake(Sessions sessions, List<CallerResolver> callers, ProblemWriter problems, WebSocketService upgrade,
+			RealtimeSocketHandler sockets) {
+		this.sessions = sessions;
+		this.callers = callers;
+		this.problems = problems;
+		this.upgrade = upgrade;
+		this.sockets = sockets;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange) {
+		return grant(exchange)
+			.flatMap((grant) -> this.upgrade.handleRequest(exchange, this.sockets.forGrant(grant)))
+			.onErrorResume(ProblemException.class, (problem) -> this.problems.write(exchange, problem));
+	}
+
+	private Mono<SessionGrant> grant(ServerWebExchange exchange) {
+		String credential = credential(exchange.getRequest().getHeaders());
+		if (credential == null) {
+			return Mono.error(Problems.unauthorized("Send a client secret or an API key as 'Authorization: Bearer …' "
+					+ "or as the WebSocket subprotocol 'openai-insecure-api-key.…'."));
+		}
+		MultiValueMap<String, String> query = exchange.getRequest().getQueryParams();
+		String sessionId = query.getFirst("session");
+		if (credential.startsWith("ek_")) {
+			return this.sessions.redeemClientSecret(credential)
+				.filter((grant) -> sessionId == null || grant.sessionId().equals(sessionId))
+				.switchIfEmpty(Mono.error(() -> Problems.unauthorized(
+						"The client secret is unknown, expired, already used, or for another session.")));
+		}
+		return Flux.fromIterable(this.callers)
+			.concatMap((resolver) -> resolver.resolve(credential))
+			.next()
+			.switchIfEmpty(Mono.error(() -> Problems.unauthorized(
+					"The API key is unknown, revoked, or belongs to a suspended tenant.")))
+			.flatMap((caller) -> {
+				if (sessionId != null) {
+					return this.sessions.attachForCaller(caller, sessionId)
+						.switchIfEmpty(Mono.error(() -> Problems.notFound("session " + sessionId + " waiting for a socket")));
+				}
+				String agent = agentOf(query);
+				if (agent == null) {
+					return Mono.error(new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "validation-failed",
+							"Validation failed", "Name the agent: ?agent=agt_… (or ?model=agt_…), or a session: ?session=sess_…",
+							java.util.Map.of("param", "agent")));
+				}
+				return this.sessions.startForCaller(caller, agent);
+			});
+	}
+
+	private static @Nullable String agentOf(MultiValueMap<String, String> query) {
+		String agent = query.getFirst("agent");
+		if (agent != null) {
+			return agent;
+		}
+		String model = query.getFirst("model");
+		return (model != null && model.startsWith("agt_")) ? model : null;
+	}
+
+	/** The bearer token, or the key a browser put in its subprotocol offer. */
+	static @Nullable String credential(HttpHeaders headers) {
+		String authorization = headers.getFirst(HttpHeaders.AUTHORIZATION);
+		if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+			return authorization.substring(7).trim();
+		}
+		for (String offered : headers.getOrEmpty("Sec-WebSocket-Protocol")) {
+			for (String protocol : offered.split(",")) {
+				String trimmed = protocol.trim();
+				if (trimmed.startsWith(KEY_PROTOCOL) && trimmed.length() > KEY_PROTOCOL.length()) {
+					return trimmed.substring(KEY_PROTOCOL.length());
+				}
+			}
+		}
+		return null;
+	}
+
+}

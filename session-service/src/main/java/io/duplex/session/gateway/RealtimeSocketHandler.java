@@ -1,0 +1,82 @@
+package io.duplex.session.gateway;
+
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.reactive.socket.CloseStatus;
+import org.springframework.web.reactive.socket.WebSocketHandler;
+import org.springframework.web.reactive.socket.WebSocketMessage;
+import org.springframework.web.reactive.socket.WebSocketSession;
+
+import io.duplex.session.engine.EngineServices;
+import io.duplex.session.engine.SessionEngine;
+import io.duplex.session.session.SessionGrant;
+import reactor.core.publisher.Mono;
+
+/**
+ * Connects an authenticated socket to a new engine for its session: client frames in, server
+ * events out, and the close code the engine chose when it ends.
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6455">RFC 6455</a>
+ */
+class RealtimeSocketHandler {
+
+	private static final Logger log = LoggerFactory.getLogger(RealtimeSocketHandler.class);
+
+	private final EngineServices services;
+
+	private final LiveSessionRegistry registry;
+
+	RealtimeSocketHandler(EngineServices services, LiveSessionRegistry registry) {
+		this.services = services;
+		this.registry = registry;
+	}
+
+	/** The handler of one socket, for the session its handshake was granted. */
+	WebSocketHandler forGrant(SessionGrant grant) {
+		return new WebSocketHandler() {
+			@Override
+			public List<String> getSubProtocols() {
+				// OpenAI's browser SDK offers "realtime" plus its key; the server must select "realtime"
+				return List.of("realtime");
+			}
+
+			@Override
+			public Mono<Void> handle(WebSocketSession socket) {
+				return RealtimeSocketHandler.this.handle(socket, grant);
+			}
+		};
+	}
+
+	private Mono<Void> handle(WebSocketSession socket, SessionGrant grant) {
+		SessionEngine engine;
+		try {
+			engine = this.registry.open(this.services, grant);
+		}
+		catch (RuntimeException ex) {
+			log.error("Session {} could not start", grant.sessionId(), ex);
+			return socket.close(new CloseStatus(1011, "the session could not start"));
+		}
+		Mono<Void> output = socket.send(engine.outbound().map(socket::textMessage))
+			.onErrorResume((error) -> Mono.empty())
+			.then(engine.ended())
+			.flatMap((ending) -> socket.close(new CloseStatus(ending.closeCode(), ending.reason())))
+			.onErrorResume((error) -> Mono.empty());
+		Mono<Void> input = engine.start()
+			.thenMany(socket.receive().doOnNext((message) -> {
+				// the payload is released after this callback: read it here
+				if (message.getType() == WebSocketMessage.Type.TEXT) {
+					engine.onClientFrame(message.getPayloadAsText());
+				}
+				else if (message.getType() == WebSocketMessage.Type.BINARY) {
+					engine.onBinaryFrame();
+				}
+			}))
+			.then()
+			.onErrorResume((error) -> Mono.empty())
+			.doFinally((signal) -> engine.onClientGone());
+		return Mono.when(input, output).doFinally((signal) -> this.registry.remove(engine));
+	}
+
+}

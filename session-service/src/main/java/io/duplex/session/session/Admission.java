@@ -1,0 +1,117 @@
+package io.duplex.session.session;
+
+import java.util.Map;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Component;
+
+import io.duplex.core.catalog.PoolInfo;
+import io.duplex.core.tenant.TenantInfo;
+import reactor.core.publisher.Mono;
+
+/**
+ * Admission control: a new session needs a free slot in its tenant's quota and in its compute
+ * pool. Counting and inserting must happen in one transaction that first takes the tenant's and
+ * then the pool's advisory lock (always in that order, so admissions never deadlock): concurrent
+ * admissions then count one after another and can never overshoot a limit together.
+ * <p>
+ * A session that never got its socket must not hold a slot forever. It stops counting at its
+ * connect deadline: when its client secret expires; once the secret was used, not before
+ * {@value #CONNECT_GRACE_SECONDS} seconds after that, time enough for the gateway to mark it
+ * active; and for a session started over a socket (which has no secret),
+ * {@value #CONNECT_GRACE_SECONDS} seconds after its creation. Such sessions are then ended with
+ * reason {@code never_connected} by whoever next counts or reads the tenant's sessions.
+ */
+@Component
+class Admission {
+
+	static final int CONNECT_GRACE_SECONDS = 60;
+
+	/** When a session still in status created stops counting; columns of {@code s}. */
+	private static final String DEADLINE = "COALESCE((SELECT max(GREATEST(c.expires_at, c.redeemed_at + interval '"
+			+ CONNECT_GRACE_SECONDS + " seconds')) FROM realtime.client_secret c WHERE c.session_id = s.id), "
+			+ "s.created_at + interval '" + CONNECT_GRACE_SECONDS + " seconds')";
+
+	private static final String HOLDS_SLOT = "s.status <> 'ended' AND (s.status = 'active' OR " + DEADLINE
+			+ " > now())";
+
+	/**
+	 * Ends stale sessions. SKIP LOCKED: a row another transaction holds is being changed by it
+	 * (marked active, or ended by another sweep), and waiting for it could deadlock sweeps that
+	 * overlap; the counts never depend on this sweep anyway.
+	 */
+	private static final String END_STALE = "WITH stale AS (SELECT s.id, " + DEADLINE + " AS deadline "
+			+ "FROM realtime.session s WHERE %s AND s.status = 'created' AND " + DEADLINE + " <= now() "
+			+ "FOR UPDATE SKIP LOCKED) UPDATE realtime.session t SET status = 'ended', "
+			+ "end_reason = 'never_connected', ended_at = stale.deadline FROM stale WHERE t.id = stale.id "
+			+ "AND t.status = 'created'";
+
+	private final DatabaseClient db;
+
+	Admission(DatabaseClient db) {
+		this.db = db;
+	}
+
+	/**
+	 * Takes the locks and checks both limits; call it in the transaction that inserts the session,
+	 * which keeps the locks until it ends.
+	 * @return completes when there is room; errors with a 429 problem when the tenant's quota or
+	 * the pool is full
+	 */
+	Mono<Void> admit(TenantInfo tenant, PoolInfo pool) {
+		Scope tenantScope = Scope.tenant(tenant.id());
+		Mono<Void> tenantSlot = lock("duplex.sessions.tenant", tenant.id()).then(endStale(tenantScope))
+			.then(count(tenantScope))
+			.flatMap((live) -> (live >= tenant.maxConcurrentSessions())
+					? Mono.error(SessionProblems.quotaExceeded(tenant.maxConcurrentSessions())) : Mono.empty());
+		Scope poolScope = new Scope("s.region = :region AND s.compute = :compute",
+				Map.of("region", pool.region(), "compute", pool.id()));
+		Mono<Void> poolSlot = lock("duplex.sessions.pool", pool.region() + "/" + pool.id()).then(endStale(poolScope))
+			.then(count(poolScope))
+			.flatMap((live) -> (live >= pool.maxConcurrentSessions())
+					? Mono.error(SessionProblems.poolFull(pool.region(), pool.id(), pool.maxConcurrentSessions()))
+					: Mono.empty());
+		return tenantSlot.then(poolSlot);
+	}
+
+	/** Ends the tenant's sessions that never connected in time; completes when done. */
+	Mono<Void> endNeverConnected(String tenantId) {
+		return endStale(Scope.tenant(tenantId));
+	}
+
+	private Mono<Void> lock(String space, String key) {
+		return this.db.sql("SELECT pg_advisory_xact_lock(hashtext(:space), hashtext(:key))")
+			.bind("space", space)
+			.bind("key", key)
+			.then();
+	}
+
+	private Mono<Void> endStale(Scope scope) {
+		return scope.bind(this.db.sql(END_STALE.formatted(scope.condition()))).then();
+	}
+
+	private Mono<Long> count(Scope scope) {
+		return scope
+			.bind(this.db.sql("SELECT count(*) AS live FROM realtime.session s WHERE " + scope.condition() + " AND "
+					+ HOLDS_SLOT))
+			.map((row) -> row.get("live", Long.class))
+			.one();
+	}
+
+	/** Which sessions a limit covers: a condition on {@code s} and the values of its parameters. */
+	private record Scope(String condition, Map<String, String> parameters) {
+
+		static Scope tenant(String tenantId) {
+			return new Scope("s.tenant_id = :tenantId", Map.of("tenantId", tenantId));
+		}
+
+		DatabaseClient.GenericExecuteSpec bind(DatabaseClient.GenericExecuteSpec spec) {
+			for (Map.Entry<String, String> parameter : this.parameters.entrySet()) {
+				spec = spec.bind(parameter.getKey(), parameter.getValue());
+			}
+			return spec;
+		}
+
+	}
+
+}

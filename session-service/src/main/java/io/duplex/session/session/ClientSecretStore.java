@@ -1,0 +1,81 @@
+package io.duplex.session.session;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Hand SQL over {@code realtime.client_secret}: issuing a session's secret, and using it up.
+ * Using one is a single conditional update, so of two sockets that race with the same secret (or
+ * a secret and an API key attach) exactly one wins.
+ */
+@Repository
+class ClientSecretStore {
+
+	/** A secret as issued: its value (shown this once) and when it stops opening a socket. */
+	record Issued(String value, Instant expiresAt) {
+	}
+
+	/** Whose session a used secret opened. */
+	record Claimed(String tenantId, String sessionId) {
+	}
+
+	private final DatabaseClient db;
+
+	ClientSecretStore(DatabaseClient db) {
+		this.db = db;
+	}
+
+	/** Issues the session's secret, valid {@code seconds} from now on the database's clock. */
+	Mono<Issued> issue(String tenantId, String sessionId, int seconds) {
+		String secret = ClientSecrets.newSecret();
+		return this.db.sql("INSERT INTO realtime.client_secret (prefix, secret_hash, tenant_id, session_id, expires_at) "
+				+ "VALUES (:prefix, :hash, :tenantId, :sessionId, now() + :seconds * interval '1 second') "
+				+ "RETURNING expires_at")
+			.bind("prefix", ClientSecrets.prefixOf(secret))
+			.bind("hash", ByteBuffer.wrap(ClientSecrets.hash(secret)))
+			.bind("tenantId", tenantId)
+			.bind("sessionId", sessionId)
+			.bind("seconds", seconds)
+			.map((row) -> new Issued(secret, row.get("expires_at", Instant.class)))
+			.one();
+	}
+
+	/**
+	 * Uses the secret up: its session must still be waiting for its socket, and the secret unused
+	 * and unexpired. The hash is compared in SQL rather than in constant time: what timing could
+	 * reveal is a SHA-256 hash of 240 random bits, from which no secret can be made.
+	 * @return empty when the secret is unknown, expired, used, or its session no longer waits
+	 */
+	Mono<Claimed> redeem(String secret) {
+		return this.db.sql("UPDATE realtime.client_secret c SET redeemed_at = now() FROM realtime.session s "
+				+ "WHERE c.prefix = :prefix AND c.secret_hash = :hash AND c.redeemed_at IS NULL "
+				+ "AND c.expires_at > now() AND s.id = c.session_id AND s.tenant_id = c.tenant_id "
+				+ "AND s.status = 'created' RETURNING c.tenant_id, c.session_id")
+			.bind("prefix", ClientSecrets.prefixOf(secret))
+			.bind("hash", ByteBuffer.wrap(ClientSecrets.hash(secret)))
+			.map((row) -> new Claimed(row.get("tenant_id", String.class), row.get("session_id", String.class)))
+			.one();
+	}
+
+	/**
+	 * Uses up the secret of the tenant's session for a caller that opens it with an API key, so
+	 * the secret cannot open a second socket.
+	 * @return empty when the tenant has no such session waiting for its socket with a live secret
+	 */
+	Mono<Claimed> redeemForSession(String tenantId, String sessionId) {
+		return this.db.sql("UPDATE realtime.client_secret c SET redeemed_at = now() FROM realtime.session s "
+				+ "WHERE c.tenant_id = :tenantId AND c.session_id = :sessionId AND c.redeemed_at IS NULL "
+				+ "AND c.expires_at > now() AND s.id = c.session_id AND s.tenant_id = c.tenant_id "
+				+ "AND s.status = 'created' RETURNING c.tenant_id, c.session_id")
+			.bind("tenantId", tenantId)
+			.bind("sessionId", sessionId)
+			.map((row) -> new Claimed(row.get("tenant_id", String.class), row.get("session_id", String.class)))
+			.one();
+	}
+
+}

@@ -1,0 +1,30 @@
+package io.duplex.session.session;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A session just created, with what a client needs to open it: the socket URL and, this once,
+ * the client secret.
+ * @param url the realtime socket of the session, {@code wss://host/v1/realtime?session=sess_...}
+ */
+record CreatedSessionResponse(String id, String object, String status, String agent, int agentVersion,
+		String conversation, String region, String model, String compute, String url, ClientSecret clientSecret,
+		Map<String, String> metadata, Instant createdAt) {
+
+	/**
+	 * The secret that opens the session's one socket.
+	 * @param expiresAt after this the secret opens nothing, and an unopened session stops counting
+	 */
+	record ClientSecret(String value, Instant expiresAt) {
+	}
+
+	static CreatedSessionResponse from(SessionStarter.Started started, String url) {
+		Session session = started.session();
+		ClientSecretStore.Issued secret = started.requireSecret();
+		return new CreatedSessionResponse(session.id(), SessionResponse.OBJECT, session.status(), session.agentId(),
+				session.agentVersion(), session.conversationId(), session.region(), session.model(), session.compute(),
+				url, new ClientSecret(secret.value(), secret.expiresAt()), session.metadata(), session.createdAt());
+	}
+
+}

@@ -1,0 +1,59 @@
+package io.duplex.session.session;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A session on the wire.
+ * @param durationSeconds time since it became active until it ended (or until now while it
+ * runs), in seconds with millisecond precision; {@code null} if it never became active
+ * @param segments its upstream sessions, in order
+ */
+record SessionResponse(String id, String object, String status, String agent, int agentVersion, String conversation,
+		String model, String region, String compute, Instant createdAt, @Nullable Instant startedAt,
+		@Nullable Instant endedAt, @Nullable String endReason, @Nullable BigDecimal durationSeconds,
+		Map<String, String> metadata, List<SegmentResponse> segments, Usage usage) {
+
+	static final String OBJECT = "realtime.session";
+
+	/** A segment on the wire. */
+	record SegmentResponse(int sequence, String provider, @Nullable String upstreamId, Instant startedAt,
+			@Nullable Instant endedAt, String reason) {
+	}
+
+	/** Token totals; {@code total_tokens} is input plus output (cached tokens are part of the input). */
+	record Usage(int responses, long inputTextTokens, long inputAudioTokens, long cachedTextTokens,
+			long cachedAudioTokens, long outputTextTokens, long outputAudioTokens, long totalTokens) {
+	}
+
+	static SessionResponse from(Session session, List<Segment> segments, Instant now) {
+		UsageTotals usage = session.usage();
+		return new SessionResponse(session.id(), OBJECT, session.status(), session.agentId(), session.agentVersion(),
+				session.conversationId(), session.model(), session.region(), session.compute(), session.createdAt(),
+				session.startedAt(), session.endedAt(), session.endReason(), duration(session, now),
+				session.metadata(),
+				segments.stream()
+					.map((segment) -> new SegmentResponse(segment.sequence(), segment.provider(), segment.upstreamId(),
+							segment.startedAt(), segment.endedAt(), segment.reason()))
+					.toList(),
+				new Usage(usage.responses(), usage.inputTextTokens(), usage.inputAudioTokens(),
+						usage.cachedTextTokens(), usage.cachedAudioTokens(), usage.outputTextTokens(),
+						usage.outputAudioTokens(), usage.totalTokens()));
+	}
+
+	private static @Nullable BigDecimal duration(Session session, Instant now) {
+		if (session.startedAt() == null) {
+			return null;
+		}
+		Instant end = (session.endedAt() != null) ? session.endedAt() : now;
+		long millis = Math.max(0, Duration.between(session.startedAt(), end).toMillis());
+		return BigDecimal.valueOf(millis).movePointLeft(3).setScale(3, RoundingMode.UNNECESSARY);
+	}
+
+}

@@ -1,0 +1,159 @@
+package io.duplex.session.session;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.duplex.core.agent.AgentDirectory;
+import io.duplex.core.catalog.ModelCatalog;
+import io.duplex.core.security.Caller;
+import io.duplex.core.tenant.TenantDirectory;
+import io.duplex.core.tenant.TenantInfo;
+import reactor.core.publisher.Mono;
+
+/**
+ * What the realtime gateway runs sessions through: it opens them (with a client secret, or with
+ * an API key that starts or attaches to one) and reports their lifecycle, segments and usage.
+ * Present on every node, whatever its roles. Every write is scoped by tenant: a call naming
+ * another tenant's session changes nothing.
+ */
+@Component
+public class Sessions {
+
+	/** Why a session whose agent version or model disappeared before its socket opened was ended. */
+	static final String AGENT_UNAVAILABLE = "agent_unavailable";
+
+	/** Why a session whose tenant was suspended before its socket opened was ended. */
+	static final String TENANT_SUSPENDED = "tenant_suspended";
+
+	private static final Logger log = LoggerFactory.getLogger(Sessions.class);
+
+	private final SessionStarter starter;
+
+	private final SessionRepository sessions;
+
+	private final ClientSecretStore secrets;
+
+	private final AgentDirectory agents;
+
+	private final ModelCatalog catalog;
+
+	private final TenantDirectory tenants;
+
+	Sessions(SessionStarter starter, SessionRepository sessions, ClientSecretStore secrets, AgentDirectory agents,
+			ModelCatalog catalog, TenantDirectory tenants) {
+		this.starter = starter;
+		this.sessions = sessions;
+		this.secrets = secrets;
+		this.agents = agents;
+		this.catalog = catalog;
+		this.tenants = tenants;
+	}
+
+	/**
+	 * Redeems a client secret for its one socket.
+	 * @return the session; empty when the secret is unknown, expired or already used, its session
+	 * was ended, or its tenant is suspended
+	 */
+	public Mono<SessionGrant> redeemClientSecret(String secret) {
+		if (!ClientSecrets.plausible(secret)) {
+			return Mono.empty();
+		}
+		return this.secrets.redeem(secret).flatMap((claimed) -> grant(claimed.tenantId(), claimed.sessionId()));
+	}
+
+	/**
+	 * Server-side connect with an API key and {@code ?agent=} (or {@code ?model=agt_...}): creates a
+	 * session with the same admission as {@code POST /v1/sessions}, already opened by this caller.
+	 * @return the session; errors with a {@code ProblemException}: 403 for a key that may not
+	 * start sessions, 404 for an unknown agent, 422 for an agent that cannot run, 429 when the
+	 * tenant's quota or the compute pool is full
+	 */
+	public Mono<SessionGrant> startForCaller(Caller caller, String agentId) {
+		return this.starter
+			.start(caller, new SessionStarter.StartRequest(agentId, null, null, Map.of(), null, null))
+			.map((started) -> new SessionGrant(started.session().id(), started.session().tenantId(),
+					started.session().conversationId(), started.continuedConversation(), started.agent(),
+					started.model(), started.session().metadata(), started.session().createdAt()));
+	}
+
+	/**
+	 * Server-side connect with an API key to a session created by {@code POST /v1/sessions}. It
+	 * uses up the session's client secret, so the session still opens only one socket.
+	 * @return the session; empty unless it is the caller's tenant's, still waiting for its socket
+	 * and its secret unused and unexpired; errors with 403 for a key that may not start sessions
+	 */
+	public Mono<SessionGrant> attachForCaller(Caller caller, String sessionId) {
+		return Mono.defer(() -> {
+			String tenantId = caller.tenantId();
+			if (tenantId == null) {
+				return Mono.empty();
+			}
+			caller.requireWriter();
+			return this.secrets.redeemForSession(tenantId, sessionId)
+				.flatMap((claimed) -> grant(claimed.tenantId(), claimed.sessionId()));
+		});
+	}
+
+	/** Records that a socket on {@code nodeId} runs the session; a session not waiting for one is left as it is. */
+	public Mono<Void> markActive(String tenantId, String sessionId, String nodeId) {
+		return this.sessions.markActive(tenantId, sessionId, nodeId).then();
+	}
+
+	/** Ends the session and its open segments; idempotent, and the first reason wins. */
+	public Mono<Void> markEnded(String tenantId, String sessionId, String endReason) {
+		return this.sessions.markEnded(tenantId, sessionId, endReason).then();
+	}
+
+	/** Adds {@code delta} to the session's usage totals ({@code responses} too). */
+	public Mono<Void> addUsage(String tenantId, String sessionId, UsageTotals delta) {
+		return this.sessions.addUsage(tenantId, sessionId, delta);
+	}
+
+	/**
+	 * Records that segment {@code sequence} (1 for the first) started on {@code provider}; a
+	 * repeated sequence number is ignored.
+	 * @param reason why it started, e.g. {@code start} or {@code rollover}
+	 */
+	public Mono<Void> startSegment(String tenantId, String sessionId, int sequence, String provider,
+			@Nullable String upstreamId, String reason) {
+		return this.sessions.startSegment(tenantId, sessionId, sequence, provider, upstreamId, reason);
+	}
+
+	/** Records that segment {@code sequence} ended; an ended one keeps its first end. */
+	public Mono<Void> endSegment(String tenantId, String sessionId, int sequence) {
+		return this.sessions.endSegment(tenantId, sessionId, sequence);
+	}
+
+	/**
+	 * The grant of a session whose socket was just claimed. Should its tenant have been suspended,
+	 * or its agent version or model have gone since it was created, it cannot run: it is ended
+	 * ({@code tenant_suspended}, {@code agent_unavailable}) and the answer is empty.
+	 */
+	private Mono<SessionGrant> grant(String tenantId, String sessionId) {
+		return this.sessions.find(tenantId, sessionId)
+			.flatMap((session) -> this.tenants.find(tenantId)
+				.map(TenantInfo::active)
+				.defaultIfEmpty(false)
+				.flatMap((active) -> active ? runnable(session) : cannotRun(session, TENANT_SUSPENDED)));
+	}
+
+	private Mono<SessionGrant> runnable(Session session) {
+		return this.agents.find(session.tenantId(), session.agentId(), session.agentVersion())
+			.flatMap((agent) -> this.catalog.findModel(session.model())
+				.flatMap((model) -> this.sessions.continuesConversation(session.tenantId(), session.id())
+					.map((continued) -> new SessionGrant(session.id(), session.tenantId(), session.conversationId(),
+							continued, SessionStarter.withOverrides(agent, session.configOverrides()), model,
+							session.metadata(), session.createdAt()))))
+			.switchIfEmpty(Mono.defer(() -> cannotRun(session, AGENT_UNAVAILABLE)));
+	}
+
+	private Mono<SessionGrant> cannotRun(Session session, String reason) {
+		log.info("Session {} of tenant {} cannot run: {}", session.id(), session.tenantId(), reason);
+		return this.sessions.markEnded(session.tenantId(), session.id(), reason).then(Mono.empty());
+	}
+
+}
