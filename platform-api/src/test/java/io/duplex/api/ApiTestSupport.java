@@ -21,7 +21,7 @@ import io.duplex.test.TestKeys;
 @SpringBootTest(classes = ApiTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN })
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 public abstract class ApiTestSupport {
 
 	@Autowired

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = DuplexServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN, "logging.level.duplex.access=INFO" })
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 @ExtendWith(OutputCaptureExtension.class)
 class PlatformServerTests {
 

@@ -15,7 +15,7 @@ import io.duplex.test.TestKeys;
 @SpringBootTest(classes = DuplexServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "duplex.roles=session,billing", "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN })
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 class RoleSwitchTests {
 
 	@Autowired

@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = DuplexServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN })
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 class TenantIsolationTests {
 
 	/** Bodies that would succeed on one's own resource, so only tenant scoping can stop them. */

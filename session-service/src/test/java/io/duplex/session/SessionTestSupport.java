@@ -25,7 +25,7 @@ import io.duplex.test.TestKeys;
 @SpringBootTest(classes = SessionTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN })
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 public abstract class SessionTestSupport {
 
 	@Autowired

@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 
 import io.duplex.core.id.Ids;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.duplex.core.usage.UsageSink;
 import io.duplex.session.conversation.ConversationStore;
 import io.duplex.session.protocol.ClientEventDecoder;
@@ -42,11 +44,14 @@ public class EngineServices {
 	/** Runs engines' event loops and timers: CPU work only, never blocking. */
 	final Scheduler scheduler = Schedulers.parallel();
 
+	/** Time from an audio frame's arrival at the socket until the model has it. */
+	final Timer frameLatency;
+
 	/** Names this process in the session records (which node holds a live session). */
 	final String nodeId = Ids.newId("node");
 
 	EngineServices(JsonMapper json, ConversationStore conversations, Sessions sessions, UsageSink usage,
-			SessionLimits limits, List<ModelProvider> providers) {
+			SessionLimits limits, List<ModelProvider> providers, MeterRegistry meters) {
 		this.json = json;
 		this.decoder = new ClientEventDecoder(json);
 		this.events = new ServerEvents(json);
@@ -55,6 +60,11 @@ public class EngineServices {
 		this.usage = usage;
 		this.limits = limits;
 		this.providers = providers.stream().collect(Collectors.toMap(ModelProvider::name, Function.identity()));
+		this.frameLatency = Timer.builder("duplex.gateway.frame.latency")
+			.description("Time the gateway adds to an input audio frame: decode, queue, hand to the model")
+			.publishPercentiles(0.5, 0.99)
+			.publishPercentileHistogram()
+			.register(meters);
 	}
 
 	/** A new engine for a session whose socket just opened; {@link SessionEngine#start()} runs it. */

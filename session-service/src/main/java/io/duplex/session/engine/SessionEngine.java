@@ -146,13 +146,15 @@ public final class SessionEngine {
 
 	/** A text frame from the client; decoding runs on the caller's (network) thread. */
 	public void onClientFrame(String frame) {
-		submit(new FromClient(this.services.decoder.decode(frame)));
+		long arrived = System.nanoTime();
+		submit(new FromClient(this.services.decoder.decode(frame), arrived));
 	}
 
 	/** The client sent something other than text. */
 	public void onBinaryFrame() {
 		submit(new FromClient(ProtocolError.invalidRequest(ProtocolError.INVALID_VALUE,
-				"Binary frames are not part of the protocol; send JSON events as text frames.", null, null)));
+				"Binary frames are not part of the protocol; send JSON events as text frames.", null, null),
+				System.nanoTime()));
 	}
 
 	/** The client's socket is gone. */
@@ -197,7 +199,14 @@ public final class SessionEngine {
 		}
 		switch (input) {
 			case Ready ready -> ready(ready);
-			case FromClient client -> client(client.decoded());
+			case FromClient client -> {
+				client(client.decoded());
+				if (client.decoded() instanceof ClientEvent.InputAudioBufferAppend) {
+					// what the gateway adds to each audio frame: decoding, queueing and handing it to the model
+					this.services.frameLatency.record(System.nanoTime() - client.arrivedNanos(),
+							java.util.concurrent.TimeUnit.NANOSECONDS);
+				}
+			}
 			case FromProvider provider -> this.responses.onProviderEvent(provider.event());
 			case Tick tick -> tick();
 			case Stop stop -> stop(stop.ending());
@@ -403,7 +412,7 @@ public final class SessionEngine {
 	private record Ready(ProviderSession session, List<StoredItem> history) {
 	}
 
-	private record FromClient(Decoded decoded) {
+	private record FromClient(Decoded decoded, long arrivedNanos) {
 	}
 
 	private record FromProvider(ProviderEvent event) {

@@ -26,7 +26,7 @@ import reactor.test.StepVerifier;
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN })
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
-@AutoConfigureWebTestClient
+@AutoConfigureWebTestClient(timeout = "30s")
 abstract class ConversationTestSupport {
 
 	@Autowired
