@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.duplex.session.SessionTestSupport;
+import io.duplex.session.audio.AudioEncoder;
+import io.duplex.session.audio.AudioFormat;
 import io.duplex.session.audio.Pcm16;
 import io.duplex.session.audio.SpeechLikeAudio;
 import tools.jackson.databind.JsonNode;
@@ -73,6 +75,82 @@ class RealtimeVoiceTests extends SessionTestSupport {
 			assertThat(((Map<?, ?>) items.get(0)).get("text")).isEqualTo("(" + seconds + " seconds of speech)");
 			assertThat(((Map<?, ?>) items.get(1)).get("role")).isEqualTo("assistant");
 			assertThat(((Map<?, ?>) items.get(1)).get("text")).isEqualTo("You spoke for " + seconds + " seconds.");
+		}
+	}
+
+	@Test
+	void userSpeakingOverTheReplyCancelsItAndKeepsOnlyWhatWasHeard() {
+		TestTenant tenant = newTenant();
+		String agent = newAgent(tenant.adminKey());
+		try (RealtimeTestClient client = RealtimeTestClient.connect(socket("agent=" + agent), tenant.adminKey())) {
+			String sessionId = client.await("session.created").path("session").path("id").asString();
+			client.streamPcm(new SpeechLikeAudio(11).silence(300).speech(2000).silence(700).samples());
+			// keep the line open (silence) until the reply has been playing for a while
+			JsonNode firstDelta = client.await("response.output_audio.delta");
+			client.streamPcm(new SpeechLikeAudio(12).silence(600).samples());
+			client.streamPcm(new SpeechLikeAudio(13).speech(900).silence(800).samples());
+
+			JsonNode cancelled = client.await((event) -> "response.done".equals(event.path("type").asString())
+					&& "cancelled".equals(event.path("response").path("status").asString()), Duration.ofSeconds(10));
+			assertThat(cancelled.path("response").path("status_details").path("reason").asString())
+				.isEqualTo("turn_detected");
+			JsonNode truncated = client.await("conversation.item.truncated");
+			String assistantItem = firstDelta.path("item_id").asString();
+			assertThat(truncated.path("item_id").asString()).isEqualTo(assistantItem);
+			// about 600 ms of silence plus the VAD's onset time were heard before the user spoke up
+			assertThat(truncated.path("audio_end_ms").asLong()).isBetween(400L, 1800L);
+			long sentMs = audioOf(client).length / 48;
+			assertThat(truncated.path("audio_end_ms").asLong()).isLessThanOrEqualTo(sentMs);
+			// the interruption is a new turn, answered in its own right
+			client.awaitAfter(cancelled, "response.created");
+			assertThat(client.schemaViolations()).isEmpty();
+			client.close();
+
+			Map<String, Object> transcript = await(() -> get(as(tenant.adminKey()),
+					"/v1/sessions/" + sessionId + "/transcript"), (body) -> ((List<?>) body.get("items")).size() >= 3);
+			Map<?, ?> reply = ((List<?>) transcript.get("items")).stream()
+				.map(Map.class::cast)
+				.filter((item) -> assistantItem.equals(item.get("id")))
+				.findFirst()
+				.orElseThrow();
+			assertThat(reply.get("truncated")).isEqualTo(true);
+			assertThat(((Number) reply.get("truncated_at_ms")).longValue())
+				.isEqualTo(truncated.path("audio_end_ms").asLong());
+			String heard = reply.get("text").toString();
+			assertThat("You spoke for 2.3 seconds.").startsWith(heard.replace("…", "").strip());
+			assertThat(heard.replace("…", "").strip()).isNotEqualTo("You spoke for 2.3 seconds.");
+		}
+	}
+
+	@Test
+	void telephonyAudioInMuLawIsHeardAndAnsweredInMuLaw() {
+		TestTenant tenant = newTenant();
+		String agent = newAgent(tenant.adminKey());
+		try (RealtimeTestClient client = RealtimeTestClient.connect(socket("agent=" + agent), tenant.adminKey())) {
+			client.await("session.created");
+			client.send("{\"type\":\"session.update\",\"session\":{\"type\":\"realtime\",\"audio\":{"
+					+ "\"input\":{\"format\":{\"type\":\"audio/pcmu\"}},\"output\":{\"format\":{\"type\":\"audio/pcmu\"}}}}}");
+			JsonNode updated = client.await("session.updated");
+			assertThat(updated.path("session").path("audio").path("output").path("format").path("type").asString())
+				.isEqualTo("audio/pcmu");
+			short[] samples = new SpeechLikeAudio(21).silence(400).speech(1200).silence(800).samples();
+			AudioEncoder mulaw = new AudioEncoder(AudioFormat.PCMU);
+			long start = System.nanoTime();
+			for (int offset = 0, n = 0; offset < samples.length; offset += 480, n++) {
+				client.appendAudio(mulaw.encode(samples, offset, Math.min(480, samples.length - offset)));
+				long wait = start + (n + 1) * 20_000_000L - System.nanoTime();
+				if (wait > 0) {
+					java.util.concurrent.locks.LockSupport.parkNanos(wait);
+				}
+			}
+			JsonNode started = client.await("input_audio_buffer.speech_started");
+			JsonNode stopped = client.await("input_audio_buffer.speech_stopped");
+			client.await("response.done");
+			long spokenMs = stopped.path("audio_end_ms").asLong() - started.path("audio_start_ms").asLong();
+			assertThat(stopped.path("audio_end_ms").asLong()).isBetween(1580L, 1640L);
+			// G.711 at 8 kHz is one byte per sample: 8 bytes per millisecond of reply
+			assertThat((long) audioOf(client).length).isBetween(spokenMs * 8 - 16, spokenMs * 8 + 16);
+			assertThat(client.schemaViolations()).isEmpty();
 		}
 	}
 
