@@ -94,7 +94,8 @@ class TenantIsolationTests {
 	private List<String> snapshot(TenantResources a) {
 		return List.of(get(a.adminKey, "/v1/tenants/" + a.tenantId),
 				get(a.adminKey, "/v1/tenants/" + a.tenantId + "/api_keys"), get(a.adminKey, "/v1/agents"),
-				get(a.adminKey, "/v1/agents/" + a.agentId), get(a.adminKey, "/v1/agents/" + a.agentId + "/versions"));
+				get(a.adminKey, "/v1/agents/" + a.agentId), get(a.adminKey, "/v1/agents/" + a.agentId + "/versions"),
+				get(a.adminKey, "/v1/sessions/" + a.sessionId), get(a.adminKey, "/v1/conversations/" + a.conversationId));
 	}
 
 	private String get(String key, String uri) {
@@ -112,7 +113,8 @@ class TenantIsolationTests {
 	/** Names path parameters the way VALID_BODIES does, whatever the controllers call them. */
 	private static String normalise(String template) {
 		return template.replaceAll("/tenants/\\{[^}]+}", "/tenants/{tenantId}")
-			.replaceAll("/agents/\\{[^}]+}", "/agents/{agentId}");
+			.replaceAll("/agents/\\{[^}]+}", "/agents/{agentId}")
+			.replaceAll("/sessions/\\{[^}]+}", "/sessions/{sessionId}");
 	}
 
 }

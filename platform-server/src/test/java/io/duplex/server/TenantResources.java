@@ -26,6 +26,10 @@ final class TenantResources {
 
 	final String agentId;
 
+	final String sessionId;
+
+	final String conversationId;
+
 	private final WebTestClient client;
 
 	TenantResources(WebTestClient client) {
@@ -49,11 +53,15 @@ final class TenantResources {
 			.exchange()
 			.expectStatus()
 			.isOk();
+		Map<?, ?> session = post(this.adminKey, "/v1/sessions", Map.of("agent", this.agentId));
+		this.sessionId = session.get("id").toString();
+		this.conversationId = session.get("conversation").toString();
 	}
 
 	/** Whether a template addresses one tenant's own resource (rather than the catalog or admin data). */
 	static boolean tenantScoped(String template) {
-		return template.startsWith("/v1/tenants/{") || template.startsWith("/v1/agents/{");
+		return template.startsWith("/v1/tenants/{") || template.startsWith("/v1/agents/{")
+				|| template.startsWith("/v1/sessions/{") || template.startsWith("/v1/conversations/{");
 	}
 
 	String fill(String template) {
@@ -75,6 +83,12 @@ final class TenantResources {
 		}
 		if (before.endsWith("/agents/")) {
 			return this.agentId;
+		}
+		if (before.endsWith("/sessions/")) {
+			return this.sessionId;
+		}
+		if (before.endsWith("/conversations/")) {
+			return this.conversationId;
 		}
 		if (before.endsWith("/versions/")) {
 			return "1";
