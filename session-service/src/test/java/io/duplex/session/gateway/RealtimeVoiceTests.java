@@ -75,6 +75,21 @@ class RealtimeVoiceTests extends SessionTestSupport {
 			assertThat(((Map<?, ?>) items.get(0)).get("text")).isEqualTo("(" + seconds + " seconds of speech)");
 			assertThat(((Map<?, ?>) items.get(1)).get("role")).isEqualTo("assistant");
 			assertThat(((Map<?, ?>) items.get(1)).get("text")).isEqualTo("You spoke for " + seconds + " seconds.");
+
+			Map<String, Object> session = await(() -> get(as(tenant.adminKey()), "/v1/sessions/" + sessionId),
+					(body) -> "ended".equals(body.get("status")));
+			assertThat(session.get("end_reason")).isEqualTo("client_closed");
+			assertThat(session.get("started_at")).isNotNull();
+			Map<?, ?> totals = (Map<?, ?>) session.get("usage");
+			assertThat(((Number) totals.get("responses")).intValue()).isEqualTo(1);
+			assertThat(((Number) totals.get("output_audio_tokens")).longValue())
+				.isEqualTo(usage.path("output_token_details").path("audio_tokens").asLong());
+			assertThat(((Number) totals.get("input_audio_tokens")).longValue())
+				.isEqualTo(usage.path("input_token_details").path("audio_tokens").asLong());
+			List<?> segments = (List<?>) session.get("segments");
+			assertThat(segments).hasSize(1);
+			assertThat(((Map<?, ?>) segments.get(0)).get("provider")).isEqualTo("sandbox");
+			assertThat(((Map<?, ?>) segments.get(0)).get("ended_at")).isNotNull();
 		}
 	}
 
