@@ -68,6 +68,20 @@ public final class RealtimeTestClient implements AutoCloseable {
 		this.socket.sendText(event, true).join();
 	}
 
+	/** Sends unless the socket has closed meanwhile (for floods that the server is expected to cut off). */
+	public boolean trySend(String event) {
+		try {
+			send(event);
+			return true;
+		}
+		catch (java.util.concurrent.CompletionException ex) {
+			if (ex.getCause() instanceof java.io.IOException) {
+				return false;
+			}
+			throw ex;
+		}
+	}
+
 	public void send(JsonNode event) {
 		send(json.writeValueAsString(event));
 	}
@@ -88,7 +102,16 @@ public final class RealtimeTestClient implements AutoCloseable {
 	}
 
 	public void appendAudio(byte[] bytes) {
-		send("{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}");
+		send(appendEvent(bytes));
+	}
+
+	/** {@link #appendAudio} unless the socket has closed meanwhile. */
+	public boolean tryAppendAudio(byte[] bytes) {
+		return trySend(appendEvent(bytes));
+	}
+
+	private static String appendEvent(byte[] bytes) {
+		return "{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + Base64.getEncoder().encodeToString(bytes) + "\"}";
 	}
 
 	/** The first event (from the start of the session) matching {@code test}, waiting for it. */
