@@ -3,7 +3,6 @@ package io.duplex.api.agent;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +24,7 @@ import io.duplex.api.catalog.ComputePool;
 import io.duplex.api.catalog.Model;
 import io.duplex.api.catalog.Region;
 import io.duplex.core.web.FieldError;
+import io.duplex.core.web.MetadataRules;
 import io.duplex.core.web.Problems;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -52,7 +52,6 @@ class AgentValidator {
 
 	private static final int MAX_TOOLS = 128;
 
-	private static final int MAX_METADATA = 16;
 
 	/** The least time on one upstream session before a rollover, and the margin kept before the model's limit. */
 	private static final int MIN_ROLLOVER_SECONDS = 5;
@@ -121,7 +120,8 @@ class AgentValidator {
 		boolean continueConversations = memory == null || memory.continueConversations() == null
 				|| memory.continueConversations();
 		List<String> overrides = overrides(Objects.requireNonNullElse(request.sessionOverrides(), List.of()), errors);
-		Map<String, String> metadata = metadata(Objects.requireNonNullElse(request.metadata(), Map.of()), errors);
+		Map<String, String> metadata = MetadataRules.check(Objects.requireNonNullElse(request.metadata(), Map.of()),
+				errors);
 		if (!errors.isEmpty()) {
 			throw Problems.validation(errors);
 		}
@@ -295,27 +295,6 @@ class AgentValidator {
 			}
 		}
 		return requested;
-	}
-
-	/** Keys with a {@code null} value are left out, as a merge patch removes them. */
-	private static Map<String, String> metadata(Map<String, String> requested, List<FieldError> errors) {
-		Map<String, String> metadata = new LinkedHashMap<>();
-		requested.forEach((key, value) -> {
-			if (value == null) {
-				return;
-			}
-			if (key.isEmpty() || key.length() > 64) {
-				errors.add(new FieldError("metadata", "keys must be 1 to 64 characters"));
-			}
-			else if (value.length() > 512) {
-				errors.add(new FieldError("metadata." + key, "must be at most 512 characters"));
-			}
-			metadata.put(key, value);
-		});
-		if (metadata.size() > MAX_METADATA) {
-			errors.add(new FieldError("metadata", "must have at most " + MAX_METADATA + " keys"));
-		}
-		return metadata;
 	}
 
 	private static ObjectNode emptyObjectSchema() {

@@ -280,10 +280,6 @@ final class Responses {
 		UsageRecorder.record(this.engine, current.response.id(), usage);
 	}
 
-	/** Once a second: nothing to do yet beyond what events drive; kept for pacing checks. */
-	void tick() {
-	}
-
 	/** The session is ending: an item still being produced is kept as far as it got. */
 	void abandon() {
 		Run current = this.run;

@@ -329,9 +329,6 @@ public final class SessionEngine {
 					"No event from the client for " + limits.idleTimeout().toSeconds() + " seconds; the session is closed.",
 					null, null), Ending.NORMAL));
 		}
-		else {
-			this.responses.tick();
-		}
 	}
 
 	/** Ends the session: tells the client why, closes the model session, flushes writes, closes the record. */

@@ -7,17 +7,16 @@ import java.util.Map;
 
 import io.duplex.core.agent.AgentSnapshot;
 import io.duplex.core.web.FieldError;
+import io.duplex.core.web.MetadataRules;
 import io.duplex.core.web.Problems;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A session's metadata: string pairs, with the rules of an agent's metadata (at most
- * {@value #MAX_KEYS} keys of 1 to 64 characters, values of at most 512), laid over the agent's
+ * {@value MetadataRules#MAX_KEYS} keys of 1 to 64 characters, values of at most 512), laid over the agent's
  * metadata tags so that usage carries both.
  */
 final class SessionMetadata {
-
-	static final int MAX_KEYS = 16;
 
 	private SessionMetadata() {
 	}
@@ -28,22 +27,7 @@ final class SessionMetadata {
 	 */
 	static Map<String, String> validate(Map<String, String> requested) {
 		List<FieldError> errors = new ArrayList<>();
-		Map<String, String> metadata = new LinkedHashMap<>();
-		requested.forEach((key, value) -> {
-			if (value == null) {
-				return;
-			}
-			if (key.isEmpty() || key.length() > 64) {
-				errors.add(new FieldError("metadata", "keys must be 1 to 64 characters"));
-			}
-			else if (value.length() > 512) {
-				errors.add(new FieldError("metadata." + key, "must be at most 512 characters"));
-			}
-			metadata.put(key, value);
-		});
-		if (metadata.size() > MAX_KEYS) {
-			errors.add(new FieldError("metadata", "must have at most " + MAX_KEYS + " keys"));
-		}
+		Map<String, String> metadata = MetadataRules.check(requested, errors);
 		if (!errors.isEmpty()) {
 			throw Problems.validation(errors);
 		}

@@ -12,7 +12,7 @@ class ConversationApiTests extends ConversationTestSupport {
 
 	@Test
 	void getWhenConversationHasSessionsThenCountsLiveItemsAndListsSessionsOldestFirst() {
-		TestTenant tenant = newTenant();
+		Reader tenant = newReader();
 		String conversationId = newConversation(tenant.id());
 		String first = newSession(tenant.id(), conversationId);
 		String second = newSession(tenant.id(), conversationId);
@@ -38,7 +38,7 @@ class ConversationApiTests extends ConversationTestSupport {
 
 	@Test
 	void itemsWhenMoreThanOnePageThenPagesOldestFirstSkippingDeletedItems() {
-		TestTenant tenant = newTenant();
+		Reader tenant = newReader();
 		String conversationId = newConversation(tenant.id());
 		TestItems items = new TestItems(tenant.id(), conversationId, newSession(tenant.id(), conversationId));
 		List<StoredItem> stored = new ArrayList<>();
@@ -99,7 +99,7 @@ class ConversationApiTests extends ConversationTestSupport {
 
 	@Test
 	void itemsWhenCursorIsNotAnItemOfTheConversationThenValidationProblem() {
-		TestTenant tenant = newTenant();
+		Reader tenant = newReader();
 		String conversationId = newConversation(tenant.id());
 		as(tenant.viewerKey()).get()
 			.uri("/v1/conversations/{id}/items?after=item_nope", conversationId)
@@ -113,8 +113,8 @@ class ConversationApiTests extends ConversationTestSupport {
 
 	@Test
 	void everyEndpointWhenAnotherTenantAsksThenNotFound() {
-		TestTenant owner = newTenant();
-		TestTenant other = newTenant();
+		Reader owner = newReader();
+		Reader other = newReader();
 		String conversationId = newConversation(owner.id());
 		String sessionId = newSession(owner.id(), conversationId);
 		append(new TestItems(owner.id(), conversationId, sessionId).userText("secret"));
@@ -135,7 +135,7 @@ class ConversationApiTests extends ConversationTestSupport {
 
 	@Test
 	void getWhenPlatformAdminAsksThenForbiddenAsOnEveryTenantEndpoint() {
-		TestTenant tenant = newTenant();
+		Reader tenant = newReader();
 		String conversationId = newConversation(tenant.id());
 		asPlatformAdmin().get()
 			.uri("/v1/conversations/{id}", conversationId)

@@ -1,36 +1,20 @@
 package io.duplex.session.conversation;
 
-import java.util.Map;
-import java.util.UUID;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.http.HttpHeaders;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.test.context.ContextConfiguration;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.duplex.session.SessionTestSupport;
 import io.duplex.session.protocol.Ids;
-import io.duplex.test.TestDatabase;
-import io.duplex.test.TestKeys;
 import reactor.test.StepVerifier;
 
 /**
- * Base of the conversation tests: the application on a random port over the real test database.
+ * Base of the conversation tests: the session module's application over the real test database.
  * Tenants and keys are made through the API; conversations and sessions are inserted with SQL,
  * since the sessions feature that makes them is not what is tested here. Each test makes its own
  * rows, so none cleans tables.
  */
-@SpringBootTest(classes = ConversationTestApplication.class,
-		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN })
-@ContextConfiguration(initializers = TestDatabase.Initializer.class)
-@AutoConfigureWebTestClient(timeout = "30s")
-abstract class ConversationTestSupport {
-
-	@Autowired
-	protected WebTestClient client;
+abstract class ConversationTestSupport extends SessionTestSupport {
 
 	@Autowired
 	protected DatabaseClient db;
@@ -39,42 +23,12 @@ abstract class ConversationTestSupport {
 	protected ConversationStore store;
 
 	/** A tenant made for one test, with a viewer key: the least role, which may read everything here. */
-	protected record TestTenant(String id, String viewerKey) {
+	protected record Reader(String id, String viewerKey) {
 	}
 
-	protected TestTenant newTenant() {
-		String id = asPlatformAdmin().post()
-			.uri("/v1/tenants")
-			.bodyValue(Map.of("name", "Tenant " + UUID.randomUUID()))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
-			.get("id")
-			.toString();
-		String key = asPlatformAdmin().post()
-			.uri("/v1/tenants/{id}/api_keys", id)
-			.bodyValue(Map.of("name", "viewer key", "role", "viewer"))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
-			.get("secret")
-			.toString();
-		return new TestTenant(id, key);
-	}
-
-	/** A client that sends {@code key} as its bearer token. */
-	protected WebTestClient as(String key) {
-		return this.client.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key).build();
-	}
-
-	protected WebTestClient asPlatformAdmin() {
-		return as(TestKeys.PLATFORM_ADMIN);
+	protected Reader newReader() {
+		TestTenant tenant = newTenant();
+		return new Reader(tenant.id(), newKey(tenant.id(), "viewer"));
 	}
 
 	/** Inserts a conversation of the tenant and returns its id. */

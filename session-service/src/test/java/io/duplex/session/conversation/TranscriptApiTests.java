@@ -109,7 +109,7 @@ class TranscriptApiTests extends ConversationTestSupport {
 
 	@Test
 	void transcriptWhenSessionHasNoItemsThenEmptyInEveryFormat() {
-		TestTenant tenant = newTenant();
+		Reader tenant = newReader();
 		String conversationId = newConversation(tenant.id());
 		Fixture empty = new Fixture(tenant, conversationId, newSession(tenant.id(), conversationId), List.of());
 
@@ -143,7 +143,7 @@ class TranscriptApiTests extends ConversationTestSupport {
 
 	@Test
 	void transcriptWhenSessionIsUnknownThenNotFound() {
-		TestTenant tenant = newTenant();
+		Reader tenant = newReader();
 		as(tenant.viewerKey()).get()
 			.uri("/v1/sessions/{id}/transcript", "sess_01JDQ4S0X5V9M2KZ7W8T3H6R1C")
 			.exchange()
@@ -169,7 +169,7 @@ class TranscriptApiTests extends ConversationTestSupport {
 
 	/** A session of a new tenant with the five items every format is checked against, in order. */
 	private Fixture fixture() {
-		TestTenant tenant = newTenant();
+		Reader tenant = newReader();
 		String conversationId = newConversation(tenant.id());
 		String sessionId = newSession(tenant.id(), conversationId);
 		TestItems items = new TestItems(tenant.id(), conversationId, sessionId);
@@ -191,7 +191,7 @@ class TranscriptApiTests extends ConversationTestSupport {
 				List.of(question.id(), call.id(), output.id(), answer.id(), typed.id()));
 	}
 
-	private record Fixture(TestTenant tenant, String conversationId, String sessionId, List<String> ids) {
+	private record Fixture(Reader tenant, String conversationId, String sessionId, List<String> ids) {
 	}
 
 }
