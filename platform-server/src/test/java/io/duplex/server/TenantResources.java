@@ -99,6 +99,10 @@ final class TenantResources {
 		if (before.endsWith("/regions/") || before.endsWith("/compute/")) {
 			return "us-east";
 		}
+		if (before.endsWith("/price-books/")) {
+			// the platform's default price book, seeded by billing's migrations
+			return "pb_00000000000000000000000000";
+		}
 		if (before.matches(".*/compute/[^/]+/$")) {
 			return "cpu-standard";
 		}

@@ -16,6 +16,7 @@ import org.springframework.test.context.ContextConfiguration;
 import io.duplex.core.id.Ids;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.test.TestDatabase;
+import io.duplex.test.TestKeys;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -23,7 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The usage ledger against the real test database: idempotency, tenant isolation, exact quantities. */
 @ExtendWith(OutputCaptureExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+// the control plane is on the test classpath: its first context must bootstrap the tests' admin key
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+		properties = "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN)
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
 class UsageLedgerTests {
 

@@ -1,0 +1,82 @@
+package io.duplex.billing.pricing;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+
+/**
+ * The one place where money is scaled and rounded.
+ * <ul>
+ * <li>Unit prices are kept with {@value #UNIT_PRICE_SCALE} decimals (the column is
+ * {@code numeric(20,10)}); quantities with six.</li>
+ * <li>The cost of one event is exact: quantity × unit price (÷ 1,000,000 for prices per million
+ * tokens) is a {@link BigDecimal} with no rounding at all.</li>
+ * <li>Rounding happens once, when exact amounts are summed into a line: to the currency's minor
+ * unit (2 decimals for USD and EUR, 0 for JPY) with {@link #ROUNDING} ({@code HALF_EVEN}, banker's
+ * rounding).</li>
+ * <li>The lines of one report or export are rounded as running totals ({@link #roundLines}), so
+ * they always add up to the rounded exact total of everything in them: reports and exports over
+ * the same usage agree to the cent, whatever their grouping.</li>
+ * </ul>
+ */
+public final class Money {
+
+	/** Decimals kept for unit prices. */
+	public static final int UNIT_PRICE_SCALE = 10;
+
+	/** Decimals kept for quantities (the ledger's {@code numeric(20,6)}). */
+	public static final int QUANTITY_SCALE = 6;
+
+	/** The only rounding mode money is ever rounded with. */
+	public static final RoundingMode ROUNDING = RoundingMode.HALF_EVEN;
+
+	private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+
+	private Money() {
+	}
+
+	/** Decimals of the currency's minor unit, e.g. 2 for USD. */
+	public static int minorUnitScale(String currency) {
+		int digits = Currency.getInstance(currency).getDefaultFractionDigits();
+		return Math.max(digits, 0);
+	}
+
+	/** {@code amount} rounded once, to the minor unit of {@code currency}. */
+	public static BigDecimal round(BigDecimal amount, String currency) {
+		return amount.setScale(minorUnitScale(currency), ROUNDING);
+	}
+
+	/** The exact cost of {@code quantity} at {@code unitPrice}; never rounded. */
+	public static BigDecimal exactCost(BigDecimal quantity, BigDecimal unitPrice, PriceUnit unit) {
+		return quantity.multiply(unitPrice).movePointLeft(unit.decimalShift());
+	}
+
+	/** {@code price} less {@code discountPercent} percent, exactly. */
+	public static BigDecimal discounted(BigDecimal price, BigDecimal discountPercent) {
+		if (discountPercent.signum() == 0) {
+			return price;
+		}
+		return price.multiply(HUNDRED.subtract(discountPercent)).divide(HUNDRED);
+	}
+
+	/**
+	 * Rounds the exact amounts of the lines of one report (all in {@code currency}, in the report's
+	 * order) so that the rounded lines add up to the rounded exact total: line i gets
+	 * round(a₁+…+aᵢ) − round(a₁+…+aᵢ₋₁). Each line stays within one minor unit of its exact amount.
+	 */
+	public static List<BigDecimal> roundLines(List<BigDecimal> exactAmounts, String currency) {
+		List<BigDecimal> rounded = new ArrayList<>(exactAmounts.size());
+		BigDecimal running = BigDecimal.ZERO;
+		BigDecimal roundedBefore = round(BigDecimal.ZERO, currency);
+		for (BigDecimal amount : exactAmounts) {
+			running = running.add(amount);
+			BigDecimal roundedNow = round(running, currency);
+			rounded.add(roundedNow.subtract(roundedBefore));
+			roundedBefore = roundedNow;
+		}
+		return rounded;
+	}
+
+}

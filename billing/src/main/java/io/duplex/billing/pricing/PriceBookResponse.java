@@ -1,0 +1,26 @@
+package io.duplex.billing.pricing;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/** A price book version on the wire; money and percentages are strings, never floats. */
+record PriceBookResponse(String id, String object, String name, String currency, Instant effectiveFrom,
+		@Nullable String tenantId, String discountPercent, List<PriceResponse> prices, Instant createdAt) {
+
+	record PriceResponse(String model, String metric, String unit, String unitPrice) {
+	}
+
+	static PriceBookResponse from(PriceBook book) {
+		return new PriceBookResponse(book.id(), "price_book", book.name(), book.currency(), book.effectiveFrom(),
+				book.tenantId(), book.discountPercent().toPlainString(),
+				book.prices()
+					.stream()
+					.map((price) -> new PriceResponse(price.model(), price.metric(), price.unit().wireName(),
+							price.unitPrice().setScale(Money.UNIT_PRICE_SCALE).toPlainString()))
+					.toList(),
+				book.createdAt());
+	}
+
+}

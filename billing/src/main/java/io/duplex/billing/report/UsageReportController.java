@@ -1,0 +1,70 @@
+package io.duplex.billing.report;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.duplex.core.role.ConditionalOnRole;
+import io.duplex.core.role.DuplexRole;
+import io.duplex.core.security.Caller;
+import io.duplex.core.web.Problems;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code /v1/usage}: rated usage of the caller's tenant (finance and tenant admin keys; platform
+ * admins across tenants, narrowed with {@code tenant}), as a grouped report or a CSV export.
+ */
+@RestController
+@RequestMapping("/v1/usage")
+@ConditionalOnRole(DuplexRole.BILLING)
+class UsageReportController {
+
+	static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv;charset=UTF-8;header=present");
+
+	private final UsageReportService reports;
+
+	UsageReportController(UsageReportService reports) {
+		this.reports = reports;
+	}
+
+	@GetMapping
+	Mono<UsageReportService.UsageReport> report(@AuthenticationPrincipal Caller caller,
+			@RequestParam(required = false) @Nullable String from, @RequestParam(required = false) @Nullable String to,
+			@RequestParam(name = "group_by", required = false) @Nullable String groupBy,
+			@RequestParam(required = false) @Nullable String tenant,
+			@RequestParam(required = false) @Nullable String agent,
+			@RequestParam(required = false) @Nullable String model) {
+		return this.reports.report(UsageQuery.of(caller, from, to, groupBy, tenant, agent, model));
+	}
+
+	@GetMapping("/export")
+	ResponseEntity<Flux<String>> export(@AuthenticationPrincipal Caller caller,
+			@RequestParam(required = false) @Nullable String format,
+			@RequestParam(required = false) @Nullable String from, @RequestParam(required = false) @Nullable String to,
+			@RequestParam(required = false) @Nullable String tenant,
+			@RequestParam(required = false) @Nullable String agent,
+			@RequestParam(required = false) @Nullable String model) {
+		UsageQuery query = UsageQuery.of(caller, from, to, null, tenant, agent, model);
+		if (format != null && !format.equals("csv")) {
+			throw Problems.validation("format", "must be csv (focus and xlsx are not available yet)");
+		}
+		return ResponseEntity.ok()
+			.contentType(TEXT_CSV)
+			.header(HttpHeaders.CONTENT_DISPOSITION,
+					"attachment; filename=\"usage-" + fileTime(query.from()) + "-" + fileTime(query.to()) + ".csv\"")
+			.body(this.reports.exportCsv(query));
+	}
+
+	/** An instant fit for a file name: {@code 20261101T000000Z}. */
+	private static String fileTime(java.time.Instant instant) {
+		return instant.toString().replace("-", "").replace(":", "");
+	}
+
+}

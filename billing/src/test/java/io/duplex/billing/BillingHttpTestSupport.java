@@ -1,0 +1,73 @@
+package io.duplex.billing;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.test.context.ContextConfiguration;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import io.duplex.test.TestDatabase;
+import io.duplex.test.TestKeys;
+
+/**
+ * Base of billing's HTTP tests: the billing module with the control plane (for tenants and API
+ * keys) on a random port over the real test database. Every test makes its own tenants, so tests
+ * never share mutable state and never clean tables.
+ */
+@SpringBootTest(classes = BillingTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN })
+@ContextConfiguration(initializers = TestDatabase.Initializer.class)
+@AutoConfigureWebTestClient(timeout = "30s")
+public abstract class BillingHttpTestSupport {
+
+	@Autowired
+	protected WebTestClient client;
+
+	/** A tenant made for one test, with a tenant admin key. */
+	protected record TestTenant(String id, String adminKey) {
+	}
+
+	/** A client that sends {@code key} as its bearer token. */
+	protected WebTestClient as(String key) {
+		return this.client.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key).build();
+	}
+
+	protected WebTestClient asPlatformAdmin() {
+		return as(TestKeys.PLATFORM_ADMIN);
+	}
+
+	protected TestTenant newTenant() {
+		String id = asPlatformAdmin().post()
+			.uri("/v1/tenants")
+			.bodyValue(Map.of("name", "Tenant " + UUID.randomUUID()))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody()
+			.get("id")
+			.toString();
+		return new TestTenant(id, newKey(id, "tenant_admin"));
+	}
+
+	/** A new key of {@code role} in the tenant; returns its secret. */
+	protected String newKey(String tenantId, String role) {
+		return asPlatformAdmin().post()
+			.uri("/v1/tenants/{id}/api_keys", tenantId)
+			.bodyValue(Map.of("name", role + " key", "role", role))
+			.exchange()
+			.expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody()
+			.get("secret")
+			.toString();
+	}
+
+}
