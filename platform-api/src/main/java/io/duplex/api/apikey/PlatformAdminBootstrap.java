@@ -2,8 +2,7 @@ package io.duplex.api.apikey;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
@@ -19,7 +18,7 @@ import reactor.core.publisher.Mono;
  * several nodes are serialised by an advisory lock, so exactly one key is made.
  */
 @Component
-class PlatformAdminBootstrap implements ApplicationRunner {
+class PlatformAdminBootstrap implements SmartInitializingSingleton {
 
 	/** Where the key is printed; operators can route this logger on its own. */
 	private static final Logger banner = LoggerFactory.getLogger("duplex.bootstrap");
@@ -42,8 +41,9 @@ class PlatformAdminBootstrap implements ApplicationRunner {
 				: (fromEnvironment != null) ? fromEnvironment : "";
 	}
 
+	/** Runs before the web server opens its port, so the key works from the first request. */
 	@Override
-	public void run(ApplicationArguments args) {
+	public void afterSingletonsInstantiated() {
 		if (!this.configuredKey.isEmpty() && !ApiKeySecrets.plausible(this.configuredKey)) {
 			throw new IllegalStateException("DUPLEX_BOOTSTRAP_ADMIN_KEY must be 32 to 256 characters long");
 		}

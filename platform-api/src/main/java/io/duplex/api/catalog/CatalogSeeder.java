@@ -4,8 +4,7 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
@@ -21,7 +20,7 @@ import reactor.core.publisher.Mono;
  * ignores a row that exists already.
  */
 @Component
-class CatalogSeeder implements ApplicationRunner {
+class CatalogSeeder implements SmartInitializingSingleton {
 
 	private static final Logger log = LoggerFactory.getLogger(CatalogSeeder.class);
 
@@ -38,8 +37,8 @@ class CatalogSeeder implements ApplicationRunner {
 	}
 
 	@Override
-	public void run(ApplicationArguments args) {
-		// runs once on the main thread during start-up, before the platform reports ready
+	public void afterSingletonsInstantiated() {
+		// runs once on the main thread during start-up, before the web server opens its port
 		seed(CatalogFile.load()).block();
 	}
 
