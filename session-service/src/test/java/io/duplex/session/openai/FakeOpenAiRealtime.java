@@ -1,0 +1,160 @@
+package io.duplex.session.openai;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+import reactor.netty.http.server.WebsocketServerSpec;
+
+import io.duplex.session.protocol.RealtimeSchema;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A fake OpenAI Realtime server that follows the GA wire protocol: a WebSocket at
+ * {@code /v1/realtime?model=…} behind {@code Authorization: Bearer}, {@code session.created} first,
+ * manual turns (commit, transcription), streamed responses with usage, function calls, cancels,
+ * error events with codes, and {@code session_expired} then close 1001 at a configurable maximum
+ * duration. Every client event it receives is checked against OpenAI's schema, and so is every
+ * server event it sends; tests assert that neither list of violations has anything in it.
+ */
+final class FakeOpenAiRealtime implements AutoCloseable {
+
+	/** What the next responses are made of. */
+	enum Mode {
+
+		/** An assistant message with audio and its transcript (or text, when only text is asked for). */
+		SPEAK,
+
+		/** A function call to {@code get_weather}. */
+		CALL,
+
+		/** Starts speaking, then waits to be cancelled. */
+		HOLD
+
+	}
+
+	static final String KEY = "sk-fake-0123456789";
+
+	static final String TRANSCRIPT = "Hello from the fake.";
+
+	static final String HEARD = "What is the weather?";
+
+	static final String ARGUMENTS = "{\"city\":\"Paris\"}";
+
+	final List<String> clientViolations = new CopyOnWriteArrayList<>();
+
+	final List<String> serverViolations = new CopyOnWriteArrayList<>();
+
+	/** Every client event received, in order, over all connections. */
+	final List<JsonNode> received = new CopyOnWriteArrayList<>();
+
+	final List<String> models = new CopyOnWriteArrayList<>();
+
+	final List<FakeConnection> connections = new CopyOnWriteArrayList<>();
+
+	final AtomicInteger handshakes = new AtomicInteger();
+
+	volatile Mode mode = Mode.SPEAK;
+
+	volatile int audioDeltas = 3;
+
+	/** After how long a session expires; null for never. */
+	volatile Duration maxDuration;
+
+	/** Handshakes to refuse with 503 before accepting one. */
+	volatile int unavailable;
+
+	private final DisposableServer server;
+
+	private FakeOpenAiRealtime() {
+		this.server = HttpServer.create()
+			.host("127.0.0.1")
+			.port(0)
+			.route((routes) -> routes.get("/v1/realtime", this::handshake))
+			.bindNow();
+	}
+
+	static FakeOpenAiRealtime start() {
+		return new FakeOpenAiRealtime();
+	}
+
+	String baseUrl() {
+		return "ws://127.0.0.1:" + this.server.port() + "/v1/realtime";
+	}
+
+	/** The latest connection. */
+	FakeConnection connection() {
+		return this.connections.get(this.connections.size() - 1);
+	}
+
+	/** The output audio of every fake audio delta, 100 ms each: a ramp, so that order and loss show. */
+	static byte[] deltaAudio(int index) {
+		byte[] pcm = new byte[4800];
+		for (int i = 0; i < pcm.length; i++) {
+			pcm[i] = (byte) (index * 31 + i);
+		}
+		return pcm;
+	}
+
+	/** All {@code count} deltas, concatenated. */
+	static byte[] audio(int count) {
+		ByteArrayOutputStream all = new ByteArrayOutputStream();
+		for (int i = 0; i < count; i++) {
+			all.writeBytes(deltaAudio(i));
+		}
+		return all.toByteArray();
+	}
+
+	/** The client events of {@code type} received so far. */
+	List<JsonNode> received(String type) {
+		return this.received.stream().filter((event) -> event.path("type").stringValue("").equals(type)).toList();
+	}
+
+	void checkClientEvent(String frame) {
+		this.clientViolations.addAll(RealtimeSchema.get().validateClientEvent(frame));
+	}
+
+	void checkServerEvent(String frame) {
+		this.serverViolations.addAll(RealtimeSchema.get().validateServerEvent(frame));
+	}
+
+	private Mono<Void> handshake(HttpServerRequest request, HttpServerResponse response) {
+		this.handshakes.incrementAndGet();
+		if (this.unavailable > 0) {
+			this.unavailable--;
+			return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send();
+		}
+		if (!("Bearer " + KEY).equals(request.requestHeaders().get("Authorization"))) {
+			return response.status(HttpResponseStatus.UNAUTHORIZED)
+				.header("Content-Type", "application/json")
+				.sendString(Mono.just("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\","
+						+ "\"message\":\"Incorrect API key provided.\",\"param\":null}}"))
+				.then();
+		}
+		List<String> model = new QueryStringDecoder(request.uri()).parameters().get("model");
+		if (model == null || model.size() != 1) {
+			return response.status(HttpResponseStatus.BAD_REQUEST).send();
+		}
+		this.models.add(model.get(0));
+		return response.sendWebsocket((in, out) -> {
+			FakeConnection connection = new FakeConnection(this, model.get(0), in, out);
+			this.connections.add(connection);
+			return connection.run();
+		}, WebsocketServerSpec.builder().maxFramePayloadLength(16 * 1024 * 1024).build());
+	}
+
+	@Override
+	public void close() {
+		this.server.disposeNow();
+	}
+
+}
