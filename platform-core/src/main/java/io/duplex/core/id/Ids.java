@@ -35,23 +35,47 @@ public final class Ids {
 		return new String(out).toLowerCase(java.util.Locale.ROOT);
 	}
 
-	static String ulid(long millis) {
+	/** The last id's time and 80 random bits (two halves of 40), for monotonic ids. */
+	private static long lastMillis = -1;
+
+	private static long randomHigh;
+
+	private static long randomLow;
+
+	private static final long FORTY_BITS = (1L << 40) - 1;
+
+	/**
+	 * A ULID in monotonic mode: within one millisecond (or if the clock steps back) the random
+	 * part of the previous id is incremented, so ids made one after another always sort in that
+	 * order, which cursor pagination relies on.
+	 */
+	static synchronized String ulid(long millis) {
+		if (millis <= lastMillis) {
+			millis = lastMillis;
+			randomLow = (randomLow + 1) & FORTY_BITS;
+			if (randomLow == 0) {
+				randomHigh = (randomHigh + 1) & FORTY_BITS;
+			}
+		}
+		else {
+			lastMillis = millis;
+			byte[] random = new byte[10];
+			RANDOM.nextBytes(random);
+			randomHigh = 0;
+			randomLow = 0;
+			for (int i = 0; i < 5; i++) {
+				randomHigh = (randomHigh << 8) | (random[i] & 0xff);
+				randomLow = (randomLow << 8) | (random[i + 5] & 0xff);
+			}
+		}
 		char[] out = new char[26];
+		long time = millis;
 		for (int i = 9; i >= 0; i--) {
-			out[i] = ALPHABET[(int) (millis & 31)];
-			millis >>>= 5;
+			out[i] = ALPHABET[(int) (time & 31)];
+			time >>>= 5;
 		}
-		byte[] random = new byte[10];
-		RANDOM.nextBytes(random);
-		// 80 random bits become 16 characters of 5 bits each
-		long high = 0;
-		for (int i = 0; i < 5; i++) {
-			high = (high << 8) | (random[i] & 0xff);
-		}
-		long low = 0;
-		for (int i = 5; i < 10; i++) {
-			low = (low << 8) | (random[i] & 0xff);
-		}
+		long high = randomHigh;
+		long low = randomLow;
 		for (int i = 17; i >= 10; i--) {
 			out[i] = ALPHABET[(int) (high & 31)];
 			high >>>= 5;

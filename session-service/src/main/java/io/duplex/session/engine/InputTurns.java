@@ -146,7 +146,7 @@ final class InputTurns {
 		this.engine.send(this.engine.services.events.inputAudioBufferSpeechStopped(audioEndMs, itemId));
 		commitTurn(itemId, this.speechStartMs, audioEndMs);
 		if (SessionSetup.createsResponse(SessionSetup.turnDetection(this.engine.config))) {
-			this.engine.responses.create(null, null);
+			this.engine.responses.answerTurn();
 		}
 	}
 

@@ -37,6 +37,9 @@ final class Responses {
 
 	private @Nullable Run run;
 
+	/** A turn ended while a response was still finishing: answer it as soon as that one is done. */
+	private boolean answerWhenDone;
+
 	/** The last assistant audio item, whose playback the client may still be hearing. */
 	private @Nullable Output lastAudio;
 
@@ -55,6 +58,19 @@ final class Responses {
 			this.outputFormat = wanted;
 			this.encoder = (wanted == AudioFormat.PCM16) ? null : new AudioEncoder(wanted);
 		}
+	}
+
+	/**
+	 * Answers a turn that server VAD ended. The response before it may still be finishing (its
+	 * cancellation not yet confirmed by the model): then the answer starts right after it, rather
+	 * than failing as a client's second {@code response.create} would.
+	 */
+	void answerTurn() {
+		if (this.run != null) {
+			this.answerWhenDone = true;
+			return;
+		}
+		create(null, null);
 	}
 
 	/** Starts a response over the conversation, unless one is already running. */
@@ -278,6 +294,10 @@ final class Responses {
 		this.run = null;
 		this.engine.send(this.engine.services.events.responseDone(current.response.finished(status, details, items, wire)));
 		UsageRecorder.record(this.engine, current.response.id(), usage);
+		if (this.answerWhenDone) {
+			this.answerWhenDone = false;
+			create(null, null);
+		}
 	}
 
 	/** The session is ending: an item still being produced is kept as far as it got. */
