@@ -41,7 +41,7 @@ final class Responses {
 	private boolean answerWhenDone;
 
 	/** The last assistant audio item, whose playback the client may still be hearing. */
-	private @Nullable Output lastAudio;
+	private @Nullable ResponseOutput lastAudio;
 
 	private AudioFormat outputFormat = AudioFormat.PCM16;
 
@@ -118,7 +118,7 @@ final class Responses {
 	 */
 	void interrupt() {
 		long now = System.nanoTime();
-		Output audible = this.lastAudio;
+		ResponseOutput audible = this.lastAudio;
 		if (this.run != null) {
 			this.run.cancelReason = "turn_detected";
 			if (audible != null && !audible.done && audible.sentSamples > 0) {
@@ -146,7 +146,7 @@ final class Responses {
 					"The item has one content part; content_index must be 0.", "content_index", eventId)));
 			return;
 		}
-		Output producing = (this.run != null) ? this.run.byItemId(entry.id) : null;
+		ResponseOutput producing = (this.run != null) ? this.run.byItemId(entry.id) : null;
 		long length = (producing != null) ? producing.sentMs() : entry.audioMs;
 		if (truncate.audioEndMs() > length) {
 			this.engine.send(this.engine.services.events.error(SessionEngine.error(ProtocolError.INVALID_VALUE,
@@ -247,7 +247,7 @@ final class Responses {
 	}
 
 	private void audio(Run current, ProviderEvent.AudioDelta delta) {
-		Output output = current.outputs.get(delta.outputIndex());
+		ResponseOutput output = current.outputs.get(delta.outputIndex());
 		if (output == null || output.truncateAtMs != null || output.done) {
 			return;
 		}
@@ -266,7 +266,7 @@ final class Responses {
 	}
 
 	private void responseDone(Run current, ProviderEvent.ResponseDone done) {
-		for (Output output : current.outputs.values()) {
+		for (ResponseOutput output : current.outputs.values()) {
 			if (!output.done) {
 				current.finish(output.index, ConversationItem.Status.INCOMPLETE);
 			}
@@ -304,7 +304,7 @@ final class Responses {
 	void abandon() {
 		Run current = this.run;
 		if (current != null) {
-			for (Output output : current.outputs.values()) {
+			for (ResponseOutput output : current.outputs.values()) {
 				if (!output.done) {
 					current.finish(output.index, ConversationItem.Status.INCOMPLETE);
 				}
@@ -328,55 +328,6 @@ final class Responses {
 		};
 	}
 
-	/** One output item of the running response. */
-	final class Output {
-
-		final int index;
-
-		final String type;
-
-		final Conversation.Entry entry;
-
-		final ContentRef ref;
-
-		final @Nullable String name;
-
-		final @Nullable String callId;
-
-		final StringBuilder text = new StringBuilder();
-
-		long sentSamples;
-
-		long firstAudioNanos;
-
-		@Nullable Long truncateAtMs;
-
-		boolean done;
-
-		Output(int index, String type, Conversation.Entry entry, ContentRef ref, @Nullable String name,
-				@Nullable String callId) {
-			this.index = index;
-			this.type = type;
-			this.entry = entry;
-			this.ref = ref;
-			this.name = name;
-			this.callId = callId;
-		}
-
-		long sentMs() {
-			return this.sentSamples / 24;
-		}
-
-		/** What the client can have played so far, if it plays in real time from the first delta. */
-		long heardMs(long nowNanos) {
-			if (this.sentSamples == 0) {
-				return 0;
-			}
-			return Math.min(sentMs(), (nowNanos - this.firstAudioNanos) / 1_000_000);
-		}
-
-	}
-
 	/** The response in flight. */
 	final class Run {
 
@@ -384,7 +335,7 @@ final class Responses {
 
 		final boolean audio;
 
-		final Map<Integer, Output> outputs = new java.util.TreeMap<>();
+		final Map<Integer, ResponseOutput> outputs = new java.util.TreeMap<>();
 
 		@Nullable String cancelReason;
 
@@ -393,8 +344,8 @@ final class Responses {
 			this.audio = audio;
 		}
 
-		@Nullable Output byItemId(String itemId) {
-			for (Output output : this.outputs.values()) {
+		@Nullable ResponseOutput byItemId(String itemId) {
+			for (ResponseOutput output : this.outputs.values()) {
 				if (output.entry.id.equals(itemId)) {
 					return output;
 				}
@@ -423,7 +374,7 @@ final class Responses {
 			Conversation.Entry entry = new Conversation.Entry(itemId, item, context, 0, engine.sessionMs());
 			engine.conversation.add(previous, entry);
 			ContentRef ref = new ContentRef(this.response.id(), itemId, started.outputIndex(), 0);
-			Output output = new Output(started.outputIndex(), started.type(), entry, ref, started.name(),
+			ResponseOutput output = new ResponseOutput(started.outputIndex(), started.type(), entry, ref, started.name(),
 					(item instanceof ConversationItem.FunctionCall function) ? function.callId() : null);
 			this.outputs.put(started.outputIndex(), output);
 			engine.send(engine.services.events.responseOutputItemAdded(this.response.id(), started.outputIndex(), item));
@@ -438,7 +389,7 @@ final class Responses {
 		}
 
 		void text(int index, String delta, boolean transcript) {
-			Output output = this.outputs.get(index);
+			ResponseOutput output = this.outputs.get(index);
 			if (output == null || output.done) {
 				return;
 			}
@@ -451,7 +402,7 @@ final class Responses {
 		}
 
 		void arguments(int index, String delta) {
-			Output output = this.outputs.get(index);
+			ResponseOutput output = this.outputs.get(index);
 			if (output == null || output.done) {
 				return;
 			}
@@ -463,7 +414,7 @@ final class Responses {
 
 		/** Completes an output item: done events, the conversation entry, the store. */
 		void finish(int index, ConversationItem.Status status) {
-			Output output = this.outputs.get(index);
+			ResponseOutput output = this.outputs.get(index);
 			if (output == null || output.done) {
 				return;
 			}
