@@ -7,6 +7,7 @@ import io.duplex.api.catalog.ComputePool;
 import io.duplex.api.catalog.Model;
 import io.duplex.core.catalog.ModelCatalog;
 import io.duplex.core.catalog.ModelInfo;
+import io.duplex.core.catalog.ModelUpstream;
 import io.duplex.core.catalog.PoolInfo;
 import reactor.core.publisher.Mono;
 
@@ -28,6 +29,12 @@ class ControlModelCatalog implements ModelCatalog {
 	@Override
 	public Mono<PoolInfo> findPool(String region, String id) {
 		return this.catalog.findPool(region, id).map(ControlModelCatalog::info);
+	}
+
+	@Override
+	public Mono<ModelUpstream> findUpstream(String modelId, String region, String compute) {
+		// Catalog endpoints arrive with the model/compute upstream work (issue 4); until then configuration applies.
+		return Mono.just(ModelUpstream.NONE);
 	}
 
 	static ModelInfo info(Model model) {

@@ -18,6 +18,7 @@ import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.protocol.SessionConfig;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ModelProvider;
+import io.duplex.session.provider.Placement;
 import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
@@ -139,7 +140,9 @@ public final class SessionEngine {
 
 	ProviderSettings settings(List<ContextItem> context) {
 		String instructions = (this.config.instructions() != null) ? this.config.instructions() : "";
-		return new ProviderSettings(this.grant.sessionId(), this.grant.model(), SessionSetup.voice(this.config),
+		return new ProviderSettings(this.grant.sessionId(),
+				new Placement(this.grant.tenantId(), this.grant.agent().region(), this.grant.agent().compute()),
+				this.grant.model(), SessionSetup.voice(this.config),
 				instructions, SessionSetup.tools(this.config, this.services.json), SessionSetup.transcribes(this.config),
 				context, this.services.limits.sandboxDelay());
 	}

@@ -10,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * How an upstream session is configured.
+ * @param placement the tenant, region and compute pool the session runs for and on
  * @param model the catalog model (its token rates drive usage accounting)
  * @param voice the output voice, if the model has voices
  * @param transcribeInput whether the user's audio turns are transcribed
@@ -17,6 +18,6 @@ import tools.jackson.databind.JsonNode;
  * conversations, rollover)
  * @param firstDeltaDelay for the sandbox: how long it "thinks" before its first delta
  */
-public record ProviderSettings(String sessionId, ModelInfo model, @Nullable String voice, String instructions,
+public record ProviderSettings(String sessionId, Placement placement, ModelInfo model, @Nullable String voice, String instructions,
 		List<JsonNode> tools, boolean transcribeInput, List<ContextItem> context, Duration firstDeltaDelay) {
 }

@@ -129,7 +129,7 @@ class OpenAiProviderCallTests {
 	void updateWhenSettingsChangeThenSessionUpdateWithoutRepeatingTheVoice() {
 		ProviderSession session = open();
 		ProviderSettings settings = TestOpenAi.settings();
-		session.update(new ProviderSettings(settings.sessionId(), settings.model(), settings.voice(), "Be verbose.",
+		session.update(new ProviderSettings(settings.sessionId(), settings.placement(), settings.model(), settings.voice(), "Be verbose.",
 				List.of(), settings.transcribeInput(), List.of(), Duration.ZERO));
 		Awaitility.await().atMost(TestOpenAi.WAIT).until(() -> this.fake.received("session.update").size() == 2);
 		JsonNode update = this.fake.received("session.update").get(1).path("session");
@@ -143,7 +143,7 @@ class OpenAiProviderCallTests {
 	void updateWhenTranscriptionTurnedOffThenNullTurnsItOff() {
 		ProviderSession session = open();
 		ProviderSettings settings = TestOpenAi.settings();
-		session.update(new ProviderSettings(settings.sessionId(), settings.model(), settings.voice(),
+		session.update(new ProviderSettings(settings.sessionId(), settings.placement(), settings.model(), settings.voice(),
 				settings.instructions(), settings.tools(), false, List.of(), Duration.ZERO));
 		Awaitility.await().atMost(TestOpenAi.WAIT).until(() -> this.fake.received("session.update").size() == 2);
 		JsonNode input = this.fake.received("session.update").get(1).path("session").path("audio").path("input");

@@ -11,6 +11,7 @@ import reactor.test.StepVerifier;
 
 import io.duplex.core.catalog.ModelInfo;
 import io.duplex.session.provider.ContextItem;
+import io.duplex.session.provider.Placement;
 import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
@@ -67,7 +68,7 @@ final class TestOpenAi {
 	}
 
 	static ProviderSettings settings(List<ContextItem> context) {
-		return new ProviderSettings("sess_duplex1", MODEL, "alloy", "Be brief.", List.of(WEATHER), true, context,
+		return new ProviderSettings("sess_duplex1", new Placement("ten_1", "us-east", "openai-hosted"), MODEL, "alloy", "Be brief.", List.of(WEATHER), true, context,
 				Duration.ZERO);
 	}
 

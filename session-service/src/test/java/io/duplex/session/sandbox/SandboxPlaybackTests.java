@@ -105,7 +105,7 @@ class SandboxPlaybackTests {
 	@Test
 	void commitInputWhenNotTranscribingThenSaysNothing() {
 		TestSandbox sandbox = new TestSandbox();
-		sandbox.session.update(new ProviderSettings("sess_1", TestSandbox.MODEL, "alloy",
+		sandbox.session.update(new ProviderSettings("sess_1", TestSandbox.PLACEMENT, TestSandbox.MODEL, "alloy",
 				TestSandbox.INSTRUCTIONS, List.of(), false, List.of(), Duration.ofMillis(300)));
 		sandbox.speak("item_1", speech(7, 2400));
 		sandbox.advance(1_000);

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import io.duplex.core.catalog.ModelInfo;
 import io.duplex.session.audio.SpeechLikeAudio;
 import io.duplex.session.provider.ContextItem;
+import io.duplex.session.provider.Placement;
 import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderEvent.AudioDelta;
 import io.duplex.session.provider.ProviderEvent.ResponseDone;
@@ -25,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class TestSandbox {
 
 	/** Rates of the catalog's default realtime model: input audio 10 tokens a second, output 20. */
+	static final Placement PLACEMENT = new Placement("ten_1", "us-east", "cpu-standard");
+
 	static final ModelInfo MODEL = new ModelInfo("gpt-realtime", "sandbox", "realtime", 32_000, 1_800, 10, 20,
 			List.of("audio", "text"), List.of("alloy"), "gpt-realtime");
 
@@ -56,13 +59,13 @@ final class TestSandbox {
 
 	/** Transcribing, 300 ms to the first delta, no tools. */
 	static ProviderSettings settings() {
-		return new ProviderSettings("sess_1", MODEL, "alloy", INSTRUCTIONS, List.of(), true, List.of(),
+		return new ProviderSettings("sess_1", PLACEMENT, MODEL, "alloy", INSTRUCTIONS, List.of(), true, List.of(),
 				Duration.ofMillis(300));
 	}
 
 	static ProviderSettings settings(Duration firstDeltaDelay) {
 		ProviderSettings settings = settings();
-		return new ProviderSettings(settings.sessionId(), settings.model(), settings.voice(), settings.instructions(),
+		return new ProviderSettings(settings.sessionId(), settings.placement(), settings.model(), settings.voice(), settings.instructions(),
 				settings.tools(), settings.transcribeInput(), settings.context(), firstDeltaDelay);
 	}
 
