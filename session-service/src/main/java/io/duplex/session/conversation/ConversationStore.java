@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.reactive.TransactionalOperator;
 
 import io.r2dbc.postgresql.codec.Json;
 import reactor.core.publisher.Flux;
@@ -34,13 +33,10 @@ public class ConversationStore {
 
 	private final DatabaseClient db;
 
-	private final TransactionalOperator tx;
-
 	private final JsonMapper json;
 
-	ConversationStore(DatabaseClient db, TransactionalOperator tx, JsonMapper json) {
+	ConversationStore(DatabaseClient db, JsonMapper json) {
 		this.db = db;
-		this.tx = tx;
 		this.json = json;
 	}
 
@@ -48,23 +44,34 @@ public class ConversationStore {
 	 * Appends a completed item at the end of its conversation (next position); a repeat of the
 	 * same item id is a no-op.
 	 * <p>
-	 * The conversation row is locked first, so appends of two sessions to one conversation take
-	 * turns: the statement that computes the next position starts after the lock is granted, so
-	 * its snapshot holds every append committed before (one statement doing both would compute
-	 * the position from the snapshot it took before waiting, and collide).
+	 * One statement, no transaction of its own: it moves the conversation's {@code last_position}
+	 * on and inserts the item at it. The update locks the conversation row, so appends of two
+	 * sessions to one conversation take turns, and the one that waited sees the other's position
+	 * (PostgreSQL re-reads an updated row after a lock wait). A repeat takes no position, except
+	 * when two writes of the same new item race, where the loser leaves a gap: order is all that
+	 * positions promise.
 	 * @return completes empty once the item is stored (or was already); errors with
 	 * {@link IllegalArgumentException} when the tenant has no such conversation
 	 */
 	public Mono<Void> append(StoredItem item) {
 		GenericExecuteSpec insert = this.db.sql("""
-				WITH changed AS (
+				WITH conversation AS (
+				    SELECT id FROM realtime.conversation WHERE tenant_id = :tenantId AND id = :conversationId),
+				next AS (
+				    UPDATE realtime.conversation SET last_position = last_position + 1, updated_at = now()
+				    WHERE tenant_id = :tenantId AND id = :conversationId
+				        AND NOT EXISTS (SELECT 1 FROM realtime.conversation_item
+				            WHERE conversation_id = :conversationId AND id = :id)
+				    RETURNING last_position),
+				inserted AS (
 				    INSERT INTO realtime.conversation_item (id, conversation_id, tenant_id, session_id, position, type,
 				        role, status, item, text, started_ms, ended_ms, truncated_at_ms)
-				    SELECT :id, :conversationId, :tenantId, :sessionId, COALESCE(MAX(position), 0) + 1, :type,
+				    SELECT :id, :conversationId, :tenantId, :sessionId, next.last_position, :type,
 				        :role, :status, :item, :text, :startedMs, :endedMs, :truncatedAtMs
-				    FROM realtime.conversation_item WHERE tenant_id = :tenantId AND conversation_id = :conversationId
+				    FROM next
 				    ON CONFLICT (conversation_id, id) DO NOTHING
-				    RETURNING conversation_id)""" + TOUCH)
+				    RETURNING id)
+				SELECT count(*) AS found FROM conversation""")
 			.bind("id", item.id())
 			.bind("conversationId", item.conversationId())
 			.bind("tenantId", item.tenantId())
@@ -77,7 +84,9 @@ public class ConversationStore {
 		insert = nullable(insert, "startedMs", item.startedMs(), Long.class);
 		insert = nullable(insert, "endedMs", item.endedMs(), Long.class);
 		insert = nullable(insert, "truncatedAtMs", item.truncatedAtMs(), Long.class);
-		return lockConversation(item.tenantId(), item.conversationId()).then(insert.then()).as(this.tx::transactional);
+		return insert.map((row) -> row.get("found", Long.class)).one().flatMap((found) -> (found > 0) ? Mono.<Void>empty()
+				: Mono.<Void>error(new IllegalArgumentException(
+						"Tenant " + item.tenantId() + " has no conversation " + item.conversationId())));
 	}
 
 	/**
@@ -141,20 +150,6 @@ public class ConversationStore {
 			.bind("conversationId", conversationId)
 			.map((row) -> ItemRows.item(row, this.json))
 			.all();
-	}
-
-	/** Holds the conversation until the transaction ends; errors when the tenant has no such conversation. */
-	private Mono<Void> lockConversation(String tenantId, String conversationId) {
-		// NO KEY UPDATE: appends take turns, while sessions referring to the conversation are not held up
-		return this.db.sql("SELECT id FROM realtime.conversation WHERE tenant_id = :tenantId AND id = :id "
-				+ "FOR NO KEY UPDATE")
-			.bind("tenantId", tenantId)
-			.bind("id", conversationId)
-			.map((row) -> row.get("id", String.class))
-			.one()
-			.switchIfEmpty(Mono.error(() -> new IllegalArgumentException(
-					"Tenant " + tenantId + " has no conversation " + conversationId)))
-			.then();
 	}
 
 	private Json jsonb(JsonNode node) {
