@@ -30,6 +30,9 @@ public class RequestIdFilter implements WebFilter, Ordered {
 	/** Reactor context key, and MDC key, of the request id. */
 	public static final String CONTEXT_KEY = "requestId";
 
+	/** The key of Micrometer's {@code ObservationThreadLocalAccessor}, loaded by the registry from the classpath. */
+	static final String OBSERVATION_ACCESSOR_KEY = "micrometer.observation";
+
 	private static final Logger access = LoggerFactory.getLogger("duplex.access");
 
 	private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -40,6 +43,10 @@ public class RequestIdFilter implements WebFilter, Ordered {
 		ContextRegistry.getInstance()
 			.registerThreadLocalAccessor(CONTEXT_KEY, () -> MDC.get(CONTEXT_KEY), (value) -> MDC.put(CONTEXT_KEY, value),
 					() -> MDC.remove(CONTEXT_KEY));
+		// Micrometer's accessor makes the current observation a thread local, for tracers; Duplex
+		// runs none, and restoring it (opening and closing an observation scope) around every signal
+		// of every reactive chain was the largest cost of context propagation on the realtime path
+		ContextRegistry.getInstance().removeThreadLocalAccessor(OBSERVATION_ACCESSOR_KEY);
 	}
 
 	@Override

@@ -1,5 +1,6 @@
 package io.duplex.session.engine;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -41,7 +42,7 @@ public class EngineServices {
 
 	final Map<String, ModelProvider> providers;
 
-	/** Runs engines' event loops and timers: CPU work only, never blocking. */
+	/** Runs engines' one-second ticks: CPU work only, never blocking. */
 	final Scheduler scheduler = Schedulers.parallel();
 
 	/** Time from an audio frame's arrival at the socket until the model has it. */
@@ -62,8 +63,10 @@ public class EngineServices {
 		this.providers = providers.stream().collect(Collectors.toMap(ModelProvider::name, Function.identity()));
 		this.frameLatency = Timer.builder("duplex.gateway.frame.latency")
 			.description("Time the gateway adds to an input audio frame: decode, queue, hand to the model")
-			.publishPercentiles(0.5, 0.99)
 			.publishPercentileHistogram()
+			// buckets from 10 µs: a frame takes tens of microseconds, and the default buckets start at 1 ms
+			.minimumExpectedValue(Duration.ofNanos(10_000))
+			.maximumExpectedValue(Duration.ofSeconds(5))
 			.register(meters);
 	}
 
