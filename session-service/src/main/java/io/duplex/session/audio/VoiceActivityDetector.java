@@ -71,7 +71,13 @@ public final class VoiceActivityDetector {
 	static final int STUCK_FRAMES = 400;
 
 	/** One-pole DC blocker: cuts below about 60 Hz, where hum and handling noise live. */
-	private static final double HIGH_PASS_POLE = 0.985;
+	private static final double POLE = 0.985;
+
+	private static final double POLE_2 = POLE * POLE;
+
+	private static final double POLE_3 = POLE_2 * POLE;
+
+	private static final double POLE_4 = POLE_3 * POLE;
 
 	private final VadSettings settings;
 
@@ -140,25 +146,18 @@ public final class VoiceActivityDetector {
 	 */
 	public List<VadEvent> feed(short[] samples, int offset, int length) {
 		Objects.checkFromIndexSize(offset, length, samples.length);
-		double in = this.highPassIn;
-		double out = this.highPassOut;
-		double sum = this.frameSum;
-		int fill = this.frameFill;
-		for (int i = offset; i < offset + length; i++) {
-			double sample = samples[i];
-			out = sample - in + HIGH_PASS_POLE * out;
-			in = sample;
-			sum += out * out;
-			if (++fill == FRAME_SAMPLES) {
-				endFrame(sum / FRAME_SAMPLES);
-				sum = 0;
-				fill = 0;
+		int end = offset + length;
+		for (int at = offset; at < end;) {
+			int count = Math.min(end - at, FRAME_SAMPLES - this.frameFill);
+			highPass(samples, at, count);
+			at += count;
+			this.frameFill += count;
+			if (this.frameFill == FRAME_SAMPLES) {
+				endFrame(this.frameSum / FRAME_SAMPLES);
+				this.frameSum = 0;
+				this.frameFill = 0;
 			}
 		}
-		this.highPassIn = in;
-		this.highPassOut = out;
-		this.frameSum = sum;
-		this.frameFill = fill;
 		this.samplesFed += length;
 		if (this.events.isEmpty()) {
 			return List.of();
@@ -166,6 +165,49 @@ public final class VoiceActivityDetector {
 		List<VadEvent> result = List.copyOf(this.events);
 		this.events.clear();
 		return result;
+	}
+
+	/**
+	 * Runs {@code count} samples through the DC blocker, adding their energy to the frame's. The
+	 * filter's output feeds back into itself, so one sample at a time each waits for the previous
+	 * multiply and add; four at a time, each block's last output is computed straight from the
+	 * previous block's (with the pole's powers), the other three alongside it, and the audio path
+	 * runs several times faster. The results equal the one-at-a-time ones but for rounding.
+	 */
+	private void highPass(short[] samples, int from, int count) {
+		double in = this.highPassIn;
+		double out = this.highPassOut;
+		double sum = this.frameSum;
+		double sumOdd = 0;
+		int at = from;
+		int end = from + count;
+		for (; at + 4 <= end; at += 4) {
+			double x0 = samples[at];
+			double x1 = samples[at + 1];
+			double x2 = samples[at + 2];
+			double x3 = samples[at + 3];
+			double d0 = x0 - in;
+			double d1 = x1 - x0;
+			double d2 = x2 - x1;
+			double d3 = x3 - x2;
+			double y0 = d0 + POLE * out;
+			double y1 = d1 + POLE * d0 + POLE_2 * out;
+			double y2 = d2 + POLE * d1 + POLE_2 * d0 + POLE_3 * out;
+			double y3 = d3 + POLE * d2 + POLE_2 * d1 + POLE_3 * d0 + POLE_4 * out;
+			sum += y0 * y0 + y1 * y1;
+			sumOdd += y2 * y2 + y3 * y3;
+			in = x3;
+			out = y3;
+		}
+		for (; at < end; at++) {
+			double sample = samples[at];
+			out = sample - in + POLE * out;
+			in = sample;
+			sum += out * out;
+		}
+		this.highPassIn = in;
+		this.highPassOut = out;
+		this.frameSum = sum + sumOdd;
 	}
 
 	public List<VadEvent> feed(short[] samples) {

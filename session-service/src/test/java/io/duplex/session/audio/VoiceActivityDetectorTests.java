@@ -254,6 +254,18 @@ class VoiceActivityDetectorTests {
 		return new SpeechLikeAudio(seed).silence(onsetMs).speech(lengthMs).silence(1_500).samples();
 	}
 
+	@ParameterizedTest
+	@ValueSource(ints = { 1, 3, 7, 241, 480, 4_799 })
+	void feedWhenChunkedAnyWayThenSameEventsAndFloorAsOneSampleAtATime(int chunk) {
+		short[] audio = utterance(9, 1_000, 1_500);
+		VoiceActivityDetector bySample = new VoiceActivityDetector();
+		List<Timed> reference = detect(bySample, audio, 1);
+		VoiceActivityDetector chunked = new VoiceActivityDetector();
+		assertThat(detect(chunked, audio, chunk)).map(Timed::event).isEqualTo(events(reference));
+		// four samples at a time round differently from one at a time, by far less than a level step
+		assertThat(chunked.noiseFloorDbfs()).isCloseTo(bySample.noiseFloorDbfs(), within(1e-9));
+	}
+
 	/** Feeds the audio a 10 ms frame at a time, noting when each event came out. */
 	private static List<Timed> detect(VoiceActivityDetector detector, short[] audio) {
 		return detect(detector, audio, 240);
