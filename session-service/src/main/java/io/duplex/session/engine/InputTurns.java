@@ -26,6 +26,9 @@ final class InputTurns {
 	/** OpenAI refuses to commit less audio than this. */
 	private static final long MIN_COMMIT_MS = 100;
 
+	/** Frames whose arrival is remembered: at 20 ms frames, five seconds, well past any silence duration. */
+	private static final int ARRIVALS = 256;
+
 	private final SessionEngine engine;
 
 	private AudioFormat format;
@@ -55,6 +58,13 @@ final class InputTurns {
 
 	private short[] scratch = new short[4800];
 
+	/** When the last frames arrived, by where each ended on the audio clock: a ring, oldest first from {@link #arrivalNext}. */
+	private final long[] arrivalEndMs = new long[ARRIVALS];
+
+	private final long[] arrivalNanos = new long[ARRIVALS];
+
+	private int arrivalNext;
+
 	InputTurns(SessionEngine engine) {
 		this.engine = engine;
 		this.format = SessionSetup.inputFormat(engine.config);
@@ -82,7 +92,7 @@ final class InputTurns {
 		}
 	}
 
-	void append(ClientEvent.InputAudioBufferAppend append) {
+	void append(ClientEvent.InputAudioBufferAppend append, long arrivedNanos) {
 		byte[] audio = append.audio();
 		ProtocolError refused = check(audio, append.eventId());
 		if (refused != null) {
@@ -100,6 +110,9 @@ final class InputTurns {
 		}
 		int decoded = this.decoder.decode(audio, 0, audio.length, this.scratch, 0);
 		this.samples += decoded;
+		this.arrivalEndMs[this.arrivalNext] = audioMs();
+		this.arrivalNanos[this.arrivalNext] = arrivedNanos;
+		this.arrivalNext = (this.arrivalNext + 1) % ARRIVALS;
 		long aheadMs = audioMs() - (now - this.firstAudioNanos) / 1_000_000;
 		if (aheadMs > this.engine.services.limits.audioAhead().toMillis()) {
 			this.engine.stop(new Ending("audio_too_fast", ProtocolError.invalidRequest("audio_too_fast",
@@ -146,8 +159,23 @@ final class InputTurns {
 		this.engine.send(this.engine.services.events.inputAudioBufferSpeechStopped(audioEndMs, itemId));
 		commitTurn(itemId, this.speechStartMs, audioEndMs);
 		if (SessionSetup.createsResponse(SessionSetup.turnDetection(this.engine.config))) {
-			this.engine.responses.answerTurn();
+			this.engine.responses.answerTurn(itemId, spokenAtNanos(audioEndMs));
 		}
+	}
+
+	/**
+	 * When the audio at {@code audioMs} on the audio clock reached the gateway: the arrival of the
+	 * frame that holds it, less the part of that frame after it (a client streams in real time);
+	 * 0 when that frame is no longer remembered.
+	 */
+	private long spokenAtNanos(long audioMs) {
+		for (int i = 0; i < ARRIVALS; i++) {
+			int at = (this.arrivalNext + i) % ARRIVALS;
+			if (this.arrivalNanos[at] != 0 && this.arrivalEndMs[at] >= audioMs) {
+				return this.arrivalNanos[at] - (this.arrivalEndMs[at] - audioMs) * 1_000_000;
+			}
+		}
+		return 0;
 	}
 
 	void commit(ClientEvent.InputAudioBufferCommit commit) {

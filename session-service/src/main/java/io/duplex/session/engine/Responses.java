@@ -37,8 +37,15 @@ final class Responses {
 
 	private @Nullable Run run;
 
-	/** A turn ended while a response was still finishing: answer it as soon as that one is done. */
+	/**
+	 * A turn ended while a response was still finishing: answer it as soon as that one is done.
+	 * Its item and when its speech ended are kept for the answer's latency.
+	 */
 	private boolean answerWhenDone;
+
+	private @Nullable String pendingTurnItemId;
+
+	private long pendingTurnEndedNanos;
 
 	/** The last assistant audio item, whose playback the client may still be hearing. */
 	private @Nullable ResponseOutput lastAudio;
@@ -65,16 +72,27 @@ final class Responses {
 	 * cancellation not yet confirmed by the model): then the answer starts right after it, rather
 	 * than failing as a client's second {@code response.create} would.
 	 */
-	void answerTurn() {
+	void answerTurn(String itemId, long speechEndedNanos) {
 		if (this.run != null) {
 			this.answerWhenDone = true;
+			this.pendingTurnItemId = itemId;
+			this.pendingTurnEndedNanos = speechEndedNanos;
 			return;
 		}
-		create(null, null);
+		start(null, null, itemId, speechEndedNanos);
 	}
 
 	/** Starts a response over the conversation, unless one is already running. */
 	void create(@Nullable ResponseConfig config, @Nullable String eventId) {
+		start(config, eventId, null, 0);
+	}
+
+	/**
+	 * @param turnItemId the user turn the response answers, when server VAD ended it
+	 * @param speechEndedNanos when that turn's speech ended, on {@link System#nanoTime()}; 0 if unknown
+	 */
+	private void start(@Nullable ResponseConfig config, @Nullable String eventId, @Nullable String turnItemId,
+			long speechEndedNanos) {
 		if (this.run != null) {
 			this.engine.send(this.engine.services.events.error(SessionEngine.error(
 					"conversation_already_has_active_response",
@@ -93,7 +111,7 @@ final class Responses {
 						: SessionConfig.MaxOutputTokens.INF,
 				audio ? this.outputFormat : null, audio ? SessionSetup.voice(session) : null,
 				(config != null) ? config.metadata() : null);
-		this.run = new Run(response, audio);
+		this.run = new Run(response, audio, turnItemId, speechEndedNanos);
 		this.engine.send(this.engine.services.events.responseCreated(response));
 		String instructions = (config != null) ? config.instructions() : null;
 		this.engine.provider().createResponse(new ResponseSpec(response.id(), this.engine.conversation.context(),
@@ -219,6 +237,9 @@ final class Responses {
 		if (current == null || !current.response.id().equals(responseIdOf(event))) {
 			return;
 		}
+		if (current.firstOutputNanos == 0 && content(event)) {
+			current.firstOutputNanos = System.nanoTime();
+		}
 		switch (event) {
 			case ProviderEvent.OutputItemStarted started -> current.start(started);
 			case ProviderEvent.AudioDelta delta -> audio(current, delta);
@@ -255,6 +276,9 @@ final class Responses {
 		if (output.sentSamples == 0) {
 			output.firstAudioNanos = System.nanoTime();
 			output.entry.startedMs = this.engine.sessionMs();
+			if (current.firstAudioNanos == 0) {
+				current.firstAudioNanos = output.firstAudioNanos;
+			}
 		}
 		output.sentSamples += pcm.length / 2;
 		byte[] wire = pcm;
@@ -294,9 +318,10 @@ final class Responses {
 		this.run = null;
 		this.engine.send(this.engine.services.events.responseDone(current.response.finished(status, details, items, wire)));
 		UsageRecorder.record(this.engine, current.response.id(), usage);
+		LatencyRecorder.record(this.engine, current, status.wireName());
 		if (this.answerWhenDone) {
 			this.answerWhenDone = false;
-			create(null, null);
+			start(null, null, this.pendingTurnItemId, this.pendingTurnEndedNanos);
 		}
 	}
 
@@ -313,6 +338,12 @@ final class Responses {
 		}
 		this.awaitingTranscript.values().forEach(this::itemDone);
 		this.awaitingTranscript.clear();
+	}
+
+	/** Whether the event carries output (not just the announcement of an item): the model's first byte. */
+	private static boolean content(ProviderEvent event) {
+		return event instanceof ProviderEvent.AudioDelta || event instanceof ProviderEvent.TranscriptDelta
+				|| event instanceof ProviderEvent.TextDelta || event instanceof ProviderEvent.ArgumentsDelta;
 	}
 
 	private static @Nullable String responseIdOf(ProviderEvent event) {
@@ -339,9 +370,25 @@ final class Responses {
 
 		@Nullable String cancelReason;
 
-		Run(RealtimeResponse response, boolean audio) {
+		/** The user turn this answers, when server VAD started it. */
+		final @Nullable String turnItemId;
+
+		/** When that turn's speech ended ({@link System#nanoTime()}); 0 if unknown. */
+		final long speechEndedNanos;
+
+		final long createdNanos = System.nanoTime();
+
+		/** When the model's first output (a delta) for this response came; 0 until then. */
+		long firstOutputNanos;
+
+		/** When this response's first audio went to the client; 0 until then. */
+		long firstAudioNanos;
+
+		Run(RealtimeResponse response, boolean audio, @Nullable String turnItemId, long speechEndedNanos) {
 			this.response = response;
 			this.audio = audio;
+			this.turnItemId = turnItemId;
+			this.speechEndedNanos = speechEndedNanos;
 		}
 
 		@Nullable ResponseOutput byItemId(String itemId) {

@@ -71,6 +71,9 @@ public final class SessionEngine {
 
 	SessionConfig config;
 
+	/** The upstream segment the session runs on: 1 until a rollover. */
+	int segment = 1;
+
 	@Nullable ProviderSession provider;
 
 	private @Nullable Ending ending;
@@ -210,7 +213,7 @@ public final class SessionEngine {
 		switch (input) {
 			case Ready ready -> ready(ready);
 			case FromClient client -> {
-				client(client.decoded());
+				client(client.decoded(), client.arrivedNanos());
 				if (client.decoded() instanceof ClientEvent.InputAudioBufferAppend) {
 					// what the gateway adds to each audio frame: decoding, queueing and handing it to the model
 					this.services.frameLatency.record(System.nanoTime() - client.arrivedNanos(),
@@ -231,7 +234,7 @@ public final class SessionEngine {
 		this.ticker = Flux.interval(Duration.ofSeconds(1), this.services.scheduler).subscribe((n) -> submit(new Tick()));
 	}
 
-	private void client(Decoded decoded) {
+	private void client(Decoded decoded, long arrivedNanos) {
 		long now = System.nanoTime();
 		this.lastClientEventNanos = now;
 		if (!this.rateLimiter.tryAcquire(now)) {
@@ -243,7 +246,7 @@ public final class SessionEngine {
 		switch (decoded) {
 			case ProtocolError error -> send(this.services.events.error(error));
 			case ClientEvent.SessionUpdate update -> sessionUpdate(update);
-			case ClientEvent.InputAudioBufferAppend append -> this.input.append(append);
+			case ClientEvent.InputAudioBufferAppend append -> this.input.append(append, arrivedNanos);
 			case ClientEvent.InputAudioBufferCommit commit -> this.input.commit(commit);
 			case ClientEvent.InputAudioBufferClear clear -> this.input.clear();
 			case ClientEvent.ConversationItemCreate create -> createItem(create);
@@ -359,7 +362,7 @@ public final class SessionEngine {
 		}
 		this.writes.tryEmitComplete();
 		this.flushed.onErrorComplete()
-			.then(this.services.sessions.endSegment(this.grant.tenantId(), this.grant.sessionId(), 1))
+			.then(this.services.sessions.endSegment(this.grant.tenantId(), this.grant.sessionId(), this.segment))
 			.then(this.services.sessions.markEnded(this.grant.tenantId(), this.grant.sessionId(), ending.reason()))
 			.doOnError((error) -> log.error("Session {} did not close its record cleanly", this.grant.sessionId(), error))
 			.onErrorComplete()

@@ -25,27 +25,28 @@ final class UsageRecorder {
 		Instant now = Instant.now();
 		List<UsageEvent> events = new ArrayList<>();
 		// cached tokens are part of the input totals; the ledger keeps them apart so they are priced apart
-		add(events, grant, responseId, UsageEvent.INPUT_TEXT_TOKENS, usage.inputTextTokens() - usage.cachedTextTokens(), now);
-		add(events, grant, responseId, UsageEvent.INPUT_AUDIO_TOKENS, usage.inputAudioTokens() - usage.cachedAudioTokens(),
+		add(events, engine, responseId, UsageEvent.INPUT_TEXT_TOKENS, usage.inputTextTokens() - usage.cachedTextTokens(), now);
+		add(events, engine, responseId, UsageEvent.INPUT_AUDIO_TOKENS, usage.inputAudioTokens() - usage.cachedAudioTokens(),
 				now);
-		add(events, grant, responseId, UsageEvent.CACHED_INPUT_TEXT_TOKENS, usage.cachedTextTokens(), now);
-		add(events, grant, responseId, UsageEvent.CACHED_INPUT_AUDIO_TOKENS, usage.cachedAudioTokens(), now);
-		add(events, grant, responseId, UsageEvent.OUTPUT_TEXT_TOKENS, usage.outputTextTokens(), now);
-		add(events, grant, responseId, UsageEvent.OUTPUT_AUDIO_TOKENS, usage.outputAudioTokens(), now);
+		add(events, engine, responseId, UsageEvent.CACHED_INPUT_TEXT_TOKENS, usage.cachedTextTokens(), now);
+		add(events, engine, responseId, UsageEvent.CACHED_INPUT_AUDIO_TOKENS, usage.cachedAudioTokens(), now);
+		add(events, engine, responseId, UsageEvent.OUTPUT_TEXT_TOKENS, usage.outputTextTokens(), now);
+		add(events, engine, responseId, UsageEvent.OUTPUT_AUDIO_TOKENS, usage.outputAudioTokens(), now);
 		UsageTotals totals = new UsageTotals(1, usage.inputTextTokens(), usage.inputAudioTokens(), usage.cachedTextTokens(),
 				usage.cachedAudioTokens(), usage.outputTextTokens(), usage.outputAudioTokens());
 		engine.persist(engine.services.usage.record(events)
 			.then(engine.services.sessions.addUsage(grant.tenantId(), grant.sessionId(), totals)));
 	}
 
-	private static void add(List<UsageEvent> events, SessionGrant grant, String responseId, String metric, long quantity,
-			Instant at) {
+	private static void add(List<UsageEvent> events, SessionEngine engine, String responseId, String metric,
+			long quantity, Instant at) {
 		if (quantity <= 0) {
 			return;
 		}
+		SessionGrant grant = engine.grant;
 		Map<String, String> tags = grant.metadata();
 		events.add(new UsageEvent(grant.tenantId(), grant.sessionId() + ":" + responseId + ":" + metric,
-				grant.agent().agentId(), grant.agent().version(), grant.sessionId(), 1, grant.model().id(),
+				grant.agent().agentId(), grant.agent().version(), grant.sessionId(), engine.segment, grant.model().id(),
 				grant.agent().region(), grant.agent().compute(), metric, BigDecimal.valueOf(quantity), at, tags));
 	}
 

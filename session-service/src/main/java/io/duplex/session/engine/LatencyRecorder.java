@@ -1,0 +1,66 @@
+package io.duplex.session.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import org.jspecify.annotations.Nullable;
+
+import io.duplex.session.latency.ResponseLatency;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Records how long a response took to start: per response in the store (the session's latency
+ * report), and in histograms per provider and model (Prometheus).
+ */
+final class LatencyRecorder {
+
+	/** End of the user's speech to the first audio of the answer sent to the client. */
+	static final String VOICE_TO_VOICE = "duplex.response.voice_to_voice";
+
+	/** Asking the model for a response to its first output. */
+	static final String PROVIDER_FIRST_BYTE = "duplex.response.provider_first_byte";
+
+	private LatencyRecorder() {
+	}
+
+	static void record(SessionEngine engine, Responses.Run run, String status) {
+		Integer voiceToVoice = (run.speechEndedNanos != 0 && run.firstAudioNanos != 0)
+				? millis(run.firstAudioNanos - run.speechEndedNanos) : null;
+		Integer firstByte = (run.firstOutputNanos != 0) ? millis(run.firstOutputNanos - run.createdNanos) : null;
+		Integer firstAudio = (run.firstAudioNanos != 0) ? millis(run.firstAudioNanos - run.createdNanos) : null;
+		EngineServices services = engine.services;
+		String provider = engine.grant.model().provider();
+		String model = engine.grant.model().id();
+		if (voiceToVoice != null) {
+			timer(services, VOICE_TO_VOICE, "End of the user's speech to the first audio of the answer sent",
+					provider, model).record(run.firstAudioNanos - run.speechEndedNanos, TimeUnit.NANOSECONDS);
+		}
+		if (firstByte != null) {
+			timer(services, PROVIDER_FIRST_BYTE, "Asking the model for a response to its first output", provider,
+					model).record(run.firstOutputNanos - run.createdNanos, TimeUnit.NANOSECONDS);
+		}
+		engine.persist(services.latencies.record(new ResponseLatency(engine.grant.tenantId(), engine.sessionId(),
+				run.response.id(), engine.segment, run.turnItemId, status, voiceToVoice, firstByte, firstAudio, null,
+				null, null, Instant.now())));
+	}
+
+	private static Timer timer(EngineServices services, String name, String description, String provider,
+			String model) {
+		// registering an existing timer again returns it: a lookup, once per response
+		return Timer.builder(name)
+			.description(description)
+			.tag("provider", provider)
+			.tag("model", model)
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofMillis(1))
+			.maximumExpectedValue(Duration.ofSeconds(30))
+			.register(services.meters);
+	}
+
+	private static @Nullable Integer millis(long nanos) {
+		// a clock that went backwards (an estimate from a client streaming faster than real time) is no figure
+		return (nanos >= 0) ? (int) Math.min(Integer.MAX_VALUE, nanos / 1_000_000) : null;
+	}
+
+}
