@@ -87,6 +87,11 @@ final class Conversation {
 		return context;
 	}
 
+	/** Whether the last item is a function call whose output the client has not added yet. */
+	boolean awaitsToolOutput() {
+		return !this.entries.isEmpty() && "function_call".equals(this.entries.get(this.entries.size() - 1).context.type());
+	}
+
 	int size() {
 		return this.entries.size();
 	}

@@ -58,6 +58,9 @@ final class InputTurns {
 
 	private short[] scratch = new short[4800];
 
+	/** Where, on the session's audio clock, the current upstream's audio began. */
+	private long upstreamStartMs;
+
 	/** When the last frames arrived, by where each ended on the audio clock: a ring, oldest first from {@link #arrivalNext}. */
 	private final long[] arrivalEndMs = new long[ARRIVALS];
 
@@ -210,7 +213,9 @@ final class InputTurns {
 	private void commitTurn(String itemId, long speechStartMs, long speechEndMs) {
 		long turnMs = audioMs() - this.bufferStartMs;
 		String previous = this.engine.conversation.lastId();
-		this.engine.provider().commitInput(itemId, speechStartMs, speechEndMs);
+		// the upstream's audio clock starts where its audio did: at the session's start, or at a rollover
+		long offset = this.upstreamStartMs;
+		this.engine.provider().commitInput(itemId, Math.max(0, speechStartMs - offset), Math.max(0, speechEndMs - offset));
 		this.engine.send(this.engine.services.events.inputAudioBufferCommitted(previous, itemId));
 		ConversationItem.Message item = new ConversationItem.Message(itemId, ConversationItem.Status.COMPLETED,
 				ConversationItem.Role.USER, List.of(new ConversationItem.InputAudio(null, null)));
@@ -226,6 +231,26 @@ final class InputTurns {
 		else {
 			this.engine.responses.itemDone(entry);
 		}
+	}
+
+	/**
+	 * The audio from here on goes to a new upstream (a rollover): its clock starts now.
+	 * @return where the previous upstream's clock started, to go back to if the switch fails
+	 */
+	long restartUpstreamClock() {
+		long previous = this.upstreamStartMs;
+		this.upstreamStartMs = audioMs();
+		return previous;
+	}
+
+	/** A switch failed: the audio goes on to the upstream whose clock started at {@code startMs}. */
+	void resumeUpstreamClock(long startMs) {
+		this.upstreamStartMs = startMs;
+	}
+
+	/** Whether server VAD hears the user speaking now. */
+	boolean speaking() {
+		return this.speechItemId != null;
 	}
 
 	long audioMs() {

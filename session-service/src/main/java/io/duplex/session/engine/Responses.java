@@ -227,9 +227,13 @@ final class Responses {
 			return;
 		}
 		if (event instanceof ProviderEvent.Failed failed) {
-			this.engine.send(this.engine.services.events.error(ProtocolError.serverError(failed.code(), failed.message(), null)));
 			if (failed.fatal()) {
-				this.engine.stop(new Ending("model_failed", null, Ending.INTERNAL_ERROR));
+				// the upstream is gone: resume on a new one, the client sees a rollover, not an error
+				this.engine.rollover.upstreamFailed();
+			}
+			else {
+				this.engine.send(this.engine.services.events.error(ProtocolError.serverError(failed.code(),
+						failed.message(), null)));
 			}
 			return;
 		}
@@ -322,6 +326,33 @@ final class Responses {
 		if (this.answerWhenDone) {
 			this.answerWhenDone = false;
 			start(null, null, this.pendingTurnItemId, this.pendingTurnEndedNanos);
+		}
+		else {
+			this.engine.rollover.settled();
+		}
+	}
+
+	/** Whether no response is under way or waiting to start. */
+	boolean idle() {
+		return this.run == null && !this.answerWhenDone;
+	}
+
+	/** A rollover is due now: the response in flight stops (the client was told why). */
+	void cancelForRollover() {
+		if (this.run != null) {
+			this.run.cancelReason = "client_cancelled";
+			this.engine.provider().cancelResponse();
+		}
+	}
+
+	/**
+	 * The upstream is gone: the response in flight ends as failed, as far as it got, since no
+	 * {@code response.done} will come for it; usage it incurred upstream was never reported.
+	 */
+	void fail() {
+		Run current = this.run;
+		if (current != null) {
+			responseDone(current, new ProviderEvent.ResponseDone(current.response.id(), "failed", TokenUsage.NONE));
 		}
 	}
 

@@ -69,10 +69,19 @@ public final class SessionEngine {
 
 	final Responses responses;
 
+	final Rollover rollover;
+
 	SessionConfig config;
 
 	/** The upstream segment the session runs on: 1 until a rollover. */
 	int segment = 1;
+
+	/** Which upstream's events count: each one opened gets the next number; others' are stale. */
+	private int generation = 1;
+
+	private int generations = 1;
+
+	private boolean expiringSent;
 
 	@Nullable ProviderSession provider;
 
@@ -93,6 +102,7 @@ public final class SessionEngine {
 		this.config = SessionSetup.fromAgent(grant.agent(), services.decoder, services.json);
 		this.input = new InputTurns(this);
 		this.responses = new Responses(this);
+		this.rollover = new Rollover(this);
 	}
 
 	public String sessionId() {
@@ -125,7 +135,7 @@ public final class SessionEngine {
 				: Mono.just(List.of());
 		return history.flatMap((items) -> {
 			List<ContextItem> context = items.stream().map(HistoryItems::context).toList();
-			return provider.open(settings(context), (event) -> submit(new FromProvider(event)))
+			return provider.open(settings(context), (event) -> submit(new FromProvider(event, 1)))
 				.flatMap((session) -> this.services.sessions
 					.markActive(this.grant.tenantId(), this.grant.sessionId(), this.services.nodeId)
 					.then(this.services.sessions.startSegment(this.grant.tenantId(), this.grant.sessionId(), 1,
@@ -208,6 +218,10 @@ public final class SessionEngine {
 
 	private void handle(Object input) {
 		if (this.ending != null) {
+			if (input instanceof Switched late) {
+				// a rollover's upstream that opened after the session ended
+				late.session().close();
+			}
 			return;
 		}
 		switch (input) {
@@ -220,7 +234,16 @@ public final class SessionEngine {
 							java.util.concurrent.TimeUnit.NANOSECONDS);
 				}
 			}
-			case FromProvider provider -> this.responses.onProviderEvent(provider.event());
+			case FromProvider provider -> {
+				if (provider.generation() == this.generation) {
+					this.responses.onProviderEvent(provider.event());
+				}
+			}
+			case Switched switched -> {
+				this.generation = switched.generation();
+				this.rollover.switched(switched.session(), switched.carriedItems(), switched.reason());
+			}
+			case SwitchFailed failed -> this.rollover.switchFailed(failed.error(), failed.reason());
 			case Tick tick -> tick();
 			case Stop stop -> stop(stop.ending());
 			default -> throw new IllegalStateException("unknown input " + input);
@@ -342,6 +365,38 @@ public final class SessionEngine {
 					"No event from the client for " + limits.idleTimeout().toSeconds() + " seconds; the session is closed.",
 					null, null), Ending.NORMAL));
 		}
+		else {
+			warnIfExpiring(now, limits);
+			this.rollover.tick(now);
+		}
+	}
+
+	/** The maximum duration cannot be rolled over: say so a while before, so the agent can say goodbye. */
+	private void warnIfExpiring(long now, SessionLimits limits) {
+		long left = limits.maxDuration().toNanos() - (now - this.startedNanos);
+		if (!this.expiringSent && left <= limits.expiringWarning().toNanos()) {
+			this.expiringSent = true;
+			long leftSeconds = Math.max(0, left / 1_000_000_000L);
+			send(this.services.events.sessionExpiring("max_duration", System.currentTimeMillis() / 1000 + leftSeconds,
+					leftSeconds));
+		}
+	}
+
+	/**
+	 * Opens the next upstream session for a rollover, seeded with {@code carried}; its events count
+	 * only once the engine has switched to it.
+	 */
+	void openUpstream(List<ContextItem> carried, String reason) {
+		int next = ++this.generations;
+		ModelProvider provider = this.services.providers.get(this.grant.model().provider());
+		Mono.defer(() -> provider.open(settings(carried), (event) -> submit(new FromProvider(event, next))))
+			.subscribe((session) -> submit(new Switched(session, next, carried.size(), reason)),
+					(error) -> submit(new SwitchFailed(error, reason)));
+	}
+
+	/** Nobody is speaking, no response is under way, no tool call awaits its output: a moment to switch upstreams. */
+	boolean idle() {
+		return !this.input.speaking() && this.responses.idle() && !this.conversation.awaitsToolOutput();
 	}
 
 	/** Ends the session: tells the client why, closes the model session, flushes writes, closes the record. */
@@ -354,6 +409,7 @@ public final class SessionEngine {
 			send(this.services.events.error(ending.error()));
 		}
 		this.responses.abandon();
+		this.rollover.abandon();
 		if (this.provider != null) {
 			this.provider.close();
 		}
@@ -425,7 +481,13 @@ public final class SessionEngine {
 	private record FromClient(Decoded decoded, long arrivedNanos) {
 	}
 
-	private record FromProvider(ProviderEvent event) {
+	private record FromProvider(ProviderEvent event, int generation) {
+	}
+
+	private record Switched(ProviderSession session, int generation, int carriedItems, String reason) {
+	}
+
+	private record SwitchFailed(Throwable error, String reason) {
 	}
 
 	private record Tick() {

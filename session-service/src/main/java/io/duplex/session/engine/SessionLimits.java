@@ -18,11 +18,13 @@ import jakarta.validation.constraints.Positive;
  * session ends: short bursts of recorded audio stay normal, an endless flood does not
  * @param outboundBuffer server events queued for one slow client before its session ends
  * @param sandboxDelay how long the sandbox model "thinks" before its first delta
+ * @param expiringWarning how long before {@code maxDuration} the client gets
+ * {@code duplex.session.expiring}
  */
 @Validated
 @ConfigurationProperties("duplex.sessions")
 public record SessionLimits(@DefaultValue("5m") Duration idleTimeout, @DefaultValue("2h") Duration maxDuration,
 		@DefaultValue("200") @Positive int eventsPerSecond, @DefaultValue("400") @Positive int eventBurst,
 		@DefaultValue("60s") Duration audioAhead, @DefaultValue("4096") @Positive int outboundBuffer,
-		@DefaultValue("300ms") Duration sandboxDelay) {
+		@DefaultValue("300ms") Duration sandboxDelay, @DefaultValue("60s") Duration expiringWarning) {
 }

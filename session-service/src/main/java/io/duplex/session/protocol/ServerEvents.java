@@ -329,6 +329,35 @@ public final class ServerEvents {
 		});
 	}
 
+	/**
+	 * {@code duplex.session.rollover}: the session is moving to a fresh upstream session
+	 * ({@code started}), or has ({@code completed}, with how many items the new one was given).
+	 * @param reason {@code scheduled}, {@code model-cap} or {@code upstream-failure}
+	 */
+	public String sessionRollover(String phase, int segment, String reason, @Nullable Integer carriedItems) {
+		return event("duplex.session.rollover", (json) -> {
+			json.writeStringProperty("phase", phase);
+			json.writeNumberProperty("segment", segment);
+			json.writeStringProperty("reason", reason);
+			if (carriedItems != null) {
+				json.writeNumberProperty("carried_items", carriedItems);
+			}
+		});
+	}
+
+	/**
+	 * {@code duplex.session.expiring}: the session will end at {@code expiresAt} (Unix seconds) and
+	 * cannot be rolled over, so the agent can say goodbye.
+	 * @param reason e.g. {@code max_duration}
+	 */
+	public String sessionExpiring(String reason, long expiresAt, long secondsLeft) {
+		return event("duplex.session.expiring", (json) -> {
+			json.writeStringProperty("reason", reason);
+			json.writeNumberProperty("expires_at", expiresAt);
+			json.writeNumberProperty("seconds_left", secondsLeft);
+		});
+	}
+
 	private String event(String type, Consumer<JsonGenerator> body) {
 		return event(type, ENVELOPE_CHARS, body);
 	}

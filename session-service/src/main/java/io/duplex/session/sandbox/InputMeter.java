@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.TokenUsage;
+import io.duplex.session.text.TextTokens;
 
 /**
  * Counts a response's input tokens, and the part of them cached because the session's previous

@@ -14,6 +14,7 @@ import io.duplex.session.provider.ProviderEvent.ResponseDone;
 import io.duplex.session.provider.ProviderEvent.TextDelta;
 import io.duplex.session.provider.ProviderEvent.TranscriptDelta;
 import io.duplex.session.provider.TokenUsage;
+import io.duplex.session.text.TextTokens;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 

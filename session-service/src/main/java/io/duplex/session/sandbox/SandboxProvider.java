@@ -6,6 +6,7 @@ import io.duplex.session.provider.ModelProvider;
 import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
+import io.duplex.session.text.TextTokens;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ResponseSpec;
 import io.duplex.session.provider.TokenUsage;
+import io.duplex.session.text.TextTokens;
 
 import static io.duplex.session.sandbox.TestSandbox.AUDIO;
 import static io.duplex.session.sandbox.TestSandbox.TEXT;

@@ -1,0 +1,248 @@
+package io.duplex.session.engine;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.duplex.session.protocol.ProtocolError;
+import io.duplex.session.provider.ContextItem;
+import io.duplex.session.provider.ProviderSession;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Moves a live session onto a fresh upstream session before the model's own limit, while the
+ * client's socket stays open: the agent's {@code rollover} policy says when (after
+ * {@code after_seconds} on one upstream, at the first idle moment; at the latest 30 s before the
+ * model's cap) and what is carried ({@code full} or {@code summary}, within
+ * {@code max_carried_tokens}).
+ * <p>
+ * A switch opens the next upstream seeded with the carried context while a {@link SwitchBuffer}
+ * keeps every call meant for the model, then replays them on the new upstream, closes the old one
+ * and counts a new segment. The same switch resumes a session whose upstream failed.
+ */
+final class Rollover {
+
+	private static final Logger log = LoggerFactory.getLogger(Rollover.class);
+
+	/** How long before the model's cap a rollover must happen at the latest. */
+	static final long MARGIN_SECONDS = 30;
+
+	/** Failed switches in a row after which the session ends rather than tries again. */
+	private static final int MAX_FAILURES = 3;
+
+	/** How long an upstream must run before earlier failures are forgiven. */
+	private static final long STEADY_NANOS = 60_000_000_000L;
+
+	/** How long a scheduled rollover that failed waits before it tries again. */
+	private static final long RETRY_NANOS = 5_000_000_000L;
+
+	private final SessionEngine engine;
+
+	private final long afterNanos;
+
+	private final long deadlineNanos;
+
+	private final String carry;
+
+	private final int maxCarriedTokens;
+
+	private long segmentStartedNanos = System.nanoTime();
+
+	private long notBeforeNanos;
+
+	/** While a switch is under way: why, what stands in for the model, and the upstream left behind. */
+	private @Nullable String switching;
+
+	private @Nullable SwitchBuffer buffer;
+
+	private @Nullable ProviderSession previous;
+
+	private boolean previousFailed;
+
+	/** Where the upstream left behind started its clock, and where the next one starts it. */
+	private long previousClockMs;
+
+	private long switchClockMs;
+
+	/** A rollover that must happen but waits for the response in flight to end (it was cancelled). */
+	private @Nullable String due;
+
+	private int failures;
+
+	Rollover(SessionEngine engine) {
+		this.engine = engine;
+		JsonNode policy = engine.grant.agent().config().path("rollover");
+		int modelSeconds = engine.grant.model().maxSessionSeconds();
+		long latest = (modelSeconds > 0) ? Math.max(5, modelSeconds - MARGIN_SECONDS) : Long.MAX_VALUE / 2_000_000_000L;
+		long after = policy.path("after_seconds").asLong(Math.min(900, latest));
+		this.afterNanos = Math.min(after, latest) * 1_000_000_000L;
+		this.deadlineNanos = latest * 1_000_000_000L;
+		this.carry = policy.path("carry").asString("full");
+		this.maxCarriedTokens = policy.path("max_carried_tokens").asInt(8000);
+	}
+
+	/** Whether a switch is under way: calls for the model are being held. */
+	boolean switching() {
+		return this.switching != null;
+	}
+
+	/** Once a second: a due rollover starts now if the session is idle, or at the deadline regardless. */
+	void tick(long now) {
+		if (this.switching != null || now < this.notBeforeNanos) {
+			return;
+		}
+		long age = now - this.segmentStartedNanos;
+		if (age >= STEADY_NANOS) {
+			// an upstream that has run a while is healthy again: earlier failures no longer count
+			this.failures = 0;
+		}
+		if (age >= this.deadlineNanos) {
+			force("model-cap");
+		}
+		else if (age >= this.afterNanos && this.engine.idle()) {
+			begin("scheduled");
+		}
+	}
+
+	/** Something ended (a response, a turn): a rollover that was waiting may start now. */
+	void settled() {
+		if (this.switching != null) {
+			return;
+		}
+		if (this.due != null) {
+			if (this.engine.responses.idle()) {
+				begin(this.due);
+			}
+			return;
+		}
+		long now = System.nanoTime();
+		if (now >= this.notBeforeNanos && now - this.segmentStartedNanos >= this.afterNanos && this.engine.idle()) {
+			begin("scheduled");
+		}
+	}
+
+	/**
+	 * The upstream failed for good: the response in flight is failed and the session resumes on a
+	 * new upstream with its context.
+	 */
+	void upstreamFailed() {
+		this.failures++;
+		if (this.failures > MAX_FAILURES) {
+			this.engine.stop(new Ending("model_failed", ProtocolError.serverError("model_failed",
+					"The model failed repeatedly; the session is closed.", null), Ending.INTERNAL_ERROR));
+			return;
+		}
+		if (this.switching != null) {
+			// the switch under way replaces it anyway; only it must not be used again
+			this.previousFailed = true;
+			return;
+		}
+		this.previousFailed = true;
+		// held as switching while the response in flight is failed, so its end starts no other rollover
+		this.switching = "upstream-failure";
+		this.engine.responses.fail();
+		this.switching = null;
+		begin("upstream-failure");
+	}
+
+	/** At the deadline: cancel what is in flight (the client is told why first), then switch. */
+	private void force(String reason) {
+		if (this.engine.responses.idle()) {
+			begin(reason);
+			return;
+		}
+		if (this.due == null) {
+			this.due = reason;
+			this.engine.send(this.engine.services.events.sessionRollover("started", this.engine.segment + 1, reason, null));
+			this.engine.responses.cancelForRollover();
+		}
+	}
+
+	private void begin(String reason) {
+		boolean announced = reason.equals(this.due);
+		this.due = null;
+		this.switching = reason;
+		int next = this.engine.segment + 1;
+		if (!announced) {
+			this.engine.send(this.engine.services.events.sessionRollover("started", next, reason, null));
+		}
+		List<ContextItem> carried = ContextCarry.carry(this.engine.conversation.context(), this.carry,
+				this.maxCarriedTokens, next);
+		ProviderSession current = this.engine.provider();
+		this.previous = current;
+		this.previousClockMs = this.engine.input.restartUpstreamClock();
+		this.switchClockMs = this.engine.input.audioMs();
+		this.buffer = new SwitchBuffer(current.upstreamId());
+		this.engine.provider = this.buffer;
+		this.engine.openUpstream(carried, reason);
+	}
+
+	/** The session is ending during a switch: the upstream left behind is closed too. */
+	void abandon() {
+		if (this.previous != null) {
+			this.previous.close();
+			this.previous = null;
+		}
+	}
+
+	/** The next upstream is open and seeded: hand it what was held, close the old one, count the segment. */
+	void switched(ProviderSession next, int carriedItems, String reason) {
+		SwitchBuffer held = this.buffer;
+		ProviderSession old = this.previous;
+		this.buffer = null;
+		this.previous = null;
+		this.switching = null;
+		this.previousFailed = false;
+		if (old != null) {
+			old.close();
+		}
+		this.engine.provider = next;
+		if (held != null) {
+			held.replay(next, 0);
+		}
+		int ended = this.engine.segment;
+		int started = ended + 1;
+		this.engine.segment = started;
+		this.segmentStartedNanos = System.nanoTime();
+		if (!"upstream-failure".equals(reason)) {
+			this.failures = 0;
+		}
+		this.engine.persist(this.engine.services.sessions.endSegment(this.engine.grant.tenantId(),
+				this.engine.sessionId(), ended)
+			.then(this.engine.services.sessions.startSegment(this.engine.grant.tenantId(), this.engine.sessionId(),
+					started, this.engine.grant.model().provider(), next.upstreamId(), reason)));
+		this.engine.send(this.engine.services.events.sessionRollover("completed", started, reason, carriedItems));
+	}
+
+	/**
+	 * The next upstream could not be opened: a scheduled rollover goes back to the upstream it has
+	 * and tries again later; without a working upstream, or after repeated failures, the session ends.
+	 */
+	void switchFailed(Throwable error, String reason) {
+		this.failures++;
+		log.warn("Session {} could not roll over ({}), attempt {}", this.engine.sessionId(), reason, this.failures,
+				error);
+		SwitchBuffer held = this.buffer;
+		ProviderSession old = this.previous;
+		this.buffer = null;
+		this.previous = null;
+		this.switching = null;
+		if (old == null || this.previousFailed || this.failures >= MAX_FAILURES) {
+			this.engine.stop(new Ending("model_unavailable", ProtocolError.serverError("model_unavailable",
+					"The model could not be reached to continue the session; try again shortly.", null),
+					Ending.INTERNAL_ERROR));
+			return;
+		}
+		this.engine.provider = old;
+		this.engine.input.resumeUpstreamClock(this.previousClockMs);
+		if (held != null) {
+			// commits held were timed on the new upstream's clock; the old one's runs on from before
+			held.replay(old, this.switchClockMs - this.previousClockMs);
+		}
+		this.notBeforeNanos = System.nanoTime() + RETRY_NANOS;
+		this.engine.send(this.engine.services.events.sessionRollover("failed", this.engine.segment + 1, reason, null));
+	}
+
+}
