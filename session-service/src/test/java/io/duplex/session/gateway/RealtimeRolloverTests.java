@@ -18,6 +18,7 @@ import io.duplex.session.SessionTestSupport;
 import io.duplex.session.audio.SpeechLikeAudio;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ModelProvider;
+import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
@@ -129,6 +130,49 @@ class RealtimeRolloverTests extends SessionTestSupport {
 		assertThat(ledgerTokens).isEqualTo(sessionTokens);
 	}
 
+	@Test
+	void upstreamDropsMidResponseThenResponseFailsAndTheSessionResumesOnANewUpstream() {
+		TestTenant tenant = newTenant();
+		String agent = newAgent(tenant.adminKey());
+		try (RealtimeTestClient client = RealtimeTestClient.connect(socket("model=" + agent), tenant.adminKey())) {
+			String sessionId = client.await("session.created").path("session").path("id").asString();
+			client.streamPcm(new SpeechLikeAudio(41).silence(300).speech(2_500).silence(700).samples());
+			JsonNode firstDelta = client.await("response.output_audio.delta");
+			List<Upstream> before = this.upstreams.ofSession(sessionId);
+			assertThat(before).hasSize(1);
+			// the upstream is gone, as a provider reports a dropped connection
+			before.get(0).listener.onEvent(new ProviderEvent.Failed("upstream_closed", "The upstream closed.", true));
+
+			JsonNode failed = client.awaitAfter(firstDelta, "response.done");
+			assertThat(failed.path("response").path("status").asString()).isEqualTo("failed");
+			JsonNode started = client.awaitAfter(firstDelta, "duplex.session.rollover");
+			assertThat(started.path("phase").asString()).isEqualTo("started");
+			assertThat(started.path("reason").asString()).isEqualTo("upstream-failure");
+			JsonNode completed = client.awaitAfter(started, "duplex.session.rollover");
+			assertThat(completed.path("phase").asString()).isEqualTo("completed");
+			assertThat(completed.path("segment").asInt()).isEqualTo(2);
+
+			// the conversation goes on, with its context, on the new upstream
+			client.streamPcm(new SpeechLikeAudio(42).speech(1_000).silence(1_200).samples());
+			JsonNode answered = client.awaitAfter(completed, "response.done");
+			assertThat(answered.path("response").path("status").asString()).isEqualTo("completed");
+			List<Upstream> after = this.upstreams.ofSession(sessionId);
+			assertThat(after).hasSize(2);
+			assertThat(after.get(1).context).extracting(ContextItem::role).contains("user", "assistant");
+			assertThat(client.received()).filteredOn((event) -> "error".equals(event.path("type").asString())).isEmpty();
+			assertThat(client.schemaViolations()).isEmpty();
+			client.close();
+
+			Map<String, Object> session = RealtimeVoiceTests.await(
+					() -> get(as(tenant.adminKey()), "/v1/sessions/" + sessionId),
+					(body) -> "ended".equals(body.get("status")));
+			assertThat(session.get("end_reason")).isEqualTo("client_closed");
+			List<?> segments = (List<?>) session.get("segments");
+			assertThat(segments.stream().map((segment) -> ((Map<?, ?>) segment).get("reason")).toList())
+				.isEqualTo(List.of("initial", "upstream-failure"));
+		}
+	}
+
 	private java.net.URI socket(String query) {
 		return java.net.URI.create("ws://127.0.0.1:" + this.port + "/v1/realtime?" + query);
 	}
@@ -160,9 +204,13 @@ class RealtimeRolloverTests extends SessionTestSupport {
 
 		final List<short[]> audio = Collections.synchronizedList(new ArrayList<>());
 
-		Upstream(String sessionId, List<ContextItem> context) {
+		/** Where the upstream's events go: a test can make it fail through this. */
+		final ProviderListener listener;
+
+		Upstream(String sessionId, List<ContextItem> context, ProviderListener listener) {
 			this.sessionId = sessionId;
 			this.context = List.copyOf(context);
+			this.listener = listener;
 		}
 
 	}
@@ -214,7 +262,7 @@ class RealtimeRolloverTests extends SessionTestSupport {
 
 		@Override
 		public Mono<ProviderSession> open(ProviderSettings settings, ProviderListener listener) {
-			Upstream upstream = new Upstream(settings.sessionId(), settings.context());
+			Upstream upstream = new Upstream(settings.sessionId(), settings.context(), listener);
 			this.log.getObject().opened.add(upstream);
 			return this.sandbox.open(settings, listener).map((session) -> new Watched(session, upstream));
 		}

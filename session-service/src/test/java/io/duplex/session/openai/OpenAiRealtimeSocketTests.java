@@ -99,7 +99,7 @@ class OpenAiRealtimeSocketTests extends SessionTestSupport {
 	}
 
 	@Test
-	void sessionExpiredWhenUpstreamEndsSessionThenClientGetsTheCodeAndACleanClose() {
+	void sessionExpiredWhenUpstreamKeepsEndingSessionsThenResumedUntilItGivesUpWithACleanClose() {
 		Placement placement = newOpenAiPlacement();
 		TestTenant tenant = newTenant();
 		String agent = newAgent(tenant.adminKey(),
@@ -108,8 +108,14 @@ class OpenAiRealtimeSocketTests extends SessionTestSupport {
 		fake.maxDuration = Duration.ofMillis(500);
 		try (RealtimeTestClient client = RealtimeTestClient.connect(uri, tenant.adminKey())) {
 			client.await("session.created");
-			JsonNode error = client.await("error");
-			assertThat(error.path("error").path("code").stringValue()).isEqualTo("session_expired");
+			// each upstream session expires after half a second: the session resumes on a new one ...
+			JsonNode resumed = client.await((event) -> "duplex.session.rollover".equals(event.path("type").stringValue(""))
+					&& "completed".equals(event.path("phase").stringValue("")), Duration.ofSeconds(10));
+			assertThat(resumed.path("reason").stringValue()).isEqualTo("upstream-failure");
+			// ... until an upstream that never holds is given up on, with a clear error and a clean close
+			JsonNode error = client.await((event) -> "error".equals(event.path("type").stringValue("")),
+					Duration.ofSeconds(15));
+			assertThat(error.path("error").path("code").stringValue()).isEqualTo("model_failed");
 			assertThat(client.awaitClose(Duration.ofSeconds(5))).isEqualTo(1011);
 			assertThat(client.schemaViolations()).isEmpty();
 		}

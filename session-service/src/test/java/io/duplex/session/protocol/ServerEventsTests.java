@@ -282,6 +282,9 @@ class ServerEventsTests {
 				"{\"city\":\"Oslo\"}"));
 		events.add(this.events.rateLimitsUpdated(
 				List.of(new RateLimit("requests", 1000, 999, 60), new RateLimit("tokens", 50_000, 49_950, 60))));
+		// vendor events: no OpenAI schema, only the envelope is checked
+		events.add(this.events.sessionRollover("completed", 2, "scheduled", 14));
+		events.add(this.events.sessionExpiring("max_duration", 1_795_310_400L, 60));
 		Map<String, String> byType = new LinkedHashMap<>();
 		for (String event : events) {
 			byType.put(read(event).path("type").stringValue(), event);
