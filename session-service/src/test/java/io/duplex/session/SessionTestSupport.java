@@ -90,6 +90,11 @@ public abstract class SessionTestSupport {
 	 * without touching the seeded catalog.
 	 */
 	protected TestPlacement newPlacement(int capacity) {
+		return newPlacement(capacity, 3600);
+	}
+
+	/** {@link #newPlacement(int)} with a model that caps an upstream session at {@code maxSessionSeconds}. */
+	protected TestPlacement newPlacement(int capacity, int maxSessionSeconds) {
 		String suffix = UUID.randomUUID().toString().substring(0, 8);
 		String region = "test-" + suffix;
 		String pool = "pool-" + suffix;
@@ -104,7 +109,7 @@ public abstract class SessionTestSupport {
 		definition.put("kind", "sandbox");
 		definition.put("display_name", "Test sandbox " + suffix);
 		definition.put("context_window", 32000);
-		definition.put("max_session_seconds", 3600);
+		definition.put("max_session_seconds", maxSessionSeconds);
 		definition.put("input_audio_tokens_per_second", 10);
 		definition.put("output_audio_tokens_per_second", 20);
 		definition.put("modalities", List.of("text", "audio"));

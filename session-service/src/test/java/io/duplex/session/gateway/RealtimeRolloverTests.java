@@ -173,6 +173,38 @@ class RealtimeRolloverTests extends SessionTestSupport {
 		}
 	}
 
+	@Test
+	void deadlineWhileAnsweringThenTheClientIsToldTheResponseIsCancelledAndTheSessionMovesOn() {
+		// the shortest cap a model may have, 60 s: its sessions must roll over 30 s before it, busy or not
+		TestPlacement placement = newPlacement(10, 60);
+		TestTenant tenant = newTenant();
+		Map<String, Object> fields = new java.util.HashMap<>(placement.agentFields());
+		fields.put("rollover", Map.of("after_seconds", 30));
+		String agent = newAgent(tenant.adminKey(), fields);
+		try (RealtimeTestClient client = RealtimeTestClient.connect(socket("model=" + agent), tenant.adminKey())) {
+			String sessionId = client.await("session.created").path("session").path("id").asString();
+			// a long turn, so its answer is still playing when the deadline comes: no idle moment before
+			client.streamPcm(new SpeechLikeAudio(51).silence(300).speech(20_000).silence(11_000).samples());
+			JsonNode started = client.await((event) -> "duplex.session.rollover".equals(event.path("type").asString()),
+					Duration.ofSeconds(10));
+			assertThat(started.path("phase").asString()).isEqualTo("started");
+			assertThat(started.path("reason").asString()).isEqualTo("model-cap");
+			JsonNode cancelled = client.awaitAfter(started, "response.done");
+			assertThat(cancelled.path("response").path("status").asString()).isEqualTo("cancelled");
+			assertThat(cancelled.path("response").path("status_details").path("reason").asString())
+				.isEqualTo("client_cancelled");
+			JsonNode completed = client.awaitAfter(cancelled, "duplex.session.rollover");
+			assertThat(completed.path("phase").asString()).isEqualTo("completed");
+			assertThat(completed.path("reason").asString()).isEqualTo("model-cap");
+			// what the user heard of the cut answer is what the new upstream was given
+			List<Upstream> opened = this.upstreams.ofSession(sessionId);
+			assertThat(opened).hasSize(2);
+			ContextItem heard = opened.get(1).context.get(opened.get(1).context.size() - 1);
+			assertThat(heard.role()).isEqualTo("assistant");
+			assertThat(client.schemaViolations()).isEmpty();
+		}
+	}
+
 	private java.net.URI socket(String query) {
 		return java.net.URI.create("ws://127.0.0.1:" + this.port + "/v1/realtime?" + query);
 	}
