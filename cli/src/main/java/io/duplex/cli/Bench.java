@@ -66,7 +66,7 @@ final class Bench {
 			String key = (server != null) ? server.adminKey : options.key();
 			ControlPlane control = new ControlPlane(base, key);
 			int largest = Collections.max(options.sessions());
-			ControlPlane.Setup setup = control.prepare(largest, out);
+			ControlPlane.Setup setup = control.prepare(largest, options.rolloverAfter(), out);
 			Bench bench = new Bench(options, out, server, control, setup, loops);
 			bench.warmUp(options.sessions().getFirst());
 			List<BenchResult> results = new ArrayList<>();
@@ -176,6 +176,7 @@ final class Bench {
 		OptionalDouble p99 = Prometheus.quantile(0.99, bucketsBefore, bucketsAfter);
 		double window = (after.nanos() - before.nanos()) / 1e9;
 		long[] lateness = load.sessions().stream().flatMapToLong((s) -> LongStream.of(s.lateness())).toArray();
+		long[] switches = load.sessions().stream().flatMapToLong((s) -> LongStream.of(s.switches())).toArray();
 		int connected = (int) load.sessions().stream().filter((s) -> s.readyNanos != 0).count();
 		int failed = (int) load.sessions().stream().filter((s) -> s.failure != null || s.readyNanos == 0).count();
 		int early = (int) load.sessions().stream().filter((s) -> s.closedEarly).count();
@@ -197,7 +198,9 @@ final class Bench {
 				(long) (after.sum(GC_PAUSE + "_count") - before.sum(GC_PAUSE + "_count")),
 				(after.sum(GC_PAUSE + "_sum") - before.sum(GC_PAUSE + "_sum")) * 1000,
 				(heapFull - heapBefore) / sessions, gc, load.sessions().stream().mapToLong((s) -> s.speechStarts).sum(),
-				load.sessions().stream().mapToLong((s) -> s.responsesDone).sum());
+				load.sessions().stream().mapToLong((s) -> s.responsesDone).sum(), switches.length,
+				BenchResult.percentileMs(switches, 0.5), BenchResult.percentileMs(switches, 0.99),
+				BenchResult.percentileMs(switches, 1.0), load.sessions().stream().mapToLong((s) -> s.rolloversFailed).sum());
 	}
 
 	/** CPU time so far (ns) of the server JVM, its PostgreSQL, this client and the whole machine; -1 unknown. */

@@ -21,15 +21,15 @@ import org.jspecify.annotations.Nullable;
  * @param warmup how long the first count runs unmeasured before the measurements
  */
 record BenchOptions(List<Integer> sessions, Duration seconds, @Nullable URI url, @Nullable String key, Path serverJar,
-		@Nullable Path jfr, Duration warmup) {
+		@Nullable Path jfr, Duration warmup, @Nullable Integer rolloverAfter) {
 
 	static final String USAGE = """
-			usage: duplex bench [--sessions 100,500,1000] [--seconds 30] [--warmup 20]
+			usage: duplex bench [--sessions 100,500,1000] [--seconds 30] [--warmup 20] [--rollover-after S]
 			                    [--url http://127.0.0.1:8080 --key $DUPLEX_ADMIN_KEY] [--jfr DIR]""";
 
 	static BenchOptions parse(List<String> args, Map<String, String> env) {
 		Arguments arguments = Arguments.parse("bench", args, Set.of("sessions", "seconds", "warmup", "url", "key", "server-jar",
-				"jfr"),
+				"jfr", "rollover-after"),
 				Set.of());
 		List<Integer> sessions = new ArrayList<>();
 		for (String count : arguments.value("sessions", "100,500,1000").split(",")) {
@@ -64,9 +64,11 @@ record BenchOptions(List<Integer> sessions, Duration seconds, @Nullable URI url,
 		if (jfr != null && url != null) {
 			throw new UsageException("--jfr needs the benchmark's own server (it runs jcmd on it): drop --url.");
 		}
+		Integer rolloverAfter = (arguments.value("rollover-after") != null)
+				? (int) arguments.number("rollover-after", 900, 5, 86_400) : null;
 		return new BenchOptions(List.copyOf(sessions), Duration.ofMillis((long) (seconds * 1000)), url, key,
 				Path.of(arguments.value("server-jar", "platform-server/target/duplex-server.jar")),
-				(jfr != null) ? Path.of(jfr) : null, Duration.ofMillis((long) (warmup * 1000)));
+				(jfr != null) ? Path.of(jfr) : null, Duration.ofMillis((long) (warmup * 1000)), rolloverAfter);
 	}
 
 }

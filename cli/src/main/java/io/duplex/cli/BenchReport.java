@@ -36,6 +36,13 @@ final class BenchReport {
 						+ "window; rerun on a quiet machine", result.sessions(), result.otherCpu() * 100));
 			}
 		}
+		for (BenchResult result : results) {
+			if (result.rollovers() > 0 || result.rolloversFailed() > 0) {
+				out.println(String.format(Locale.ROOT, "  %d sessions: %d rollovers measured, switch (held input) p50 %s, "
+						+ "p99 %s, max %s; %d failed", result.sessions(), result.rollovers(), ms(result.switchP50()),
+						ms(result.switchP99()), ms(result.switchMax()), result.rolloversFailed()));
+			}
+		}
 		BenchResult largest = results.getLast();
 		out.println(String.format(Locale.ROOT, "Target (%d sessions, gateway p99 under %.0f ms): %s", largest.sessions(),
 				BenchResult.TARGET_P99_MS, largest.meetsTarget() ? "met" : "NOT met"));
@@ -44,7 +51,8 @@ final class BenchReport {
 		out.println();
 		out.println("Machine: " + machine + ". Command: `./duplex bench --sessions "
 				+ options.sessions().stream().map(String::valueOf).collect(Collectors.joining(",")) + " --seconds "
-				+ options.seconds().toSeconds() + "`.");
+				+ options.seconds().toSeconds()
+				+ ((options.rolloverAfter() != null) ? " --rollover-after " + options.rolloverAfter() : "") + "`.");
 		out.println();
 		out.println("| " + String.join(" | ", HEADERS) + " |");
 		out.println("|" + HEADERS.stream().map((h) -> "---:").collect(Collectors.joining("|")) + "|");

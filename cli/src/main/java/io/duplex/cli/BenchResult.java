@@ -42,7 +42,7 @@ record BenchResult(int sessions, int connected, int failed, int closedEarly, lon
 		double gatewayMax, double lateP50, double lateP99, long lateCount, double cpuUsage, double jvmCpu,
 		double postgresCpu, double clientCpu, double machineCpu, long gcPauses, double gcPauseMs,
 		double heapPerSession, boolean heapAfterGc, long turns,
-		long responses) {
+		long responses, int rollovers, double switchP50, double switchP99, double switchMax, long rolloversFailed) {
 
 	/** The target the spec sets: under 5 ms added at the 99th percentile. */
 	static final double TARGET_P99_MS = 5;

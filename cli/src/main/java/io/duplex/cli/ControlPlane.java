@@ -48,19 +48,24 @@ final class ControlPlane {
 	}
 
 	/** Creates the tenant, key and agent, and raises the pool's capacity if it has no room for {@code sessions}. */
-	Setup prepare(int sessions, PrintStream out) {
+	/**
+	 * @param rolloverAfter the agent's {@code rollover.after_seconds}, or {@code null} for the default
+	 */
+	Setup prepare(int sessions, @Nullable Integer rolloverAfter, PrintStream out) {
 		String name = "bench " + Instant.now().toString().substring(0, 19);
 		JsonNode tenant = call("POST", "/v1/tenants", this.adminKey,
 				Map.of("name", name, "max_concurrent_sessions", Math.max(5000, sessions)));
 		String tenantId = tenant.path("id").asString("");
 		String key = call("POST", "/v1/tenants/" + tenantId + "/api_keys", this.adminKey,
 				Map.of("name", "bench", "role", "tenant_admin")).path("secret").asString("");
-		JsonNode agent = call("POST", "/v1/agents", key, Map.of("name", "bench"));
+		JsonNode agent = call("POST", "/v1/agents", key, (rolloverAfter != null)
+				? Map.of("name", "bench", "rollover", Map.of("after_seconds", rolloverAfter)) : Map.of("name", "bench"));
 		String region = agent.path("region").asString("us-east");
 		String compute = agent.path("compute").asString("cpu-standard");
 		out.println("Tenant " + tenantId + " (max " + tenant.path("max_concurrent_sessions").asInt(0)
 				+ " sessions), agent " + agent.path("id").asString("") + " (model " + agent.path("model").asString("?")
-				+ ", " + region + "/" + compute + ")");
+				+ ", " + region + "/" + compute + ", rollover after " + agent.path("rollover").path("after_seconds").asInt(0)
+				+ " s)");
 		String poolPath = "/compute/" + region + "/" + compute;
 		JsonNode pool = call("GET", "/v1" + poolPath, this.adminKey, null);
 		int capacity = pool.path("max_concurrent_sessions").asInt(0);

@@ -77,6 +77,15 @@ final class LoadSession {
 
 	private int latenessCount;
 
+	/** Rollover switch times (ns) while the benchmark measures, and rollovers that failed. */
+	private long[] switches = new long[8];
+
+	private int switchCount;
+
+	int rolloversFailed;
+
+	private long rolloverStartedNanos;
+
 	LoadSession(int index, long plannedStartNanos) {
 		this.index = index;
 		this.plannedStartNanos = plannedStartNanos;
@@ -109,6 +118,7 @@ final class LoadSession {
 			}
 			case "input_audio_buffer.speech_started" -> this.speechStarts += measuring ? 1 : 0;
 			case "response.done" -> this.responsesDone += measuring ? 1 : 0;
+			case "duplex.session.rollover" -> rollover(field(head, "phase"), now, measuring);
 			case "error" -> {
 				this.errors++;
 				if (this.firstError == null) {
@@ -149,6 +159,33 @@ final class LoadSession {
 			record(now - due);
 		}
 		this.samplesBefore += samples;
+	}
+
+	/**
+	 * A rollover's switch, from {@code started} to {@code completed}: the time the server holds
+	 * the session's input for the next upstream, which is how long a turn ending then would wait.
+	 */
+	private void rollover(@Nullable String phase, long now, boolean measuring) {
+		if ("started".equals(phase)) {
+			this.rolloverStartedNanos = now;
+		}
+		else if ("completed".equals(phase) && this.rolloverStartedNanos != 0) {
+			if (measuring) {
+				if (this.switchCount == this.switches.length) {
+					this.switches = Arrays.copyOf(this.switches, this.switches.length * 2);
+				}
+				this.switches[this.switchCount++] = now - this.rolloverStartedNanos;
+			}
+			this.rolloverStartedNanos = 0;
+		}
+		else if ("failed".equals(phase)) {
+			this.rolloverStartedNanos = 0;
+			this.rolloversFailed += measuring ? 1 : 0;
+		}
+	}
+
+	long[] switches() {
+		return Arrays.copyOf(this.switches, this.switchCount);
 	}
 
 	private void record(long nanos) {

@@ -23,6 +23,14 @@ class BenchOptionsTests {
 	}
 
 	@Test
+	void parseWhenRolloverAfterThenTheAgentRollsOverThatOften() {
+		assertThat(BenchOptions.parse(List.of("--rollover-after", "5"), Map.of()).rolloverAfter()).isEqualTo(5);
+		assertThat(BenchOptions.parse(List.of(), Map.of()).rolloverAfter()).isNull();
+		assertThatThrownBy(() -> BenchOptions.parse(List.of("--rollover-after", "2"), Map.of()))
+			.isInstanceOf(UsageException.class);
+	}
+
+	@Test
 	void parseWhenUrlThenTheAdminKeyComesFromTheEnvironment() {
 		BenchOptions options = BenchOptions.parse(List.of("--url", "http://127.0.0.1:9000", "--sessions", "10, 20"),
 				Map.of("DUPLEX_ADMIN_KEY", "dpx_admin"));

@@ -54,6 +54,26 @@ class LoadSessionTests {
 	}
 
 	@Test
+	void onFrameWhenRolloversThenTheirSwitchTimesAreMeasuredAndFailuresCounted() {
+		LoadSession session = new LoadSession(0, 0);
+		session.onFrame(rollover("started", 2), 1000 * MS, true);
+		session.onFrame(rollover("completed", 2), 1004 * MS, true);
+		session.onFrame(rollover("started", 3), 6000 * MS, true);
+		session.onFrame(rollover("failed", 3), 6010 * MS, true);
+		session.onFrame(rollover("started", 3), 11000 * MS, false);
+		session.onFrame(rollover("completed", 3), 11002 * MS, false);
+		session.onFrame(rollover("started", 4), 16000 * MS, true);
+		session.onFrame(rollover("completed", 4), 16007 * MS, true);
+		assertThat(session.switches()).containsExactly(4 * MS, 7 * MS);
+		assertThat(session.rolloversFailed).isEqualTo(1);
+	}
+
+	private static TextWebSocketFrame rollover(String phase, int segment) {
+		return text("{\"type\":\"duplex.session.rollover\",\"event_id\":\"e\",\"phase\":\"" + phase + "\",\"segment\":"
+				+ segment + ",\"reason\":\"scheduled\"}");
+	}
+
+	@Test
 	void fieldThenReadsAStringField() {
 		assertThat(LoadSession.field("{\"type\":\"a.b\",\"response_id\":\"resp_9\"", "response_id")).isEqualTo("resp_9");
 		assertThat(LoadSession.field("{\"type\":\"a.b\"", "item_id")).isNull();
