@@ -48,6 +48,14 @@ final class LoadRun {
 
 	static final double SPEECH_SECONDS = 2.0;
 
+	/**
+	 * With pauses (the rollover benchmark): 3 s of silence, then 1 s of speech, so each answer ends
+	 * about a second before the next turn and the session has idle moments to roll over in.
+	 */
+	static final double PAUSED_SILENCE_SECONDS = 3.0;
+
+	static final double PAUSED_SPEECH_SECONDS = 1.0;
+
 	private final HttpClient client;
 
 	private final URI uri;
@@ -78,7 +86,8 @@ final class LoadRun {
 	 * @param ramp how long it takes to start all sessions, evenly spread
 	 * @param limit when the sessions end by themselves, after the start, if not stopped before
 	 */
-	LoadRun(URI uri, String key, int count, Duration ramp, Duration limit, LoopResources loops) {
+	/** @param pauses whether turns leave idle moments between them (see {@link #PAUSED_SILENCE_SECONDS}) */
+	LoadRun(URI uri, String key, int count, Duration ramp, Duration limit, LoopResources loops, boolean pauses) {
 		this.uri = uri;
 		this.client = HttpClient.create(ConnectionProvider.newConnection())
 			.runOn(loops)
@@ -89,18 +98,18 @@ final class LoadRun {
 			this.sessions.add(new LoadSession(i, start + ramp.toNanos() * i / count));
 		}
 		this.deadlineNanos = start + limit.toNanos();
-		this.cycle = cycle();
+		this.cycle = pauses ? cycle(PAUSED_SILENCE_SECONDS, PAUSED_SPEECH_SECONDS) : cycle(SILENCE_SECONDS, SPEECH_SECONDS);
 	}
 
 	/** The frames of one speech cycle, each as the JSON of an {@code input_audio_buffer.append}. */
-	static List<ByteBuf> cycle() {
+	static List<ByteBuf> cycle(double silenceSeconds, double speechSeconds) {
 		int frame = Wav.RATE * FRAME_MS / 1000;
 		List<ByteBuf> frames = new ArrayList<>();
 		ByteBuf silence = frame(Talk.append(new short[frame], 0, frame));
-		for (int i = 0; i < Math.round(SILENCE_SECONDS * 1000 / FRAME_MS); i++) {
+		for (int i = 0; i < Math.round(silenceSeconds * 1000 / FRAME_MS); i++) {
 			frames.add(silence);
 		}
-		short[] speech = SpeechLike.speech(SPEECH_SECONDS);
+		short[] speech = SpeechLike.speech(speechSeconds);
 		for (int from = 0; from + frame <= speech.length; from += frame) {
 			frames.add(frame(Talk.append(speech, from, frame)));
 		}
