@@ -5,6 +5,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
@@ -67,7 +68,10 @@ class RealtimeSocketHandler {
 			.thenMany(socket.receive().doOnNext((message) -> {
 				// the payload is released after this callback: read it here
 				if (message.getType() == WebSocketMessage.Type.TEXT) {
-					engine.onClientFrame(message.getPayloadAsText());
+					DataBuffer payload = message.getPayload();
+					byte[] frame = new byte[payload.readableByteCount()];
+					payload.read(frame);
+					engine.onClientFrame(frame);
 				}
 				else if (message.getType() == WebSocketMessage.Type.BINARY) {
 					engine.onBinaryFrame();

@@ -1,5 +1,6 @@
 package io.duplex.session.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -9,6 +10,8 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -92,11 +95,25 @@ public final class ClientEventDecoder {
 		this.readers = Collections.unmodifiableMap(readers);
 	}
 
+	/**
+	 * The event in {@code frame}, the UTF-8 bytes of a text frame as they came off the socket, or
+	 * what is wrong with it. A well-formed {@code input_audio_buffer.append}, nearly every frame of a
+	 * session, is read in one streaming pass with its audio decoded from the parser's buffer; any
+	 * other frame, and anything unusual about an append, goes the way of {@link #decode(String)},
+	 * so the answer is always the same as that method's.
+	 */
+	public Decoded decode(byte[] frame) {
+		if (frame.length > MAX_FRAME_BYTES) {
+			return tooLarge();
+		}
+		ClientEvent.InputAudioBufferAppend append = plainAppend(frame);
+		return (append != null) ? append : decode(new String(frame, StandardCharsets.UTF_8));
+	}
+
 	/** The event in {@code frame}, or what is wrong with it. */
 	public Decoded decode(String frame) {
 		if (exceeds(frame, MAX_FRAME_BYTES)) {
-			return ProtocolError.invalidRequest(ProtocolError.EVENT_TOO_LARGE,
-					"The event is larger than the limit of 15 MiB (" + MAX_FRAME_BYTES + " bytes).", null, null);
+			return tooLarge();
 		}
 		JsonNode root;
 		try {
@@ -128,6 +145,68 @@ public final class ClientEventDecoder {
 		}
 		catch (InvalidEvent ex) {
 			return ProtocolError.invalidRequest(ex.code(), ex.getMessage(), ex.param(), eventId);
+		}
+	}
+
+	private static ProtocolError tooLarge() {
+		return ProtocolError.invalidRequest(ProtocolError.EVENT_TOO_LARGE,
+				"The event is larger than the limit of 15 MiB (" + MAX_FRAME_BYTES + " bytes).", null, null);
+	}
+
+	/**
+	 * The append in {@code frame} when it is exactly one: an object with {@code type}, {@code audio}
+	 * and optionally {@code event_id}, each a string once, valid base64 audio, nothing else and
+	 * nothing after; else {@code null}.
+	 */
+	private ClientEvent.@Nullable InputAudioBufferAppend plainAppend(byte[] frame) {
+		try (JsonParser parser = this.mapper.createParser(frame)) {
+			if (parser.nextToken() != JsonToken.START_OBJECT) {
+				return null;
+			}
+			boolean typed = false;
+			String eventId = null;
+			byte[] audio = null;
+			JsonToken token;
+			while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
+				String name = parser.currentName();
+				if (parser.nextToken() != JsonToken.VALUE_STRING) {
+					return null;
+				}
+				switch (name) {
+					case "type" -> {
+						if (typed || !ClientEvent.InputAudioBufferAppend.TYPE.equals(parser.getString())) {
+							return null;
+						}
+						typed = true;
+					}
+					case "event_id" -> {
+						if (eventId != null || parser.getStringLength() > MAX_EVENT_ID_LENGTH) {
+							return null;
+						}
+						eventId = parser.getString();
+					}
+					case "audio" -> {
+						if (audio != null) {
+							return null;
+						}
+						audio = Base64Chars.decode(parser.getStringCharacters(), parser.getStringOffset(),
+								parser.getStringLength());
+						if (audio == null) {
+							return null;
+						}
+					}
+					default -> {
+						return null;
+					}
+				}
+			}
+			if (token != JsonToken.END_OBJECT || !typed || audio == null || parser.nextToken() != null) {
+				return null;
+			}
+			return new ClientEvent.InputAudioBufferAppend(eventId, audio);
+		}
+		catch (JacksonException ex) {
+			return null;
 		}
 	}
 

@@ -18,6 +18,9 @@ final class InputBuffer {
 	/** One second: enough for most turns without regrowth, small enough to hold idle. */
 	private static final int MIN_CAPACITY = Turn.SAMPLE_RATE;
 
+	/** Four seconds (192 KB): what an idle session keeps between turns. */
+	private static final int KEEP_CAPACITY = 4 * Turn.SAMPLE_RATE;
+
 	private final int maxSamples;
 
 	/** A ring once it has grown to {@link #maxSamples}; before that {@link #start} is 0. */
@@ -79,8 +82,11 @@ final class InputBuffer {
 	}
 
 	void clear() {
-		// let a long turn's buffer go rather than hold it for the rest of the session
-		this.ring = new short[0];
+		// keep a buffer the size of an ordinary turn, so the next turn fills it without regrowing
+		// (and reallocating, and copying) it; let a long turn's buffer go rather than hold it
+		if (this.ring.length > KEEP_CAPACITY) {
+			this.ring = new short[0];
+		}
 		this.start = 0;
 		this.size = 0;
 		this.appended = 0;
