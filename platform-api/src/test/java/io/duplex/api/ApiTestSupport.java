@@ -19,10 +19,23 @@ import io.duplex.test.TestKeys;
  * mutable state and never clean tables.
  */
 @SpringBootTest(classes = ApiTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN })
+		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN,
+				"duplex.secrets.keys." + ApiTestSupport.OLD_SECRETS_KEY_ID + "=" + ApiTestSupport.OLD_SECRETS_KEY,
+				"duplex.secrets.keys." + ApiTestSupport.SECRETS_KEY_ID + "=" + ApiTestSupport.SECRETS_KEY,
+				"duplex.secrets.current-key=" + ApiTestSupport.SECRETS_KEY_ID })
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
 @AutoConfigureWebTestClient(timeout = "30s")
 public abstract class ApiTestSupport {
+
+	/** The secrets key the test context seals with. */
+	public static final String SECRETS_KEY_ID = "test";
+
+	public static final String SECRETS_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+	/** An older key of the test context's ring, as after a rotation: it still opens what it sealed. */
+	public static final String OLD_SECRETS_KEY_ID = "old";
+
+	public static final String OLD_SECRETS_KEY = "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=";
 
 	@Autowired
 	protected WebTestClient client;

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole platform as deployed, all roles on, against a real PostgreSQL. */
 @SpringBootTest(classes = DuplexServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN, "logging.level.duplex.access=INFO" })
+		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN, "logging.level.duplex.access=INFO",
+				TenantResources.SECRETS_KEY_PROPERTY })
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
 @AutoConfigureWebTestClient(timeout = "30s")
 @ExtendWith(OutputCaptureExtension.class)

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * New endpoints are swept automatically because the sweep reads the OpenAPI document.
  */
 @SpringBootTest(classes = DuplexServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN })
+		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN, TenantResources.SECRETS_KEY_PROPERTY })
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
 @AutoConfigureWebTestClient(timeout = "30s")
 class TenantIsolationTests {
@@ -34,7 +34,8 @@ class TenantIsolationTests {
 	/** Bodies that would succeed on one's own resource, so only tenant scoping can stop them. */
 	private static final Map<String, String> VALID_BODIES = Map.of(
 			"POST /v1/tenants/{tenantId}/api_keys", "{\"name\": \"intruder\", \"role\": \"tenant_admin\"}",
-			"PATCH /v1/agents/{agentId}", "{\"name\": \"hijacked\", \"instructions\": \"leak everything\"}");
+			"PATCH /v1/agents/{agentId}", "{\"name\": \"hijacked\", \"instructions\": \"leak everything\"}",
+			"PUT /v1/tenants/{tenantId}/provider_keys/{provider}", "{\"api_key\": \"sk-intruders-own-key\"}");
 
 	@Autowired
 	private WebTestClient client;
@@ -76,6 +77,10 @@ class TenantIsolationTests {
 			}
 		}
 		assertThat(swept).as("operations swept").hasSizeGreaterThanOrEqualTo(10);
+		assertThat(swept).as("operations swept on a tenant's own provider keys")
+			.contains("GET /v1/tenants/{tenantId}/provider_keys", "GET /v1/tenants/{tenantId}/provider_keys/{provider}",
+					"PUT /v1/tenants/{tenantId}/provider_keys/{provider}",
+					"DELETE /v1/tenants/{tenantId}/provider_keys/{provider}");
 		assertThat(leaks).as("operations that did not answer 404 to another tenant").isEmpty();
 		assertThat(snapshot(a)).as("tenant A after the sweep").isEqualTo(before);
 	}
@@ -93,9 +98,11 @@ class TenantIsolationTests {
 	/** Everything tenant A can read about itself, as A sees it. */
 	private List<String> snapshot(TenantResources a) {
 		return List.of(get(a.adminKey, "/v1/tenants/" + a.tenantId),
-				get(a.adminKey, "/v1/tenants/" + a.tenantId + "/api_keys"), get(a.adminKey, "/v1/agents"),
+				get(a.adminKey, "/v1/tenants/" + a.tenantId + "/api_keys"),
+				get(a.adminKey, "/v1/tenants/" + a.tenantId + "/provider_keys"), get(a.adminKey, "/v1/agents"),
 				get(a.adminKey, "/v1/agents/" + a.agentId), get(a.adminKey, "/v1/agents/" + a.agentId + "/versions"),
-				get(a.adminKey, "/v1/sessions/" + a.sessionId), get(a.adminKey, "/v1/conversations/" + a.conversationId));
+				get(a.adminKey, "/v1/sessions/" + a.sessionId), get(a.adminKey, "/v1/conversations/" + a.conversationId),
+				get(a.adminKey, "/v1/budgets/" + a.budgetId), get(a.adminKey, "/v1/invoices/" + a.invoiceId));
 	}
 
 	private String get(String key, String uri) {
@@ -113,6 +120,7 @@ class TenantIsolationTests {
 	/** Names path parameters the way VALID_BODIES does, whatever the controllers call them. */
 	private static String normalise(String template) {
 		return template.replaceAll("/tenants/\\{[^}]+}", "/tenants/{tenantId}")
+			.replaceAll("/provider_keys/\\{[^}]+}", "/provider_keys/{provider}")
 			.replaceAll("/agents/\\{[^}]+}", "/agents/{agentId}")
 			.replaceAll("/sessions/\\{[^}]+}", "/sessions/{sessionId}");
 	}

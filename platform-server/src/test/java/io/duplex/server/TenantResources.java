@@ -1,5 +1,7 @@
 package io.duplex.server;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -11,12 +13,22 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.duplex.test.TestKeys;
 
 /**
- * A fresh tenant with real resources (a tenant admin key, a spare key, an agent with two
- * versions) whose ids fill the path templates of the OpenAPI document.
+ * A fresh tenant with real resources (a tenant admin key, a spare key, its own provider key, an
+ * agent with two versions, a session, a budget, a draft invoice) whose ids fill the path
+ * templates of the OpenAPI document.
  */
 final class TenantResources {
 
 	private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
+
+	/**
+	 * The secrets key of contexts that use this fixture, so that it can store the tenant's own
+	 * provider key (a server without one refuses to store secrets).
+	 */
+	static final String SECRETS_KEY_PROPERTY = "duplex.secrets.keys.test=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+	/** The provider the tenant has its own key for. */
+	static final String PROVIDER = "openai";
 
 	final String tenantId;
 
@@ -29,6 +41,10 @@ final class TenantResources {
 	final String sessionId;
 
 	final String conversationId;
+
+	final String budgetId;
+
+	final String invoiceId;
 
 	private final WebTestClient client;
 
@@ -53,15 +69,46 @@ final class TenantResources {
 			.exchange()
 			.expectStatus()
 			.isOk();
+		client.put()
+			.uri("/v1/tenants/{id}/provider_keys/{provider}", this.tenantId, PROVIDER)
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.adminKey)
+			.bodyValue(Map.of("api_key", "sk-own-key-of-" + this.tenantId))
+			.exchange()
+			.expectStatus()
+			.isCreated();
 		Map<?, ?> session = post(this.adminKey, "/v1/sessions", Map.of("agent", this.agentId));
 		this.sessionId = session.get("id").toString();
 		this.conversationId = session.get("conversation").toString();
+		this.budgetId = post(this.adminKey, "/v1/budgets", Map.of("amount", "100", "currency", "USD")).get("id")
+			.toString();
+		// usage reported through the public endpoint gives the tenant an invoice; this month's stays a
+		// draft throughout the test (only months that have ended are finalized)
+		client.post()
+			.uri("/v1/usage/events")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.adminKey)
+			.bodyValue(Map.of("data", List.of(Map.of("idempotency_key", "tenant-resources-1", "metric",
+					"output_audio_tokens", "quantity", 1000, "occurred_at", Instant.now().toString(), "model",
+					"sandbox"))))
+			.exchange()
+			.expectStatus()
+			.isOk();
+		Map<?, ?> invoices = client.get()
+			.uri("/v1/invoices")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.adminKey)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		this.invoiceId = ((Map<?, ?>) ((List<?>) invoices.get("data")).get(0)).get("id").toString();
 	}
 
 	/** Whether a template addresses one tenant's own resource (rather than the catalog or admin data). */
 	static boolean tenantScoped(String template) {
 		return template.startsWith("/v1/tenants/{") || template.startsWith("/v1/agents/{")
-				|| template.startsWith("/v1/sessions/{") || template.startsWith("/v1/conversations/{");
+				|| template.startsWith("/v1/sessions/{") || template.startsWith("/v1/conversations/{")
+				|| template.startsWith("/v1/budgets/{") || template.startsWith("/v1/invoices/{");
 	}
 
 	String fill(String template) {
@@ -89,6 +136,15 @@ final class TenantResources {
 		}
 		if (before.endsWith("/conversations/")) {
 			return this.conversationId;
+		}
+		if (before.endsWith("/budgets/")) {
+			return this.budgetId;
+		}
+		if (before.endsWith("/invoices/")) {
+			return this.invoiceId;
+		}
+		if (before.endsWith("/provider_keys/")) {
+			return PROVIDER;
 		}
 		if (before.endsWith("/versions/")) {
 			return "1";

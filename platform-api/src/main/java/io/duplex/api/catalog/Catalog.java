@@ -3,11 +3,17 @@ package io.duplex.api.catalog;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 
+import io.duplex.api.secret.SealedSecret;
+import io.duplex.api.secret.SecretBox;
+import io.duplex.core.catalog.Endpoint;
+import io.duplex.core.catalog.ModelUpstream;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -33,13 +39,19 @@ public class Catalog {
 			+ "price_text_input, price_text_cached_input, price_text_output, price_audio_input, "
 			+ "price_audio_cached_input, price_audio_output, imitates";
 
+	static final String ENDPOINT_COLUMNS = "model_id, scope, stage, base_url, model, api_key_key_id, api_key_sealed, "
+			+ "azure_api_version";
+
 	/** Key of the advisory lock that keeps catalog writes apart from writes that refer to entries. */
 	static final String LOCK = "SELECT pg_advisory_xact_lock%s(hashtext('duplex.catalog'))";
 
 	private final DatabaseClient db;
 
-	Catalog(DatabaseClient db) {
+	private final SecretBox secrets;
+
+	Catalog(DatabaseClient db, SecretBox secrets) {
 		this.db = db;
+		this.secrets = secrets;
 	}
 
 	/** The model; empty when there is no such model. */
@@ -93,6 +105,56 @@ public class Catalog {
 	}
 
 	/**
+	 * Where {@code modelId} runs for a session in {@code region} on pool {@code compute}: stage by
+	 * stage, the endpoint of {@code region/compute} if the model has one, else of {@code compute},
+	 * else the model's own. API keys come decrypted.
+	 * @return the endpoints, {@link ModelUpstream#NONE} when the catalog sets none (or has no such
+	 * model); an error ({@link io.duplex.api.secret.SecretUnreadableException}) when a stored key
+	 * does not open
+	 */
+	public Mono<ModelUpstream> findUpstream(String modelId, String region, String compute) {
+		return this.db.sql("SELECT " + ENDPOINT_COLUMNS + " FROM control.model_endpoint WHERE model_id = :model "
+				+ "AND scope IN ('', :pool, :regionPool)")
+			.bind("model", modelId)
+			.bind("pool", compute)
+			.bind("regionPool", region + "/" + compute)
+			.map(Catalog::endpoint)
+			.all()
+			.collectList()
+			.map((endpoints) -> new ModelUpstream(resolve(endpoints, ModelEndpoint.REALTIME, region, compute),
+					resolve(endpoints, ModelEndpoint.TRANSCRIPTION, region, compute),
+					resolve(endpoints, ModelEndpoint.CHAT, region, compute),
+					resolve(endpoints, ModelEndpoint.SPEECH, region, compute)));
+	}
+
+	private @Nullable Endpoint resolve(List<ModelEndpoint> endpoints, String stage, String region, String compute) {
+		return endpoints.stream()
+			.filter((endpoint) -> endpoint.stage().equals(stage) && endpoint.specificity(region, compute) >= 0)
+			.max(Comparator.comparingInt((endpoint) -> endpoint.specificity(region, compute)))
+			.map((endpoint) -> new Endpoint(endpoint.baseUrl(), endpoint.model(),
+					(endpoint.apiKey() != null) ? this.secrets.open(endpoint.apiKey(), endpoint.context()) : null,
+					endpoint.azureApiVersion()))
+			.orElse(null);
+	}
+
+	/** The model's endpoints, the model's own first; none when it has none. */
+	Flux<ModelEndpoint> endpointsOf(String modelId) {
+		return this.db.sql("SELECT " + ENDPOINT_COLUMNS + " FROM control.model_endpoint WHERE model_id = :model")
+			.bind("model", modelId)
+			.map(Catalog::endpoint)
+			.all()
+			.sort(ModelEndpoint.ORDER);
+	}
+
+	/** Every model's endpoints, by model. */
+	Flux<ModelEndpoint> endpoints() {
+		return this.db.sql("SELECT " + ENDPOINT_COLUMNS + " FROM control.model_endpoint")
+			.map(Catalog::endpoint)
+			.all()
+			.sort(ModelEndpoint.ORDER);
+	}
+
+	/**
 	 * Keeps the catalog from changing until the caller's transaction ends: call it first in a
 	 * transaction that validates against the catalog and then stores references to its entries,
 	 * so an admin cannot delete an entry between the check and the write. Several such
@@ -123,6 +185,14 @@ public class Catalog {
 				row.get("max_session_seconds", Integer.class), row.get("input_audio_tokens_per_second", Integer.class),
 				row.get("output_audio_tokens_per_second", Integer.class), list(row, "modalities"), list(row, "voices"),
 				list(row, "regions"), list(row, "compute"), prices, row.get("imitates", String.class));
+	}
+
+	static ModelEndpoint endpoint(Readable row) {
+		String keyId = row.get("api_key_key_id", String.class);
+		SealedSecret key = (keyId != null) ? new SealedSecret(keyId, row.get("api_key_sealed", String.class)) : null;
+		return new ModelEndpoint(row.get("model_id", String.class), row.get("scope", String.class),
+				row.get("stage", String.class), row.get("base_url", String.class), row.get("model", String.class), key,
+				row.get("azure_api_version", String.class));
 	}
 
 	private static BigDecimal money(Readable row, String column) {

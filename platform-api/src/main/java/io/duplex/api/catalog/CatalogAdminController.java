@@ -35,19 +35,20 @@ class CatalogAdminController {
 	}
 
 	@PostMapping("/models")
-	@Operation(summary = "Add a model (platform admin); 409 if the id exists")
+	@Operation(summary = "Add a model with its upstream endpoints (platform admin); 409 if the id exists; "
+			+ "api_key fields are write-only")
 	Mono<ResponseEntity<ModelResponse>> createModel(@AuthenticationPrincipal Caller caller,
 			@RequestBody ModelDefinition body, UriComponentsBuilder uri) {
 		return this.admin.createModel(caller, body)
-			.map((model) -> ResponseEntity.created(uri.path("/v1/models/{id}").build(model.id()))
-				.body(ModelResponse.from(model)));
+			.map((entry) -> ResponseEntity.created(uri.path("/v1/models/{id}").build(entry.model().id()))
+				.body(entry.response()));
 	}
 
 	@PutMapping("/models/{id}")
-	@Operation(summary = "Replace a model (platform admin)")
+	@Operation(summary = "Replace a model (platform admin); an endpoint sent without api_key keeps its stored key")
 	Mono<ModelResponse> replaceModel(@AuthenticationPrincipal Caller caller, @PathVariable String id,
 			@RequestBody ModelDefinition body) {
-		return this.admin.replaceModel(caller, id, body).map(ModelResponse::from);
+		return this.admin.replaceModel(caller, id, body).map(ModelEntry::response);
 	}
 
 	@DeleteMapping("/models/{id}")

@@ -1,9 +1,12 @@
 package io.duplex.api.catalog;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -13,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.duplex.core.page.Page;
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.core.security.Caller;
 import io.duplex.core.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -68,16 +72,30 @@ class CatalogController {
 	}
 
 	@GetMapping("/models")
-	@Operation(summary = "List models with their limits, audio token rates and list prices")
-	Mono<Page<ModelResponse>> models() {
-		return this.catalog.models().map(ModelResponse::from).collectList().map((all) -> whole(all, ModelResponse::id));
+	@Operation(summary = "List models with their limits, audio token rates and list prices "
+			+ "(and, for platform admins, their upstream endpoints)")
+	Mono<Page<ModelResponse>> models(@AuthenticationPrincipal Caller caller) {
+		Mono<Map<String, List<ModelEndpoint>>> endpoints = caller.isPlatformAdmin()
+				? this.catalog.endpoints()
+					.collectList()
+					.map((all) -> all.stream().collect(Collectors.groupingBy(ModelEndpoint::modelId)))
+				: Mono.just(Map.of());
+		return endpoints
+			.flatMap((byModel) -> this.catalog.models()
+				.map((model) -> caller.isPlatformAdmin()
+						? ModelResponse.from(model, byModel.getOrDefault(model.id(), List.of()))
+						: ModelResponse.from(model))
+				.collectList())
+			.map((all) -> whole(all, ModelResponse::id));
 	}
 
 	@GetMapping("/models/{id}")
-	@Operation(summary = "Get a model")
-	Mono<ModelResponse> model(@PathVariable String id) {
+	@Operation(summary = "Get a model (for platform admins, with its upstream endpoints)")
+	Mono<ModelResponse> model(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
 		return this.catalog.findModel(id)
-			.map(ModelResponse::from)
+			.flatMap((model) -> caller.isPlatformAdmin()
+					? this.catalog.endpointsOf(id).collectList().map((endpoints) -> ModelResponse.from(model, endpoints))
+					: Mono.just(ModelResponse.from(model)))
 			.switchIfEmpty(Mono.error(() -> Problems.notFound("model " + id)));
 	}
 

@@ -80,9 +80,32 @@ record CatalogFile(List<RegionDefinition> regions, List<ComputePoolDefinition> c
 				if (model.imitates() != null && !modelIds.contains(model.imitates())) {
 					problems.add(new FieldError("models[" + i + "].imitates", "no such model in the file"));
 				}
+				for (ModelDefinition.EndpointSpec endpoint : model.endpoints()) {
+					if (endpoint.apiKey() != null) {
+						problems.add(new FieldError("models[" + i + "]." + endpoint.field() + "api_key",
+								"keys do not belong in a file in the jar; set them with the admin API"));
+					}
+				}
+				for (String scope : model.overrides().keySet()) {
+					int slash = scope.indexOf('/');
+					if (slash > 0 && this.compute.stream()
+						.noneMatch((pool) -> scope.equals(key(pool.region(), pool.id())))) {
+						problems.add(new FieldError("models[" + i + "].endpoints_by_compute." + scope,
+								"no such compute pool in the file"));
+					}
+				}
 			}
 		}
 		return problems;
+	}
+
+	/** The endpoints of a seeded model: the file holds no keys, so there is nothing to seal. */
+	static List<ModelEndpoint> endpoints(ModelDefinition model) {
+		return model.endpoints()
+			.stream()
+			.map((spec) -> new ModelEndpoint(model.id(), spec.scope(), spec.stage(), spec.baseUrl(), spec.model(), null,
+					spec.azureApiVersion()))
+			.toList();
 	}
 
 	private static void prefixed(List<FieldError> into, String prefix, List<FieldError> errors) {

@@ -1,17 +1,20 @@
 package io.duplex.api.catalog;
 
+import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 
+import io.duplex.api.secret.SealedSecret;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Hand SQL that changes {@code control.region}, {@code control.compute_pool} and
- * {@code control.model}, and finds references between catalog entries. Platform-wide data, so no
+ * Hand SQL that changes {@code control.region}, {@code control.compute_pool}, {@code control.model}
+ * and {@code control.model_endpoint}, and finds references between catalog entries. Platform-wide data, so no
  * statement here filters by tenant. Reads for other features are in {@link Catalog}.
  */
 @Repository
@@ -123,6 +126,58 @@ class CatalogRepository {
 			.map((rows) -> rows > 0);
 	}
 
+	/** Replaces the model's endpoints with {@code endpoints}, all of which belong to it. */
+	Mono<Void> replaceEndpoints(String modelId, List<ModelEndpoint> endpoints) {
+		return this.db.sql("DELETE FROM control.model_endpoint WHERE model_id = :model")
+			.bind("model", modelId)
+			.then()
+			.thenMany(Flux.fromIterable(endpoints).concatMap(this::insertEndpoint))
+			.then();
+	}
+
+	private Mono<Long> insertEndpoint(ModelEndpoint endpoint) {
+		GenericExecuteSpec spec = this.db.sql("INSERT INTO control.model_endpoint (" + Catalog.ENDPOINT_COLUMNS
+				+ ") VALUES (:model, :scope, :stage, :baseUrl, :upstreamModel, :keyId, :sealed, :azure)")
+			.bind("model", endpoint.modelId())
+			.bind("scope", endpoint.scope())
+			.bind("stage", endpoint.stage())
+			.bind("baseUrl", endpoint.baseUrl());
+		spec = nullable(spec, "upstreamModel", endpoint.model());
+		spec = nullable(spec, "keyId", (endpoint.apiKey() != null) ? endpoint.apiKey().keyId() : null);
+		spec = nullable(spec, "sealed", (endpoint.apiKey() != null) ? endpoint.apiKey().ciphertext() : null);
+		spec = nullable(spec, "azure", endpoint.azureApiVersion());
+		return spec.fetch().rowsUpdated();
+	}
+
+	/** Endpoint keys sealed with another key than {@code currentKey}. */
+	Flux<ModelEndpoint> endpointsNotSealedWith(String currentKey) {
+		return this.db.sql("SELECT " + Catalog.ENDPOINT_COLUMNS + " FROM control.model_endpoint "
+				+ "WHERE api_key_key_id IS NOT NULL AND api_key_key_id <> :current")
+			.bind("current", currentKey)
+			.map(Catalog::endpoint)
+			.all();
+	}
+
+	/**
+	 * Swaps an endpoint's sealed key for {@code resealed}, only if it still holds {@code before}:
+	 * an admin's write in between wins. {@code true} when swapped.
+	 */
+	Mono<Boolean> swapKey(ModelEndpoint before, SealedSecret resealed) {
+		return this.db.sql("UPDATE control.model_endpoint SET api_key_key_id = :keyId, api_key_sealed = :sealed "
+				+ "WHERE model_id = :model AND scope = :scope AND stage = :stage AND api_key_key_id = :oldKeyId "
+				+ "AND api_key_sealed = :oldSealed")
+			.bind("keyId", resealed.keyId())
+			.bind("sealed", resealed.ciphertext())
+			.bind("model", before.modelId())
+			.bind("scope", before.scope())
+			.bind("stage", before.stage())
+			.bind("oldKeyId", before.apiKey().keyId())
+			.bind("oldSealed", before.apiKey().ciphertext())
+			.fetch()
+			.rowsUpdated()
+			.map((rows) -> rows == 1);
+	}
+
 	/**
 	 * Notes that an entry of {@code catalog.yaml} was seeded; {@code false} when it was before, by
 	 * this node or another, so that an entry an admin deleted stays deleted.
@@ -158,6 +213,10 @@ class CatalogRepository {
 			spec = spec.bind(parameter.getKey(), parameter.getValue());
 		}
 		return spec.map((row) -> row.get("id", String.class)).all();
+	}
+
+	private static GenericExecuteSpec nullable(GenericExecuteSpec spec, String name, @Nullable String value) {
+		return (value != null) ? spec.bind(name, value) : spec.bindNull(name, String.class);
 	}
 
 	private static GenericExecuteSpec bindPool(GenericExecuteSpec spec, ComputePool pool) {

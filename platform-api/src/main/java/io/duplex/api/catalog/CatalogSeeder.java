@@ -57,8 +57,10 @@ class CatalogSeeder implements SmartInitializingSingleton {
 					this.catalog.findRegion(pool.region())
 						.flatMap((region) -> this.repository.insertPool(pool.toPool(pool.region(), pool.id())))));
 		Flux<Boolean> models = Flux.fromIterable(file.models())
-			.concatMap((model) -> seedIfNew("model", model.id(),
-					this.repository.insertModel(model.toModel(model.id()))));
+			.concatMap((model) -> seedIfNew("model", model.id(), this.repository.insertModel(model.toModel(model.id()))
+				.flatMap((inserted) -> inserted ? this.repository
+					.replaceEndpoints(model.id(), CatalogFile.endpoints(model))
+					.thenReturn(true) : Mono.just(false))));
 		return this.repository.lock()
 			.thenMany(Flux.concat(regions, pools, models))
 			.filter(Boolean::booleanValue)

@@ -31,10 +31,13 @@ class ControlModelCatalog implements ModelCatalog {
 		return this.catalog.findPool(region, id).map(ControlModelCatalog::info);
 	}
 
+	/**
+	 * {@inheritDoc} Errors with {@link io.duplex.api.secret.SecretUnreadableException} when a stored
+	 * key does not open (its secrets key left the ring, or the row was changed).
+	 */
 	@Override
 	public Mono<ModelUpstream> findUpstream(String modelId, String region, String compute) {
-		// Catalog endpoints arrive with the model/compute upstream work (issue 4); until then configuration applies.
-		return Mono.just(ModelUpstream.NONE);
+		return this.catalog.findUpstream(modelId, region, compute);
 	}
 
 	static ModelInfo info(Model model) {

@@ -62,6 +62,7 @@ abstract class AgentTestSupport extends ApiTestSupport {
 		model.put("modalities", List.of("text"));
 		model.put("regions", List.of("us-east"));
 		model.put("compute", List.of("cpu-standard"));
+		model.put("chat", Map.of("base_url", "http://127.0.0.1:8001/v1", "model", "text-only"));
 		Map<String, String> prices = new HashMap<>();
 		for (String kind : List.of("text_input", "text_cached_input", "text_output", "audio_input",
 				"audio_cached_input", "audio_output")) {

@@ -219,7 +219,7 @@ class CatalogAdminApiTests extends ApiTestSupport {
 		return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
 	}
 
-	/** A model on shared CPU in every seeded region, with a 600 s session limit. */
+	/** A cascade model on shared CPU in every seeded region, with a 600 s session limit and local endpoints. */
 	static Map<String, Object> model(String id) {
 		Map<String, Object> model = new HashMap<>();
 		model.put("id", id);
@@ -234,6 +234,9 @@ class CatalogAdminApiTests extends ApiTestSupport {
 		model.put("voices", List.of("verse", "alloy"));
 		model.put("regions", List.of("us-east", "eu-central", "ap-south"));
 		model.put("compute", List.of("cpu-standard"));
+		model.put("transcription", Map.of("base_url", "http://127.0.0.1:8000/v1", "model", "whisper-small"));
+		model.put("chat", Map.of("base_url", "http://127.0.0.1:8001/v1", "model", "llama-3.1-8b"));
+		model.put("speech", Map.of("base_url", "http://127.0.0.1:8002/v1", "model", "tts-1"));
 		Map<String, Object> prices = prices("1.5");
 		prices.put("audio_output", "12.345678");
 		model.put("price_per_million_tokens", prices);

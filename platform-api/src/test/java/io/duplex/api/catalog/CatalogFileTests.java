@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The catalog shipped in the jar is sound, and an unsound one is caught before seeding. */
 class CatalogFileTests {
@@ -42,7 +43,8 @@ class CatalogFileTests {
 		ModelDefinition misplaced = new ModelDefinition(cascade.id(), cascade.provider(), cascade.kind(),
 				cascade.displayName(), cascade.contextWindow(), cascade.maxSessionSeconds(),
 				cascade.inputAudioTokensPerSecond(), cascade.outputAudioTokensPerSecond(), cascade.modalities(),
-				cascade.voices(), List.of("ap-south"), cascade.compute(), cascade.pricePerMillionTokens(), null);
+				cascade.voices(), List.of("ap-south"), cascade.compute(), cascade.pricePerMillionTokens(), null, null, null,
+				null, null, cascade.transcription(), cascade.chat(), cascade.speech(), null);
 		CatalogFile broken = new CatalogFile(shipped.regions(), shipped.compute(), List.of(misplaced));
 		assertThat(broken.problems()).singleElement()
 			.satisfies((problem) -> assertThat(problem.field()).isEqualTo("models[0].regions"));
@@ -54,6 +56,46 @@ class CatalogFileTests {
 				BigDecimal.ZERO, null);
 		CatalogFile broken = new CatalogFile(List.of(), List.of(pool), List.of());
 		assertThat(broken.problems()).extracting((problem) -> problem.field()).containsExactly("compute[0].region");
+	}
+
+	@Test
+	void problemsWhenAModelCarriesAnApiKeyThenNamedSinceKeysDoNotBelongInTheJar() {
+		CatalogFile shipped = CatalogFile.load();
+		ModelDefinition cascade = shipped.models()
+			.stream()
+			.filter((model) -> "llama-3.1-8b-cascade".equals(model.id()))
+			.findFirst()
+			.orElseThrow();
+		ModelDefinition.StageDefinition chat = new ModelDefinition.StageDefinition(cascade.chat().baseUrl(),
+				cascade.chat().model(), "sk-in-the-jar");
+		ModelDefinition keyed = new ModelDefinition(cascade.id(), cascade.provider(), cascade.kind(),
+				cascade.displayName(), cascade.contextWindow(), cascade.maxSessionSeconds(),
+				cascade.inputAudioTokensPerSecond(), cascade.outputAudioTokensPerSecond(), cascade.modalities(),
+				cascade.voices(), cascade.regions(), cascade.compute(), cascade.pricePerMillionTokens(), null, null, null,
+				null, null, cascade.transcription(), chat, cascade.speech(), null);
+		CatalogFile broken = new CatalogFile(shipped.regions(), shipped.compute(), List.of(keyed));
+		assertThat(broken.problems()).singleElement().satisfies((problem) -> {
+			assertThat(problem.field()).isEqualTo("models[0].chat.api_key");
+			assertThat(problem.message()).doesNotContain("sk-in-the-jar");
+		});
+	}
+
+	@Test
+	void loadThenTheSeededCascadeModelNamesItsLocalStackAndTheOpenAiModelsNoEndpoint() {
+		CatalogFile shipped = CatalogFile.load();
+		ModelDefinition cascade = shipped.models()
+			.stream()
+			.filter((model) -> "llama-3.1-8b-cascade".equals(model.id()))
+			.findFirst()
+			.orElseThrow();
+		assertThat(CatalogFile.endpoints(cascade)).extracting(ModelEndpoint::stage, ModelEndpoint::baseUrl, ModelEndpoint::model)
+			.containsExactly(tuple("transcription", "http://127.0.0.1:8000/v1", "Systran/faster-whisper-small"),
+					tuple("chat", "http://127.0.0.1:8001/v1", "meta-llama/Llama-3.1-8B-Instruct"),
+					tuple("speech", "http://127.0.0.1:8002/v1", "tts-1"));
+		// the openai models keep using the provider's configuration
+		assertThat(shipped.models()).filteredOn((model) -> "openai".equals(model.provider()))
+			.isNotEmpty()
+			.allSatisfy((model) -> assertThat(CatalogFile.endpoints(model)).isEmpty());
 	}
 
 }

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.duplex.api.ApiTestSupport;
+import io.duplex.core.catalog.Endpoint;
+import io.duplex.core.catalog.ModelCatalog;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -24,6 +26,9 @@ class CatalogSeederTests extends ApiTestSupport {
 
 	@Autowired
 	private CatalogSeeder seeder;
+
+	@Autowired
+	private ModelCatalog catalog;
 
 	@Test
 	void seedWhenRunAgainThenAdminEditsAndDeletionsPersistAndNewEntriesAreAdded() {
@@ -51,6 +56,30 @@ class CatalogSeederTests extends ApiTestSupport {
 		assertThat(get(asPlatformAdmin(), "/v1/regions/" + region)).containsEntry("name", "Edited by an admin");
 		asPlatformAdmin().get().uri("/v1/models/{id}", model).exchange().expectStatus().isNotFound();
 		get(asPlatformAdmin(), "/v1/models/" + later);
+	}
+
+	@Test
+	void seedWhenModelNamesEndpointsThenSessionsFindThemWithoutKeys() {
+		String region = uniqueId("region");
+		String id = uniqueId("cascade");
+		ModelDefinition sandbox = model(id, region);
+		ModelDefinition cascade = new ModelDefinition(id, "cascade", "cascade", sandbox.displayName(),
+				sandbox.contextWindow(), sandbox.maxSessionSeconds(), sandbox.inputAudioTokensPerSecond(),
+				sandbox.outputAudioTokensPerSecond(), sandbox.modalities(), sandbox.voices(), sandbox.regions(),
+				sandbox.compute(), sandbox.pricePerMillionTokens(), null, null, null, null, null,
+				new ModelDefinition.StageDefinition("http://127.0.0.1:8000/v1/", "whisper", null),
+				new ModelDefinition.StageDefinition("http://127.0.0.1:8001/v1", "llama", null),
+				new ModelDefinition.StageDefinition("http://127.0.0.1:8002/v1", "tts-1", null),
+				Map.of(region + "/cpu-standard", new ModelDefinition.UpstreamDefinition(null, null, null, null, null,
+						new ModelDefinition.StageDefinition("http://10.0.0.7:8001/v1", "llama", null), null)));
+		CatalogFile file = new CatalogFile(List.of(new RegionDefinition(region, "Seeded region", null)),
+				List.of(pool(region)), List.of(cascade));
+		StepVerifier.create(this.seeder.seed(file)).verifyComplete();
+		this.catalog.findUpstream(id, region, "cpu-standard").as(StepVerifier::create).assertNext((upstream) -> {
+			assertThat(upstream.transcription()).isEqualTo(new Endpoint("http://127.0.0.1:8000/v1", "whisper", null, null));
+			assertThat(upstream.chat()).isEqualTo(new Endpoint("http://10.0.0.7:8001/v1", "llama", null, null));
+			assertThat(upstream.speech()).isEqualTo(new Endpoint("http://127.0.0.1:8002/v1", "tts-1", null, null));
+		}).verifyComplete();
 	}
 
 	@Test
@@ -83,7 +112,8 @@ class CatalogSeederTests extends ApiTestSupport {
 		BigDecimal price = new BigDecimal("0.1");
 		return new ModelDefinition(id, "sandbox", "sandbox", "Seeded model", 32000, 3600, 10, 20,
 				List.of("text", "audio"), List.of("alloy"), List.of(region), List.of("cpu-standard"),
-				new ModelDefinition.PriceDefinition(price, price, price, price, price, price), null);
+				new ModelDefinition.PriceDefinition(price, price, price, price, price, price), null, null, null, null, null,
+				null, null, null, null);
 	}
 
 }

@@ -13,8 +13,12 @@ public interface ModelCatalog {
 
 	/**
 	 * Where {@code modelId} runs for a session in {@code region} on compute pool {@code compute}: the
-	 * pool's own endpoints where the catalog sets them, else the model's. API keys come decrypted.
-	 * @return the endpoints; {@link ModelUpstream#NONE} when the catalog sets none
+	 * pool's own endpoints where the catalog sets them, else the model's. Stage by stage, the most
+	 * specific wins: the model's override for {@code region/compute}, then for {@code compute} in
+	 * any region, then the model's own. API keys come decrypted.
+	 * @return the endpoints; {@link ModelUpstream#NONE} when the catalog sets none (or has no such
+	 * model); an error when a stored key cannot be decrypted (its encryption key is no longer
+	 * configured, or the stored value was changed)
 	 */
 	Mono<ModelUpstream> findUpstream(String modelId, String region, String compute);
 

@@ -51,6 +51,9 @@ final class Correlation {
 
 		boolean cancelled;
 
+		/** The engine was told it failed: nothing of it goes to the engine any more. */
+		boolean abandoned;
+
 		Pending(String responseId, String eventId) {
 			this.responseId = responseId;
 			this.eventId = eventId;
@@ -208,7 +211,9 @@ final class Correlation {
 	synchronized @Nullable Pending responseCreated(String upstreamId) {
 		Pending pending = this.requested.poll();
 		if (pending != null) {
-			this.responses.put(upstreamId, pending.responseId);
+			if (!pending.abandoned) {
+				this.responses.put(upstreamId, pending.responseId);
+			}
 			this.active = upstreamId;
 		}
 		return pending;
@@ -235,6 +240,31 @@ final class Correlation {
 			this.active = null;
 		}
 		return this.responses.remove(upstreamId);
+	}
+
+	/**
+	 * Gives up on the engine's response {@code responseId}: none of its events reach the engine from
+	 * now on. Returns its upstream id when the upstream has named it (to cancel it now); one not yet
+	 * named is cancelled as soon as it is.
+	 */
+	synchronized @Nullable String abandon(String responseId) {
+		for (Pending pending : this.requested) {
+			if (pending.responseId.equals(responseId)) {
+				pending.cancelled = true;
+				pending.abandoned = true;
+				return null;
+			}
+		}
+		String upstreamId = null;
+		for (Map.Entry<String, String> entry : this.responses.entrySet()) {
+			if (entry.getValue().equals(responseId)) {
+				upstreamId = entry.getKey();
+			}
+		}
+		if (upstreamId != null) {
+			this.responses.remove(upstreamId);
+		}
+		return upstreamId;
 	}
 
 	/**

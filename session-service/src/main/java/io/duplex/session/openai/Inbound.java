@@ -94,13 +94,16 @@ final class Inbound {
 		if (code == null) {
 			code = error.path("type").stringValue("upstream_error");
 		}
+		String type = error.path("type").stringValue(ProviderEvent.Failed.SERVER_ERROR);
+		String param = error.path("param").stringValue(null);
 		String message = error.path("message").stringValue("The upstream model reported an error.");
 		String eventId = error.path("event_id").stringValue(null);
 		String refused = this.session.ids.responseRefused(eventId);
 		String uncommitted = this.session.ids.commitRefused(eventId);
-		this.session.upstreamError(code, message, code.equals(SESSION_EXPIRED));
+		this.session.upstreamError(new ProviderEvent.Failed(code, message, code.equals(SESSION_EXPIRED), type, param));
 		// the engine waits for every response it asked for to end, and for the transcript of every turn
 		if (refused != null) {
+			this.session.firstByte(refused);
 			this.session.emit(new ProviderEvent.ResponseDone(refused, "failed", TokenUsage.NONE));
 		}
 		if (uncommitted != null && this.session.transcribing()) {
@@ -138,6 +141,7 @@ final class Inbound {
 	private void responseDone(JsonNode response) {
 		String responseId = this.session.ids.responseDone(response.path("id").stringValue(""));
 		if (responseId != null) {
+			this.session.firstByte(responseId);
 			this.session.emit(new ProviderEvent.ResponseDone(responseId, response.path("status").stringValue("completed"),
 					usage(response.path("usage"))));
 		}
@@ -153,8 +157,13 @@ final class Inbound {
 				output.path("text_tokens").asLong(0), output.path("audio_tokens").asLong(0));
 	}
 
+	/** The engine's response an output event belongs to (null if none); it has produced output then. */
 	private @Nullable String response(JsonNode event) {
-		return this.session.ids.engineResponse(event.path("response_id").stringValue(""));
+		String responseId = this.session.ids.engineResponse(event.path("response_id").stringValue(""));
+		if (responseId != null) {
+			this.session.firstByte(responseId);
+		}
+		return responseId;
 	}
 
 	private static int index(JsonNode event) {

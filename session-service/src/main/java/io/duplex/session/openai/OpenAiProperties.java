@@ -17,12 +17,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param azureApiVersion the Azure OpenAI {@code api-version}
  * @param transcriptionModel the model that transcribes the user's audio turns when asked to
  * @param models upstream model names by catalog model id, where they differ
+ * @param firstByteTimeout how long a response may take to produce its first output (an output
+ * item, a delta, or its end) before it is failed with {@code upstream_timeout}
  */
 @ConfigurationProperties("duplex.providers.openai")
 record OpenAiProperties(@DefaultValue("wss://api.openai.com/v1/realtime") URI baseUrl, @Nullable String apiKey,
 		@DefaultValue("5s") Duration connectTimeout, @Nullable String azureDeployment,
 		@Nullable String azureApiVersion, @DefaultValue("gpt-4o-mini-transcribe") String transcriptionModel,
-		@Nullable Map<String, String> models) {
+		@Nullable Map<String, String> models, @DefaultValue("10s") Duration firstByteTimeout) {
 
 	OpenAiProperties {
 		models = (models != null) ? Map.copyOf(models) : Map.of();
@@ -43,7 +45,8 @@ record OpenAiProperties(@DefaultValue("wss://api.openai.com/v1/realtime") URI ba
 	public String toString() {
 		return "OpenAiProperties[baseUrl=" + this.baseUrl + ", apiKey=" + ((this.apiKey != null) ? "(set)" : "(none)")
 				+ ", connectTimeout=" + this.connectTimeout + ", azureDeployment=" + this.azureDeployment
-				+ ", azureApiVersion=" + this.azureApiVersion + ", models=" + this.models + "]";
+				+ ", azureApiVersion=" + this.azureApiVersion + ", models=" + this.models + ", firstByteTimeout="
+				+ this.firstByteTimeout + "]";
 	}
 
 }

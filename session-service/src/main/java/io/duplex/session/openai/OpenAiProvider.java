@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
@@ -15,10 +16,14 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.util.retry.Retry;
 
+import io.duplex.core.catalog.Endpoint;
 import io.duplex.session.provider.ModelProvider;
 import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
+import io.duplex.session.provider.ProviderUnavailableException;
+import io.duplex.session.provider.UpstreamBreakers;
+import io.duplex.session.provider.Upstreams;
 
 /**
  * The {@code openai} provider: each session is an OpenAI Realtime session over its own upstream
@@ -37,24 +42,21 @@ class OpenAiProvider implements ModelProvider {
 
 	private final OpenAiProperties properties;
 
+	private final Upstreams upstreams;
+
+	private final UpstreamBreakers breakers;
+
 	private final HttpClient client;
 
 	private final ClientEvents events;
 
-	OpenAiProvider(OpenAiProperties properties) {
+	OpenAiProvider(OpenAiProperties properties, Upstreams upstreams, UpstreamBreakers breakers) {
 		this.properties = properties;
+		this.upstreams = upstreams;
+		this.breakers = breakers;
 		this.events = new ClientEvents(properties.transcriptionModel());
 		this.client = HttpClient.create()
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())
-			.headers((headers) -> {
-				String key = properties.apiKey();
-				if (key != null && properties.azure()) {
-					headers.set("api-key", key);
-				}
-				else if (key != null) {
-					headers.set("Authorization", "Bearer " + key);
-				}
-			});
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis());
 	}
 
 	@Override
@@ -63,23 +65,34 @@ class OpenAiProvider implements ModelProvider {
 	}
 
 	/**
-	 * Connects, waits for {@code session.created}, configures and seeds the upstream session, and
-	 * completes once it has applied the configuration. Errors when the upstream cannot be reached
-	 * (after {@value #RETRIES} retries), refuses the handshake (bad key, unknown model) or reports an
-	 * error before it is ready; never empty.
+	 * Finds the session's upstream (the catalog's realtime endpoint for the model, region and compute
+	 * pool, else configuration; the tenant's own key first), connects, waits for
+	 * {@code session.created}, configures and seeds the upstream session, and completes once it has
+	 * applied the configuration. Errors with a {@link ProviderUnavailableException} at once while the
+	 * endpoint's circuit breaker is open; otherwise when the upstream cannot be reached (after
+	 * {@value #RETRIES} retries), refuses the handshake (bad key, unknown model) or reports an error
+	 * before it is ready. Never empty.
 	 */
 	@Override
 	public Mono<ProviderSession> open(ProviderSettings settings, ProviderListener listener) {
-		URI uri = uri(this.properties.upstreamModel(settings.model().id()));
-		return Mono.defer(() -> attempt(uri, settings, listener))
-			.retryWhen(Retry.backoff(RETRIES, BACKOFF)
-				.filter(OpenAiProvider::retryable)
-				.onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+		return this.upstreams.resolve(NAME, settings).flatMap((resolved) -> {
+			Endpoint endpoint = resolved.endpoint(resolved.catalog().realtime(), configured());
+			String model = (endpoint.model() != null) ? endpoint.model()
+					: this.properties.upstreamModel(settings.model().id());
+			URI uri = uri(endpoint, model);
+			HttpClient client = this.client.headers((headers) -> authorize(headers, endpoint));
+			Mono<ProviderSession> connect = Mono.defer(() -> attempt(client, uri, settings, listener))
+				.retryWhen(Retry.backoff(RETRIES, BACKOFF)
+					.filter(OpenAiProvider::retryable)
+					.onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+			return this.breakers.guard(NAME, this.breakers.breaker(NAME, endpoint), connect);
+		});
 	}
 
-	private Mono<ProviderSession> attempt(URI uri, ProviderSettings settings, ProviderListener listener) {
-		OpenAiSession session = new OpenAiSession(settings, listener, this.events);
-		session.connection(this.client
+	private Mono<ProviderSession> attempt(HttpClient client, URI uri, ProviderSettings settings,
+			ProviderListener listener) {
+		OpenAiSession session = new OpenAiSession(settings, listener, this.events, this.properties.firstByteTimeout());
+		session.connection(client
 			.websocket(WebsocketClientSpec.builder().maxFramePayloadLength(OpenAiSession.MAX_FRAME).build())
 			.uri(uri)
 			.handle(session::run)
@@ -90,15 +103,36 @@ class OpenAiProvider implements ModelProvider {
 			.doOnCancel(session::abandon);
 	}
 
-	/** {@code <baseUrl>?model=…}, or in the Azure form {@code <baseUrl>?api-version=…&deployment=…}. */
-	URI uri(String model) {
-		String base = this.properties.baseUrl().toString();
+	/** The upstream from configuration: OpenAI's, or an Azure OpenAI deployment. */
+	Endpoint configured() {
+		boolean azure = this.properties.azure();
+		return new Endpoint(this.properties.baseUrl().toString(), azure ? this.properties.azureDeployment() : null,
+				this.properties.apiKey(), azure ? this.properties.azureApiVersion() : null);
+	}
+
+	/**
+	 * {@code <baseUrl>?model=…}, or in the Azure form {@code <baseUrl>?api-version=…&deployment=…}
+	 * (the model is then the deployment).
+	 */
+	static URI uri(Endpoint endpoint, String model) {
+		String base = endpoint.baseUrl();
 		String separator = base.contains("?") ? "&" : "?";
-		if (this.properties.azure()) {
-			return URI.create(base + separator + "api-version=" + encode(this.properties.azureApiVersion())
-					+ "&deployment=" + encode(this.properties.azureDeployment()));
+		if (endpoint.azureApiVersion() != null) {
+			return URI.create(base + separator + "api-version=" + encode(endpoint.azureApiVersion()) + "&deployment="
+					+ encode(model));
 		}
 		return URI.create(base + separator + "model=" + encode(model));
+	}
+
+	/** {@code Authorization: Bearer …}, or Azure's {@code api-key: …}; nothing without a key. */
+	private static void authorize(HttpHeaders headers, Endpoint endpoint) {
+		String key = endpoint.apiKey();
+		if (key != null && endpoint.azureApiVersion() != null) {
+			headers.set("api-key", key);
+		}
+		else if (key != null) {
+			headers.set("Authorization", "Bearer " + key);
+		}
 	}
 
 	/** Only failures to reach the upstream are retried, not refusals: a wrong key stays wrong. */
@@ -109,8 +143,8 @@ class OpenAiProvider implements ModelProvider {
 		return error instanceof ConnectException || error instanceof TimeoutException;
 	}
 
-	private static String encode(@org.jspecify.annotations.Nullable String value) {
-		return URLEncoder.encode((value != null) ? value : "", StandardCharsets.UTF_8);
+	private static String encode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
 }

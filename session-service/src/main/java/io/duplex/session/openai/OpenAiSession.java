@@ -1,5 +1,6 @@
 package io.duplex.session.openai;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -20,6 +21,7 @@ import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.provider.ResponseSpec;
+import io.duplex.session.provider.TokenUsage;
 
 /**
  * One upstream OpenAI Realtime session over one WebSocket: the engine's calls become client events
@@ -63,10 +65,19 @@ final class OpenAiSession implements ProviderSession {
 
 	private volatile @Nullable Disposable connection;
 
-	OpenAiSession(ProviderSettings settings, ProviderListener listener, ClientEvents events) {
+	private final Duration firstByteTimeout;
+
+	/** The engine's response waiting for its first output, and the timer that fails it. */
+	private @Nullable String awaitingFirstByte;
+
+	private @Nullable Disposable firstByteTimer;
+
+	OpenAiSession(ProviderSettings settings, ProviderListener listener, ClientEvents events,
+			Duration firstByteTimeout) {
 		this.settings = settings;
 		this.listener = listener;
 		this.events = events;
+		this.firstByteTimeout = firstByteTimeout;
 	}
 
 	/** Completes with this session when the upstream is configured and seeded; errors when it refuses or goes. */
@@ -145,6 +156,48 @@ final class OpenAiSession implements ProviderSession {
 			send(this.events.delete(stale));
 		}
 		send(this.events.responseCreate(spec, this.ids.responseRequested(spec.responseId())));
+		awaitFirstByte(spec.responseId());
+	}
+
+	/** Starts the clock on the response's first output; a response before it is no longer watched. */
+	private synchronized void awaitFirstByte(String responseId) {
+		if (this.firstByteTimer != null) {
+			this.firstByteTimer.dispose();
+		}
+		this.awaitingFirstByte = responseId;
+		this.firstByteTimer = Mono.delay(this.firstByteTimeout).subscribe((tick) -> firstByteMissed(responseId));
+	}
+
+	/** The upstream produced output for the engine's response {@code responseId}. */
+	synchronized void firstByte(String responseId) {
+		if (responseId.equals(this.awaitingFirstByte)) {
+			this.awaitingFirstByte = null;
+			if (this.firstByteTimer != null) {
+				this.firstByteTimer.dispose();
+				this.firstByteTimer = null;
+			}
+		}
+	}
+
+	/**
+	 * The response produced nothing in time: the engine is told it failed, and the upstream response,
+	 * if it ever starts, is cancelled and kept from the engine. The session goes on.
+	 */
+	private void firstByteMissed(String responseId) {
+		synchronized (this) {
+			if (!responseId.equals(this.awaitingFirstByte) || this.ended) {
+				return;
+			}
+			this.awaitingFirstByte = null;
+			this.firstByteTimer = null;
+		}
+		String upstream = this.ids.abandon(responseId);
+		if (upstream != null) {
+			send(this.events.cancel(upstream));
+		}
+		emit(new ProviderEvent.Failed("upstream_timeout", "The model did not start answering within "
+				+ this.firstByteTimeout.toMillis() + " ms.", false));
+		emit(new ProviderEvent.ResponseDone(responseId, "failed", TokenUsage.NONE));
 	}
 
 	@Override
@@ -164,6 +217,11 @@ final class OpenAiSession implements ProviderSession {
 	public void close() {
 		this.closed = true;
 		this.ended = true;
+		synchronized (this) {
+			if (this.firstByteTimer != null) {
+				this.firstByteTimer.dispose();
+			}
+		}
 		this.outbound.tryEmitComplete();
 		Disposable connection = this.connection;
 		if (connection != null) {
@@ -199,15 +257,15 @@ final class OpenAiSession implements ProviderSession {
 	}
 
 	/** An upstream {@code error}: fails the opening, or is relayed; {@code fatal} when the session is gone. */
-	void upstreamError(String code, String message, boolean fatal) {
+	void upstreamError(ProviderEvent.Failed failed) {
 		if (!this.opened) {
-			this.ready.tryEmitError(new UpstreamException(code, message));
+			this.ready.tryEmitError(new UpstreamException(failed.code(), failed.message()));
 			return;
 		}
-		if (fatal) {
+		if (failed.fatal()) {
 			this.ended = true;
 		}
-		emit(new ProviderEvent.Failed(code, message, fatal));
+		emit(failed);
 	}
 
 	/** The socket ended without {@link #close()}. */

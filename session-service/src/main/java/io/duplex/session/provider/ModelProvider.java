@@ -11,7 +11,9 @@ public interface ModelProvider {
 	/**
 	 * Opens an upstream session configured with {@code settings} and seeded with its context.
 	 * Events come back through {@code listener}, from any thread, in order.
-	 * @return the open session; an error when the upstream cannot be reached or refuses
+	 * @return the open session; a {@link ProviderUnavailableException} at once while the circuit
+	 * breaker of one of its endpoints is open; another error when the upstream cannot be reached or
+	 * refuses
 	 */
 	Mono<ProviderSession> open(ProviderSettings settings, ProviderListener listener);
 

@@ -42,10 +42,26 @@ public sealed interface ProviderEvent {
 	}
 
 	/**
-	 * The provider failed; {@code fatal} when the upstream session is gone (the engine may then
-	 * resume on a new one).
+	 * The provider failed, or the upstream reported an error; {@code fatal} when the upstream session
+	 * is gone (the engine may then resume on a new one).
+	 * @param code the upstream's own error code where it gave one (e.g. OpenAI's
+	 * {@code rate_limit_exceeded}), else Duplex's ({@code upstream_closed}, {@code upstream_timeout},
+	 * {@code upstream_unreachable}, {@code model_unavailable})
+	 * @param type the error's class for the client's {@code error.type}: {@code invalid_request_error}
+	 * when the upstream blamed the request, else {@code server_error}
+	 * @param param the request member the upstream blamed, if it named one
 	 */
-	record Failed(String code, String message, boolean fatal) implements ProviderEvent {
+	record Failed(String code, String message, boolean fatal, String type, @Nullable String param)
+			implements ProviderEvent {
+
+		/** The error type of failures the client could not have avoided. */
+		public static final String SERVER_ERROR = "server_error";
+
+		/** A failure that is not the request's fault. */
+		public Failed(String code, String message, boolean fatal) {
+			this(code, message, fatal, SERVER_ERROR, null);
+		}
+
 	}
 
 }

@@ -85,6 +85,13 @@ final class FakeConnection {
 		send(this.events.error("invalid_request_error", code, message, null));
 	}
 
+	/** Sends an {@code error} event of {@code type} that blames the request member {@code param}. */
+	void error(String type, String code, String message, String param) {
+		ObjectNode event = this.events.error(type, code, message, null);
+		((ObjectNode) event.path("error")).put("param", param);
+		send(event);
+	}
+
 	/** The maximum duration is reached: {@code session_expired}, then close 1001. */
 	synchronized void expire() {
 		String message = "Your session hit the maximum duration of 60 minutes.";
@@ -197,6 +204,10 @@ final class FakeConnection {
 		ObjectNode created = this.events.event("response.created");
 		created.set("response", this.events.response(responseId, "in_progress", FakeEvents.JSON.createArrayNode(), false));
 		send(created);
+		if (this.server.mode == FakeOpenAiRealtime.Mode.STALL) {
+			this.heldResponse = responseId;
+			return;
+		}
 		String itemId = this.events.id("item_");
 		this.items.add(itemId);
 		if (this.server.mode == FakeOpenAiRealtime.Mode.CALL) {
@@ -219,7 +230,14 @@ final class FakeConnection {
 					"Cancellation failed: no active response found.", eventId));
 			return;
 		}
-		FakeResponses.finish(this, this.heldResponse, this.heldItem, "cancelled", true, 1);
+		if (this.heldItem == null) {
+			ObjectNode done = this.events.event("response.done");
+			done.set("response", this.events.response(this.heldResponse, "cancelled", array(), true));
+			send(done);
+		}
+		else {
+			FakeResponses.finish(this, this.heldResponse, this.heldItem, "cancelled", true, 1);
+		}
 		this.heldResponse = null;
 		this.heldItem = null;
 	}

@@ -3,6 +3,7 @@ package io.duplex.session.openai;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,7 +39,10 @@ final class FakeOpenAiRealtime implements AutoCloseable {
 		CALL,
 
 		/** Starts speaking, then waits to be cancelled. */
-		HOLD
+		HOLD,
+
+		/** Creates the response, then produces nothing until it is cancelled: a stalled model. */
+		STALL
 
 	}
 
@@ -62,6 +66,12 @@ final class FakeOpenAiRealtime implements AutoCloseable {
 	final List<FakeConnection> connections = new CopyOnWriteArrayList<>();
 
 	final AtomicInteger handshakes = new AtomicInteger();
+
+	/** The keys the fake accepts: as a bearer token, or in Azure's {@code api-key} header. */
+	volatile Set<String> keys = Set.of(KEY);
+
+	/** The key each handshake carried, in order: {@code Bearer …} or {@code api-key …}. */
+	final List<String> credentials = new CopyOnWriteArrayList<>();
 
 	volatile Mode mode = Mode.SPEAK;
 
@@ -133,14 +143,21 @@ final class FakeOpenAiRealtime implements AutoCloseable {
 			this.unavailable--;
 			return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send();
 		}
-		if (!("Bearer " + KEY).equals(request.requestHeaders().get("Authorization"))) {
+		String bearer = request.requestHeaders().get("Authorization", "");
+		String apiKey = request.requestHeaders().get("api-key");
+		this.credentials.add((apiKey != null) ? "api-key " + apiKey : bearer);
+		QueryStringDecoder query = new QueryStringDecoder(request.uri());
+		// the Azure OpenAI form: the deployment names the model, the key comes in api-key
+		boolean azure = query.parameters().containsKey("api-version");
+		String key = azure ? apiKey : (bearer.startsWith("Bearer ") ? bearer.substring(7) : null);
+		if (key == null || !this.keys.contains(key)) {
 			return response.status(HttpResponseStatus.UNAUTHORIZED)
 				.header("Content-Type", "application/json")
 				.sendString(Mono.just("{\"error\":{\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\","
 						+ "\"message\":\"Incorrect API key provided.\",\"param\":null}}"))
 				.then();
 		}
-		List<String> model = new QueryStringDecoder(request.uri()).parameters().get("model");
+		List<String> model = query.parameters().get(azure ? "deployment" : "model");
 		if (model == null || model.size() != 1) {
 			return response.status(HttpResponseStatus.BAD_REQUEST).send();
 		}

@@ -160,8 +160,8 @@ class OpenAiProviderCallTests {
 	void uriWhenAzureConfiguredThenDeploymentAndApiVersion() {
 		OpenAiProperties azure = new OpenAiProperties(URI.create("wss://example.openai.azure.com/openai/realtime"),
 				"azure-secret", Duration.ofSeconds(5), "my-realtime", "2025-04-01-preview", "gpt-4o-mini-transcribe",
-				null);
-		assertThat(new OpenAiProvider(azure).uri("gpt-realtime")).isEqualTo(URI.create(
+				null, Duration.ofSeconds(10));
+		assertThat(OpenAiProvider.uri(TestOpenAi.provider(azure).configured(), "my-realtime")).isEqualTo(URI.create(
 				"wss://example.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=my-realtime"));
 		assertThat(azure.toString()).doesNotContain("azure-secret");
 	}
@@ -169,8 +169,9 @@ class OpenAiProviderCallTests {
 	@Test
 	void uriWhenModelMappedThenUpstreamModelName() {
 		OpenAiProperties mapped = new OpenAiProperties(URI.create("wss://api.openai.com/v1/realtime"), null,
-				Duration.ofSeconds(5), null, null, "gpt-4o-mini-transcribe", Map.of("duplex-voice", "gpt-realtime-mini"));
-		assertThat(new OpenAiProvider(mapped).uri(mapped.upstreamModel("duplex-voice")))
+				Duration.ofSeconds(5), null, null, "gpt-4o-mini-transcribe", Map.of("duplex-voice", "gpt-realtime-mini"),
+				Duration.ofSeconds(10));
+		assertThat(OpenAiProvider.uri(TestOpenAi.provider(mapped).configured(), mapped.upstreamModel("duplex-voice")))
 			.isEqualTo(URI.create("wss://api.openai.com/v1/realtime?model=gpt-realtime-mini"));
 	}
 

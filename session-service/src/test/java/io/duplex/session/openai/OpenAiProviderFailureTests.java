@@ -42,9 +42,23 @@ class OpenAiProviderFailureTests {
 	void errorWhenUpstreamReportsOneThenRelayedWithItsCodeAndSessionGoesOn() {
 		ProviderSession session = open();
 		this.fake.connection().error("rate_limit_exceeded", "Slow down.");
-		assertThat(this.recorder.await(Failed.class, 1)).isEqualTo(new Failed("rate_limit_exceeded", "Slow down.", false));
+		assertThat(this.recorder.await(Failed.class, 1))
+			.isEqualTo(new Failed("rate_limit_exceeded", "Slow down.", false, "invalid_request_error", null));
 		session.createResponse(TestOpenAi.audio("resp_after", List.of()));
 		assertThat(this.recorder.await(ResponseDone.class, 1).status()).isEqualTo("completed");
+		session.close();
+	}
+
+	@Test
+	void errorWhenUpstreamBlamesAMemberThenTypeAndParamAreRelayedToo() {
+		ProviderSession session = open();
+		this.fake.connection().error("server_error", "server_error", "The server had an error.", null);
+		this.fake.connection().error("invalid_request_error", "invalid_value", "Invalid value: 'x'.",
+				"session.audio.output.voice");
+		assertThat(this.recorder.await(Failed.class, 2)).isEqualTo(new Failed("invalid_value", "Invalid value: 'x'.",
+				false, "invalid_request_error", "session.audio.output.voice"));
+		assertThat(this.recorder.all(Failed.class).get(0))
+			.isEqualTo(new Failed("server_error", "The server had an error.", false));
 		session.close();
 	}
 
@@ -74,6 +88,27 @@ class OpenAiProviderFailureTests {
 			.isEqualTo(new ResponseDone("resp_2", "failed", TokenUsage.NONE));
 		session.cancelResponse();
 		assertThat(this.recorder.await(ResponseDone.class, 2).responseId()).isEqualTo("resp_1");
+		session.close();
+	}
+
+	@Test
+	void firstByteWhenUpstreamProducesNothingInTimeThenResponseFailsAndTheUpstreamOneIsCancelled() {
+		this.fake.mode = FakeOpenAiRealtime.Mode.STALL;
+		OpenAiProperties properties = new OpenAiProperties(URI.create(this.fake.baseUrl()), FakeOpenAiRealtime.KEY,
+				Duration.ofSeconds(2), null, null, "gpt-4o-mini-transcribe", null, Duration.ofMillis(300));
+		ProviderSession session = TestOpenAi.open(TestOpenAi.provider(properties), TestOpenAi.settings(), this.recorder);
+		session.createResponse(TestOpenAi.audio("resp_stalled", List.of()));
+		assertThat(this.recorder.await(ResponseDone.class, 1))
+			.isEqualTo(new ResponseDone("resp_stalled", "failed", TokenUsage.NONE));
+		assertThat(this.recorder.all(Failed.class)).extracting(Failed::code, Failed::fatal)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("upstream_timeout", false));
+		Awaitility.await().atMost(TestOpenAi.WAIT).until(() -> !this.fake.received("response.cancel").isEmpty());
+		// the upstream's cancelled response does not reach the engine again, and the session goes on
+		this.fake.mode = FakeOpenAiRealtime.Mode.SPEAK;
+		session.createResponse(TestOpenAi.audio("resp_next", List.of()));
+		assertThat(this.recorder.await(ResponseDone.class, 2).responseId()).isEqualTo("resp_next");
+		assertThat(this.recorder.all(ResponseDone.class)).hasSize(2);
+		assertThat(this.recorder.all(Failed.class)).hasSize(1);
 		session.close();
 	}
 
@@ -108,7 +143,7 @@ class OpenAiProviderFailureTests {
 
 	@Test
 	void openWhenUpstreamRefusesKeyThenErrorsWithoutRetryOrKeyInMessage() {
-		OpenAiProvider provider = new OpenAiProvider(TestOpenAi.properties(this.fake, "sk-wrong-secret"));
+		OpenAiProvider provider = TestOpenAi.provider(TestOpenAi.properties(this.fake, "sk-wrong-secret"));
 		StepVerifier.create(provider.open(TestOpenAi.settings(), this.recorder))
 			.expectErrorSatisfies((error) -> {
 				assertThat(error).isInstanceOf(WebSocketClientHandshakeException.class);
@@ -137,8 +172,8 @@ class OpenAiProviderFailureTests {
 	@Test
 	void openWhenNothingListensThenErrors() {
 		OpenAiProperties properties = new OpenAiProperties(URI.create("ws://127.0.0.1:1/v1/realtime"), "k",
-				Duration.ofMillis(500), null, null, "gpt-4o-mini-transcribe", null);
-		StepVerifier.create(new OpenAiProvider(properties).open(TestOpenAi.settings(), this.recorder))
+				Duration.ofMillis(500), null, null, "gpt-4o-mini-transcribe", null, Duration.ofSeconds(2));
+		StepVerifier.create(TestOpenAi.provider(properties).open(TestOpenAi.settings(), this.recorder))
 			.expectError()
 			.verify(TestOpenAi.WAIT);
 	}

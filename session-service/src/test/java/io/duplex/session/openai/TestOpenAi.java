@@ -60,11 +60,17 @@ final class TestOpenAi {
 
 	static OpenAiProperties properties(FakeOpenAiRealtime fake, String key) {
 		return new OpenAiProperties(URI.create(fake.baseUrl()), key, Duration.ofSeconds(2), null, null,
-				"gpt-4o-mini-transcribe", null);
+				"gpt-4o-mini-transcribe", null, Duration.ofSeconds(2));
 	}
 
 	static OpenAiProvider provider(FakeOpenAiRealtime fake) {
-		return new OpenAiProvider(properties(fake, FakeOpenAiRealtime.KEY));
+		return provider(properties(fake, FakeOpenAiRealtime.KEY));
+	}
+
+	/** A provider with no catalog endpoints, no tenant keys and a breaker that stays closed in these tests. */
+	static OpenAiProvider provider(OpenAiProperties properties) {
+		return new OpenAiProvider(properties, TestPorts.upstreams(new TestPorts.Catalog(), new TestPorts.Credentials()),
+				TestPorts.breakers());
 	}
 
 	static ProviderSettings settings(List<ContextItem> context) {

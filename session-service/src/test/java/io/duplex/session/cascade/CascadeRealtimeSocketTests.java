@@ -1,0 +1,132 @@
+package io.duplex.session.cascade;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.duplex.session.SessionTestSupport;
+import io.duplex.session.audio.SpeechLikeAudio;
+import io.duplex.session.gateway.RealtimeTestClient;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * End to end: a platform admin adds a {@code cascade} model to the catalog, an agent uses it, and a
+ * user's spoken turn over the real Duplex socket is detected by the engine's server VAD,
+ * transcribed, answered and spoken by the fake OpenAI-compatible upstreams the catalog names.
+ */
+class CascadeRealtimeSocketTests extends SessionTestSupport {
+
+	private static final String CATALOG_KEY = "sk-catalog-e2e-41c7";
+
+	private static final FakeOpenAiCompatible fake = FakeOpenAiCompatible.start();
+
+	static {
+		fake.keys = java.util.Set.of(CATALOG_KEY);
+	}
+
+	/** Configuration that must not be used: the catalog names every stage. */
+	@DynamicPropertySource
+	static void upstream(DynamicPropertyRegistry registry) {
+		registry.add("duplex.providers.cascade.api-key", () -> "sk-configured-unused");
+		registry.add("duplex.providers.cascade.chat.base-url", () -> "http://127.0.0.1:1/v1");
+		// the catalog seals the stages' keys at rest with this (test-only) AES-256 key
+		registry.add("duplex.secrets.keys.test", () -> "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+	}
+
+	@AfterAll
+	static void stopFake() {
+		fake.close();
+	}
+
+	@Test
+	void voiceTurnWhenEngineDetectsTurnThenItIsTranscribedAnsweredAndSpoken() {
+		Placement placement = newCascadePlacement();
+		TestTenant tenant = newTenant();
+		Map<String, Object> fields = new HashMap<>(Map.of("model", placement.model(), "region", placement.region(),
+				"compute", placement.compute()));
+		fields.put("instructions", "Be brief.");
+		String agent = newAgent(tenant.adminKey(), fields);
+		URI uri = URI.create("ws://127.0.0.1:" + this.port + "/v1/realtime?agent=" + agent);
+		int transcriptionsBefore = fake.received(Transcription.PATH).size();
+		try (RealtimeTestClient client = RealtimeTestClient.connect(uri, tenant.adminKey())) {
+			client.await("session.created");
+			client.streamPcm(new SpeechLikeAudio(7).silence(500).speech(1500).silence(900).samples());
+			JsonNode done = client.await((event) -> "response.done".equals(event.path("type").stringValue("")),
+					Duration.ofSeconds(15));
+			assertThat(done.path("response").path("status").stringValue()).isEqualTo("completed");
+			JsonNode usage = done.path("response").path("usage");
+			assertThat(usage.path("input_tokens").asLong()).isEqualTo(57);
+			assertThat(usage.path("input_token_details").path("cached_tokens").asLong()).isEqualTo(32);
+			assertThat(usage.path("output_tokens").asLong()).isEqualTo(13);
+			JsonNode transcript = client.await("response.output_audio_transcript.done");
+			assertThat(transcript.path("transcript").stringValue()).isEqualTo("It is sunny in Paris today. Anything else?");
+			int audioBytes = client.received()
+				.stream()
+				.filter((event) -> "response.output_audio.delta".equals(event.path("type").stringValue("")))
+				.mapToInt((event) -> Base64.getDecoder().decode(event.path("delta").stringValue("")).length)
+				.sum();
+			assertThat(audioBytes).isEqualTo(TestCascade.spoken("It is sunny in Paris today.", "Anything else?").length);
+			assertThat(client.schemaViolations()).isEmpty();
+		}
+		assertThat(fake.received(Transcription.PATH).size() - transcriptionsBefore).isEqualTo(1);
+		assertThat(fake.received).extracting(FakeOpenAiCompatible.Received::authorization)
+			.containsOnly("Bearer " + CATALOG_KEY);
+		JsonNode chat = fake.received("/chat/completions").getLast().json();
+		assertThat(chat.path("model").stringValue()).isEqualTo("fake-chat");
+		assertThat(chat.path("messages").get(0).path("content").stringValue()).isEqualTo("Be brief.");
+		assertThat(chat.path("messages").get(1).path("content").stringValue()).isEqualTo(FakeOpenAiCompatible.HEARD);
+		assertThat(fake.violations).isEmpty();
+	}
+
+	/** A region and pool of their own with a {@code cascade} model, as a platform admin adds them. */
+	/** Where the test's cascade model runs. */
+	private record Placement(String region, String compute, String model) {
+	}
+
+	private Placement newCascadePlacement() {
+		String suffix = UUID.randomUUID().toString().substring(0, 8);
+		String id = "cascade-" + suffix;
+		String region = "test-" + suffix;
+		String pool = "pool-" + suffix;
+		post(asPlatformAdmin(), "/v1/admin/regions", Map.of("id", region, "name", "Test region " + suffix));
+		post(asPlatformAdmin(), "/v1/admin/compute", Map.of("region", region, "id", pool, "accelerator", "none", "kind",
+				"shared-cpu", "max_concurrent_sessions", 10, "price_per_minute", "0"));
+		Map<String, Object> definition = new HashMap<>();
+		definition.put("id", id);
+		definition.put("provider", "cascade");
+		definition.put("kind", "cascade");
+		definition.put("display_name", "Fake cascade");
+		definition.put("context_window", 32000);
+		definition.put("max_session_seconds", 3600);
+		definition.put("input_audio_tokens_per_second", 10);
+		definition.put("output_audio_tokens_per_second", 20);
+		definition.put("modalities", List.of("text", "audio"));
+		definition.put("voices", List.of("alloy"));
+		Map<String, String> prices = new HashMap<>();
+		for (String kind : List.of("text_input", "text_cached_input", "text_output", "audio_input",
+				"audio_cached_input", "audio_output")) {
+			prices.put(kind, "1");
+		}
+		definition.put("price_per_million_tokens", prices);
+		// the stages as the catalog names them: where inference runs for this model, with the catalog's key
+		for (String stage : List.of("transcription", "chat", "speech")) {
+			definition.put(stage, Map.of("base_url", fake.baseUrl(), "model", "fake-" + stage, "api_key", CATALOG_KEY));
+		}
+		definition.put("regions", List.of(region));
+		definition.put("compute", List.of(pool));
+		post(asPlatformAdmin(), "/v1/admin/models", definition);
+		return new Placement(region, pool, id);
+	}
+
+}
