@@ -20,6 +20,9 @@ public record Ending(String reason, @Nullable ProtocolError error, int closeCode
 
 	static final int INTERNAL_ERROR = 1011;
 
+	/** The server cannot serve the session now (its model is unavailable): the client may retry later. */
+	static final int TRY_AGAIN_LATER = 1013;
+
 	static Ending clientClosed() {
 		return new Ending("client_closed", null, NORMAL);
 	}

@@ -232,8 +232,9 @@ final class Responses {
 				this.engine.rollover.upstreamFailed();
 			}
 			else {
-				this.engine.send(this.engine.services.events.error(ProtocolError.serverError(failed.code(),
-						failed.message(), null)));
+				// relayed as the upstream classed it: its code, its type, the member it blamed
+				this.engine.send(this.engine.services.events.error(new ProtocolError(failed.type(), failed.code(),
+						failed.message(), failed.param(), null)));
 			}
 			return;
 		}

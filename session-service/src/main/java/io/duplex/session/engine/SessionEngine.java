@@ -22,8 +22,10 @@ import io.duplex.session.provider.Placement;
 import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
+import io.duplex.session.provider.ProviderUnavailableException;
 import io.duplex.session.session.SessionGrant;
 import reactor.core.Disposable;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -145,6 +147,13 @@ public final class SessionEngine {
 	}
 
 	private Mono<Void> failStart(Throwable error) {
+		if (Exceptions.unwrap(error) instanceof ProviderUnavailableException unavailable) {
+			// the endpoint's breaker is open: a known state, worth a line and not a stack trace
+			log.warn("Session {} not started: {}", this.grant.sessionId(), unavailable.getBody().getDetail());
+			submit(new Stop(new Ending("model_unavailable", ProtocolError.serverError(ProviderUnavailableException.CODE,
+					String.valueOf(unavailable.getBody().getDetail()), null), Ending.TRY_AGAIN_LATER)));
+			return Mono.error(error);
+		}
 		log.warn("Session {} could not reach its model", this.grant.sessionId(), error);
 		submit(new Stop(new Ending("model_unavailable", ProtocolError.serverError("model_unavailable",
 				"The model could not be reached; try again shortly.", null), Ending.INTERNAL_ERROR)));
