@@ -1,6 +1,7 @@
 package io.duplex.billing;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 
@@ -9,6 +10,7 @@ import io.duplex.core.schema.ModuleSchema;
 /** Usage metering, pricing, budgets and exports: the module's beans and its own schema, `billing`. */
 @AutoConfiguration
 @ComponentScan
+@ConfigurationPropertiesScan
 public class BillingAutoConfiguration {
 
 	@Bean

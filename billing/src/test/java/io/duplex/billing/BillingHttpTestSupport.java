@@ -19,7 +19,9 @@ import io.duplex.test.TestKeys;
  * never share mutable state and never clean tables.
  */
 @SpringBootTest(classes = BillingTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN })
+		// tests finalize invoices themselves, at the moment they choose: the job must not beat them to it
+		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN,
+				"duplex.billing.invoices.check-every=24h" })
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
 @AutoConfigureWebTestClient(timeout = "30s")
 public abstract class BillingHttpTestSupport {

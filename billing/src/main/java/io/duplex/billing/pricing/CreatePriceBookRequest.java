@@ -14,8 +14,13 @@ import org.jspecify.annotations.Nullable;
 record CreatePriceBookRequest(@Nullable String name, @Nullable String currency, @Nullable Instant effectiveFrom,
 		@Nullable String tenantId, @Nullable BigDecimal discountPercent, @Nullable List<PriceRequest> prices) {
 
-	record PriceRequest(@Nullable String model, @Nullable String metric, @Nullable String unit,
-			@Nullable BigDecimal unitPrice) {
+	/**
+	 * One price.
+	 * @param model a model id, or {@code *} for every model (e.g. the platform fee per session minute)
+	 * @param compute limits the price to usage on one compute pool (e.g. compute minutes of a pool)
+	 */
+	record PriceRequest(@Nullable String model, @Nullable String metric, @Nullable String compute,
+			@Nullable String unit, @Nullable BigDecimal unitPrice) {
 	}
 
 }

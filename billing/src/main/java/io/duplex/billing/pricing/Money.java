@@ -26,6 +26,16 @@ public final class Money {
 	/** Decimals kept for unit prices. */
 	public static final int UNIT_PRICE_SCALE = 10;
 
+	/**
+	 * Decimals kept of a cost priced per minute. Dividing by 60 has no finite decimal expansion in
+	 * general, so that one quotient is cut here, with {@link #ROUNDING}: an error below 10⁻³⁰ per
+	 * event, which cannot move a total by a cent (a billion events move it by less than 10⁻²¹).
+	 * Every other cost is exact.
+	 */
+	public static final int PER_MINUTE_COST_SCALE = 30;
+
+	private static final BigDecimal SECONDS_PER_MINUTE = BigDecimal.valueOf(60);
+
 	/** Decimals kept for quantities (the ledger's {@code numeric(20,6)}). */
 	public static final int QUANTITY_SCALE = 6;
 
@@ -48,9 +58,16 @@ public final class Money {
 		return amount.setScale(minorUnitScale(currency), ROUNDING);
 	}
 
-	/** The exact cost of {@code quantity} at {@code unitPrice}; never rounded. */
+	/**
+	 * The cost of {@code quantity} at {@code unitPrice}: exact, never rounded to money (a price per
+	 * minute of a quantity in seconds keeps {@value #PER_MINUTE_COST_SCALE} decimals).
+	 */
 	public static BigDecimal exactCost(BigDecimal quantity, BigDecimal unitPrice, PriceUnit unit) {
-		return quantity.multiply(unitPrice).movePointLeft(unit.decimalShift());
+		BigDecimal cost = quantity.multiply(unitPrice);
+		if (unit == PriceUnit.PER_MINUTE) {
+			return cost.divide(SECONDS_PER_MINUTE, PER_MINUTE_COST_SCALE, ROUNDING).stripTrailingZeros();
+		}
+		return cost.movePointLeft(unit.decimalShift());
 	}
 
 	/** {@code price} less {@code discountPercent} percent, exactly. */

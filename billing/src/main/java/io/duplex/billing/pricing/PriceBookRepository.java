@@ -51,9 +51,10 @@ class PriceBookRepository {
 			.rowsUpdated()
 			.thenMany(Flux.fromIterable(book.prices())
 				.concatMap((price) -> this.db.sql("""
-						INSERT INTO billing.price (book_id, model, metric, unit, unit_price)
-						VALUES (:bookId, :model, :metric, :unit, :unitPrice)""")
+						INSERT INTO billing.price (book_id, model, metric, compute, unit, unit_price)
+						VALUES (:bookId, :model, :metric, :compute, :unit, :unitPrice)""")
 					.bind("bookId", book.id())
+					.bind("compute", (price.compute() != null) ? price.compute() : "")
 					.bind("model", price.model())
 					.bind("metric", price.metric())
 					.bind("unit", price.unit().wireName())
@@ -95,11 +96,12 @@ class PriceBookRepository {
 			}
 			List<String> ids = headers.stream().map(PriceBook::id).toList();
 			return this.db
-				.sql("SELECT book_id, model, metric, unit, unit_price FROM billing.price WHERE book_id = ANY(:ids) "
-						+ "ORDER BY book_id, model, metric")
+				.sql("SELECT book_id, model, metric, compute, unit, unit_price FROM billing.price "
+						+ "WHERE book_id = ANY(:ids) ORDER BY book_id, model, metric, compute")
 				.bind("ids", ids.toArray(String[]::new))
 				.map((row) -> Map.entry(row.get("book_id", String.class),
 						new Price(row.get("model", String.class), row.get("metric", String.class),
+								emptyToNull(row.get("compute", String.class)),
 								PriceUnit.fromWireName(row.get("unit", String.class)).orElseThrow(),
 								row.get("unit_price", BigDecimal.class))))
 				.all()
@@ -110,6 +112,11 @@ class PriceBookRepository {
 							new ArrayList<>(prices.getOrDefault(book.id(), List.of())), book.createdAt()))
 					.toList());
 		});
+	}
+
+	/** The column is NOT NULL (it is part of the key): '' means every pool. */
+	private static @Nullable String emptyToNull(@Nullable String compute) {
+		return (compute == null || compute.isEmpty()) ? null : compute;
 	}
 
 	private static PriceBook header(Readable row) {

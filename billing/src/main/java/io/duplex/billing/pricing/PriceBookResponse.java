@@ -5,11 +5,15 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /** A price book version on the wire; money and percentages are strings, never floats. */
 record PriceBookResponse(String id, String object, String name, String currency, Instant effectiveFrom,
 		@Nullable String tenantId, String discountPercent, List<PriceResponse> prices, Instant createdAt) {
 
-	record PriceResponse(String model, String metric, String unit, String unitPrice) {
+	/** @param compute the pool the price is limited to; null for every pool */
+	record PriceResponse(String model, String metric,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String compute, String unit, String unitPrice) {
 	}
 
 	static PriceBookResponse from(PriceBook book) {
@@ -17,7 +21,7 @@ record PriceBookResponse(String id, String object, String name, String currency,
 				book.tenantId(), book.discountPercent().toPlainString(),
 				book.prices()
 					.stream()
-					.map((price) -> new PriceResponse(price.model(), price.metric(), price.unit().wireName(),
+					.map((price) -> new PriceResponse(price.model(), price.metric(), price.compute(), price.unit().wireName(),
 							price.unitPrice().setScale(Money.UNIT_PRICE_SCALE).toPlainString()))
 					.toList(),
 				book.createdAt());

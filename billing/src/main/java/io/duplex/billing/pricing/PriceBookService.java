@@ -127,9 +127,9 @@ public class PriceBookService {
 		Set<String> seen = new HashSet<>();
 		for (int i = 0; i < requested.size() && i < MAX_PRICES; i++) {
 			Price price = price(requested.get(i), "prices[" + i + "]", errors);
-			if (price != null && !seen.add(price.model() + "\u0000" + price.metric())) {
+			if (price != null && !seen.add(price.model() + "\u0000" + price.metric() + "\u0000" + price.compute())) {
 				errors.add(new FieldError("prices[" + i + "]", "repeats the price of " + price.model() + " "
-						+ price.metric()));
+						+ price.metric() + ((price.compute() != null) ? " on " + price.compute() : "")));
 			}
 			else if (price != null) {
 				prices.add(price);
@@ -152,15 +152,20 @@ public class PriceBookService {
 			return null;
 		}
 		int before = errors.size();
-		if (request.model() == null || !NAME.matcher(request.model()).matches()) {
-			errors.add(new FieldError(field + ".model", "must be a model id"));
+		if (request.model() == null
+				|| !(request.model().equals(Price.ANY_MODEL) || NAME.matcher(request.model()).matches())) {
+			errors.add(new FieldError(field + ".model", "must be a model id, or * for every model"));
+		}
+		if (request.compute() != null && !NAME.matcher(request.compute()).matches()) {
+			errors.add(new FieldError(field + ".compute", "must be a compute pool id"));
 		}
 		if (request.metric() == null || !request.metric().matches("^[a-z][a-z0-9_]{0,63}$")) {
 			errors.add(new FieldError(field + ".metric", "must be a metric such as output_audio_tokens"));
 		}
 		PriceUnit unit = (request.unit() != null) ? PriceUnit.fromWireName(request.unit()).orElse(null) : null;
 		if (unit == null) {
-			errors.add(new FieldError(field + ".unit", "must be per_million_tokens, per_second or per_character"));
+			errors.add(new FieldError(field + ".unit",
+					"must be per_million_tokens, per_second, per_minute or per_character"));
 		}
 		else if (request.metric() != null && !unit.measures(request.metric())) {
 			errors.add(new FieldError(field + ".unit", unit.wireName() + " does not measure " + request.metric()));
@@ -174,7 +179,7 @@ public class PriceBookService {
 		if (errors.size() > before) {
 			return null;
 		}
-		return new Price(request.model(), request.metric(), unit, unitPrice);
+		return new Price(request.model(), request.metric(), request.compute(), unit, unitPrice);
 	}
 
 	private static boolean isCurrency(String code) {

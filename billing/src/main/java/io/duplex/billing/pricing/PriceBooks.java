@@ -38,7 +38,7 @@ public final class PriceBooks {
 				this.tenants.computeIfAbsent(tenant, (key) -> new ArrayList<>()).add(book);
 			}
 			Map<String, Price> index = new HashMap<>();
-			book.prices().forEach((price) -> index.put(key(price.model(), price.metric()), price));
+			book.prices().forEach((price) -> index.put(key(price.model(), price.metric(), price.compute()), price));
 			this.prices.put(book.id(), index);
 		}
 		platformBooks.sort(newestFirst);
@@ -47,31 +47,61 @@ public final class PriceBooks {
 	}
 
 	/**
-	 * The price of {@code metric} of {@code model} for {@code tenantId} at {@code at}: the tenant's
-	 * contract price in force if it has one, else the platform price in force less the tenant's
-	 * discount in force, else unpriced.
+	 * The price of {@code metric} of {@code model} on pool {@code compute} for {@code tenantId} at
+	 * {@code at}: the tenant's contract price in force if it has one, else the platform price in
+	 * force less the tenant's discount in force, else unpriced. Within a book the most specific
+	 * price wins: of the model on the pool, of the model, of any model on the pool, of any model.
 	 */
-	public AppliedPrice priceFor(String tenantId, String model, String metric, Instant at) {
+	public AppliedPrice priceFor(String tenantId, String model, String metric, @Nullable String compute, Instant at) {
 		PriceBook tenantBook = inForce(this.tenants.getOrDefault(tenantId, List.of()), at);
 		PriceBook platformBook = inForce(this.platform, at);
+		Price list = (platformBook != null) ? find(platformBook, model, metric, compute) : null;
 		if (tenantBook != null) {
-			Price contract = this.prices.get(tenantBook.id()).get(key(model, metric));
+			Price contract = find(tenantBook, model, metric, compute);
 			if (contract != null) {
-				return new AppliedPrice(tenantBook.id(), contract.unit(), contract.unitPrice(), tenantBook.currency());
+				return new AppliedPrice(tenantBook.id(), contract.unit(), contract.unitPrice(), tenantBook.currency(),
+						(list != null && list.unit() == contract.unit() && platformBook.currency()
+							.equals(tenantBook.currency())) ? list.unitPrice() : contract.unitPrice());
 			}
 		}
 		if (platformBook == null) {
-			return new AppliedPrice(null, null, null, FALLBACK_CURRENCY);
+			return AppliedPrice.unpriced(FALLBACK_CURRENCY);
 		}
-		Price list = this.prices.get(platformBook.id()).get(key(model, metric));
 		if (list == null) {
-			return new AppliedPrice(null, null, null, platformBook.currency());
+			return AppliedPrice.unpriced(platformBook.currency());
 		}
 		if (tenantBook != null && tenantBook.discountPercent().signum() != 0) {
 			return new AppliedPrice(tenantBook.id(), list.unit(),
-					Money.discounted(list.unitPrice(), tenantBook.discountPercent()), platformBook.currency());
+					Money.discounted(list.unitPrice(), tenantBook.discountPercent()), platformBook.currency(),
+					list.unitPrice());
 		}
-		return new AppliedPrice(platformBook.id(), list.unit(), list.unitPrice(), platformBook.currency());
+		return new AppliedPrice(platformBook.id(), list.unit(), list.unitPrice(), platformBook.currency(),
+				list.unitPrice());
+	}
+
+	/** The currency {@code tenantId} is charged in at {@code at}: its contract book's, else the platform's. */
+	public String currencyFor(String tenantId, Instant at) {
+		PriceBook tenantBook = inForce(this.tenants.getOrDefault(tenantId, List.of()), at);
+		if (tenantBook != null && (!tenantBook.prices().isEmpty() || tenantBook.discountPercent().signum() != 0)) {
+			return tenantBook.currency();
+		}
+		PriceBook platformBook = inForce(this.platform, at);
+		return (platformBook != null) ? platformBook.currency() : FALLBACK_CURRENCY;
+	}
+
+	private @Nullable Price find(PriceBook book, String model, String metric, @Nullable String compute) {
+		Map<String, Price> index = this.prices.get(book.id());
+		Price price = (compute != null) ? index.get(key(model, metric, compute)) : null;
+		if (price == null) {
+			price = index.get(key(model, metric, null));
+		}
+		if (price == null && compute != null) {
+			price = index.get(key(Price.ANY_MODEL, metric, compute));
+		}
+		if (price == null) {
+			price = index.get(key(Price.ANY_MODEL, metric, null));
+		}
+		return price;
 	}
 
 	/** The version in force at {@code at}: the newest one effective at or before it. */
@@ -84,8 +114,8 @@ public final class PriceBooks {
 		return null;
 	}
 
-	private static String key(String model, String metric) {
-		return model + '\u0000' + metric;
+	private static String key(String model, String metric, @Nullable String compute) {
+		return model + '\u0000' + metric + '\u0000' + ((compute != null) ? compute : "");
 	}
 
 }

@@ -7,7 +7,8 @@ import java.util.Optional;
 public enum PriceUnit {
 
 	PER_MILLION_TOKENS("per_million_tokens", 6, "_tokens"), PER_SECOND("per_second", 0, "_seconds"),
-	PER_CHARACTER("per_character", 0, "_characters");
+	/** Seconds priced per minute: the platform fee per session minute, compute minutes per pool. */
+	PER_MINUTE("per_minute", 0, "_seconds"), PER_CHARACTER("per_character", 0, "_characters");
 
 	private final String wireName;
 
@@ -39,7 +40,7 @@ public enum PriceUnit {
 		return Arrays.stream(values()).filter((unit) -> unit.wireName.equals(name)).findFirst();
 	}
 
-	/** The unit a metric is priced in; empty for a metric no unit measures. */
+	/** The first unit a metric can be priced in; empty for a metric no unit measures. */
 	public static Optional<PriceUnit> forMetric(String metric) {
 		return Arrays.stream(values()).filter((unit) -> unit.measures(metric)).findFirst();
 	}

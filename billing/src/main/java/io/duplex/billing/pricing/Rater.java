@@ -37,7 +37,8 @@ public final class Rater {
 	}
 
 	public RatedEvent rate(UsageEvent event) {
-		AppliedPrice price = this.books.priceFor(event.tenantId(), event.model(), event.metric(), event.occurredAt());
+		AppliedPrice price = this.books.priceFor(event.tenantId(), event.model(), event.metric(), event.compute(),
+				event.occurredAt());
 		return new RatedEvent(event, price, price.exactCost(event.quantity()));
 	}
 

@@ -1,6 +1,7 @@
 package io.duplex.billing.report;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -19,7 +20,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code /v1/usage}: rated usage of the caller's tenant (finance and tenant admin keys; platform
- * admins across tenants, narrowed with {@code tenant}), as a grouped report or a CSV export.
+ * admins across tenants, narrowed with {@code tenant}), as a grouped report or an export (CSV,
+ * FOCUS 1.2 CSV, XLSX).
  */
 @RestController
 @RequestMapping("/v1/usage")
@@ -27,6 +29,9 @@ import reactor.core.publisher.Mono;
 class UsageReportController {
 
 	static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv;charset=UTF-8;header=present");
+
+	static final MediaType XLSX = MediaType
+		.parseMediaType("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 
 	private final UsageReportService reports;
 
@@ -45,21 +50,29 @@ class UsageReportController {
 	}
 
 	@GetMapping("/export")
-	ResponseEntity<Flux<String>> export(@AuthenticationPrincipal Caller caller,
+	ResponseEntity<Flux<DataBuffer>> export(@AuthenticationPrincipal Caller caller,
 			@RequestParam(required = false) @Nullable String format,
 			@RequestParam(required = false) @Nullable String from, @RequestParam(required = false) @Nullable String to,
 			@RequestParam(required = false) @Nullable String tenant,
 			@RequestParam(required = false) @Nullable String agent,
 			@RequestParam(required = false) @Nullable String model) {
 		UsageQuery query = UsageQuery.of(caller, from, to, null, tenant, agent, model);
-		if (format != null && !format.equals("csv")) {
-			throw Problems.validation("format", "must be csv (focus and xlsx are not available yet)");
-		}
+		UsageReportService.ExportFormat exportFormat = switch ((format != null) ? format : "csv") {
+			case "csv" -> UsageReportService.ExportFormat.CSV;
+			case "focus" -> UsageReportService.ExportFormat.FOCUS;
+			case "xlsx" -> UsageReportService.ExportFormat.XLSX;
+			default -> throw Problems.validation("format", "must be csv, focus or xlsx");
+		};
+		String name = "usage-" + fileTime(query.from()) + "-" + fileTime(query.to())
+				+ switch (exportFormat) {
+					case CSV -> ".csv";
+					case FOCUS -> "-focus.csv";
+					case XLSX -> ".xlsx";
+				};
 		return ResponseEntity.ok()
-			.contentType(TEXT_CSV)
-			.header(HttpHeaders.CONTENT_DISPOSITION,
-					"attachment; filename=\"usage-" + fileTime(query.from()) + "-" + fileTime(query.to()) + ".csv\"")
-			.body(this.reports.exportCsv(query));
+			.contentType((exportFormat == UsageReportService.ExportFormat.XLSX) ? XLSX : TEXT_CSV)
+			.header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
+			.body(this.reports.export(query, exportFormat));
 	}
 
 	/** An instant fit for a file name: {@code 20261101T000000Z}. */

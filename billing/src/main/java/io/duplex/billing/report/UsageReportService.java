@@ -1,6 +1,6 @@
 package io.duplex.billing.report;
 
-import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.stereotype.Service;
 
 import io.duplex.billing.pricing.Money;
@@ -22,8 +24,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Rated usage for finance users: a report grouped by the keys asked, and a CSV export with one
- * row per rated line. Both stream the ledger and round once per line with
+ * Rated usage for finance users: a report grouped by the keys asked, and exports (CSV, FOCUS,
+ * XLSX) with one row per rated line. Both stream the ledger and round once per line with
  * {@link Money#roundLines}, so a report's lines and an export's rows over the same usage add up
  * to the same total, to the cent.
  */
@@ -33,6 +35,11 @@ class UsageReportService {
 	private final UsageReader reader;
 
 	private final PriceBookService books;
+
+	/** Rows per buffer written to the response: fewer, larger writes, still constant memory. */
+	static final int ROWS_PER_BUFFER = 512;
+
+	private static final DefaultDataBufferFactory BUFFERS = DefaultDataBufferFactory.sharedInstance;
 
 	private final JsonMapper json;
 
@@ -50,19 +57,44 @@ class UsageReportService {
 		}).map((lines) -> new UsageReport("list", lines.stream().map((line) -> row(query.groupBy(), line)).toList()));
 	}
 
-	/** The CSV export, header first; rows are written as the ledger is read. */
-	Flux<String> exportCsv(UsageQuery query) {
-		return this.books.inForce().map(Rater::new).flatMapMany((rater) -> {
-			CsvLines lines = new CsvLines(this.json);
-			return this.reader.events(query, UsageReader.LINE_ORDER)
-				.<String>handle((event, sink) -> {
-					String row = lines.add(rater.rate(event));
-					if (row != null) {
-						sink.next(row);
+	/**
+	 * The export in {@code format}, header first; rows are written as the ledger is read, a few
+	 * hundred to a buffer, so memory stays constant whatever the period.
+	 */
+	Flux<DataBuffer> export(UsageQuery query, ExportFormat format) {
+		return this.books.inForce().map(Rater::new).flatMapMany((rater) -> switch (format) {
+			case CSV -> text(CsvFormat.HEADER, lines(rater, query, false).map(CsvFormat::row));
+			case FOCUS -> text(FocusFormat.HEADER, lines(rater, query, true).map(FocusFormat::row));
+			case XLSX -> xlsx(lines(rater, query, false));
+		});
+	}
+
+	/** The query's rated lines, in export order. */
+	Flux<ExportLine> lines(Rater rater, UsageQuery query, boolean byDay) {
+		return Flux.defer(() -> {
+			ExportLines lines = new ExportLines(this.json, byDay);
+			return this.reader.events(query, byDay ? UsageReader.DAY_LINE_ORDER : UsageReader.LINE_ORDER)
+				.<ExportLine>handle((event, sink) -> {
+					ExportLine line = lines.add(rater.rate(event));
+					if (line != null) {
+						sink.next(line);
 					}
 				})
 				.concatWith(Mono.fromSupplier(lines::finish));
-		}).startWith(CsvLines.HEADER);
+		});
+	}
+
+	private static Flux<DataBuffer> text(String header, Flux<String> rows) {
+		return rows.startWith(header)
+			.buffer(ROWS_PER_BUFFER)
+			.map((chunk) -> BUFFERS.wrap(String.join("", chunk).getBytes(StandardCharsets.UTF_8)));
+	}
+
+	private static Flux<DataBuffer> xlsx(Flux<ExportLine> lines) {
+		return Flux.defer(() -> {
+			XlsxFormat xlsx = new XlsxFormat();
+			return lines.map(xlsx::add).concatWith(Mono.fromSupplier(xlsx::finish));
+		}).filter((bytes) -> bytes.length > 0).map(BUFFERS::wrap);
 	}
 
 	private static Map<String, @Nullable Object> row(List<String> groupBy, RatedLine line) {
@@ -106,83 +138,10 @@ class UsageReportService {
 	record UsageReport(String object, List<Map<String, @Nullable Object>> data) {
 	}
 
-	/** Running totals per currency (for rounding) and the rated line being summed. */
-	static final class CsvLines {
+	/** The formats of {@code GET /v1/usage/export}. */
+	enum ExportFormat {
 
-		static final String HEADER = "tenant,session,agent,model,metric,quantity,unit,unit_price,cost,currency,tags\r\n";
-
-		private final JsonMapper json;
-
-		/** Per currency: the exact sum of the rows written so far and its rounding. */
-		private final Map<String, BigDecimal[]> running = new LinkedHashMap<>();
-
-		private @Nullable List<@Nullable String> key;
-
-		private BigDecimal quantity = BigDecimal.ZERO;
-
-		private BigDecimal exact = BigDecimal.ZERO;
-
-		CsvLines(JsonMapper json) {
-			this.json = json;
-		}
-
-		/** Adds the event to its line; returns the previous line's row when this one starts a new line. */
-		@Nullable String add(RatedEvent rated) {
-			UsageEvent event = rated.event();
-			BigDecimal unitPrice = rated.price().unitPrice();
-			List<@Nullable String> key = new ArrayList<>();
-			key.add(event.tenantId());
-			key.add(event.sessionId());
-			key.add(event.agentId());
-			key.add(event.model());
-			key.add(event.metric());
-			key.add((rated.price().unit() != null) ? rated.price().unit().wireName() : null);
-			key.add((unitPrice != null) ? unitPrice.setScale(Math.max(unitPrice.scale(), Money.UNIT_PRICE_SCALE))
-				.toPlainString() : null);
-			key.add(rated.price().currency());
-			key.add(this.json.writeValueAsString(new java.util.TreeMap<>(event.tags())));
-			String row = null;
-			if (this.key != null && !this.key.equals(key)) {
-				row = finish();
-			}
-			this.key = key;
-			this.quantity = this.quantity.add(event.quantity());
-			this.exact = this.exact.add(rated.exactCost());
-			return row;
-		}
-
-		/** The row of the line being summed; empty when there is none. */
-		String finish() {
-			List<@Nullable String> key = this.key;
-			if (key == null) {
-				return "";
-			}
-			String currency = key.get(7);
-			BigDecimal[] sums = this.running.computeIfAbsent(currency,
-					(c) -> new BigDecimal[] { BigDecimal.ZERO, Money.round(BigDecimal.ZERO, c) });
-			sums[0] = sums[0].add(this.exact);
-			BigDecimal rounded = Money.round(sums[0], currency);
-			BigDecimal cost = rounded.subtract(sums[1]);
-			sums[1] = rounded;
-			String row = String.join(",", field(key.get(0)), field(key.get(1)), field(key.get(2)), field(key.get(3)),
-					field(key.get(4)), this.quantity.setScale(Money.QUANTITY_SCALE).toPlainString(), field(key.get(5)),
-					field(key.get(6)), cost.toPlainString(), currency, field(key.get(8))) + "\r\n";
-			this.key = null;
-			this.quantity = BigDecimal.ZERO;
-			this.exact = BigDecimal.ZERO;
-			return row;
-		}
-
-		/** An RFC 4180 field: quoted when it holds a comma, quote or line break. */
-		static String field(@Nullable String value) {
-			if (value == null) {
-				return "";
-			}
-			if (value.contains(",") || value.contains("\"") || value.contains("\r") || value.contains("\n")) {
-				return "\"" + value.replace("\"", "\"\"") + "\"";
-			}
-			return value;
-		}
+		CSV, FOCUS, XLSX
 
 	}
 

@@ -3,15 +3,20 @@ package io.duplex.billing.usage;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
-import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
@@ -66,45 +71,183 @@ class UsageLedger implements UsageSink {
 	 */
 	@Override
 	public Mono<Integer> record(List<UsageEvent> events) {
-		for (UsageEvent event : events) {
-			BigDecimal quantity = event.quantity();
-			boolean fits = quantity.stripTrailingZeros().scale() <= SCALE
-					&& quantity.precision() - quantity.scale() <= INTEGER_DIGITS;
-			if (!fits) {
-				return Mono.error(new IllegalArgumentException("Usage event " + event.idempotencyKey()
-						+ " has quantity " + quantity.toPlainString() + "; the ledger holds at most " + INTEGER_DIGITS
-						+ " digits and " + SCALE + " decimals"));
-			}
-		}
-		return Flux.fromIterable(events)
-			.concatMap(this::insert)
-			.reduce(0, Integer::sum)
-			.as(this.tx::transactional);
+		return write(events, false).map(Recorded::recorded);
 	}
 
-	/** Inserts one event; 1 when it was new, else 0 after comparing it with the recorded one. */
-	private Mono<Integer> insert(UsageEvent event) {
-		GenericExecuteSpec insert = this.db.sql("""
+	/**
+	 * Records the events in one transaction, like {@link #record}, but refuses the whole batch when
+	 * one of them repeats a recorded key (or a key earlier in the batch) with a different body.
+	 * @return how many events were new and how many repeated a recorded event; errors with
+	 * {@link ConflictingUsageException} (storing nothing) on a repeated key with a different body
+	 */
+	Mono<Recorded> recordStrictly(List<UsageEvent> events) {
+		return write(events, true);
+	}
+
+	/** How a batch was recorded. */
+	record Recorded(int recorded, int duplicates) {
+	}
+
+	private Mono<Recorded> write(List<UsageEvent> events, boolean strict) {
+		for (UsageEvent event : events) {
+			if (!fits(event.quantity())) {
+				return Mono.error(new IllegalArgumentException("Usage event " + event.idempotencyKey()
+						+ " has quantity " + event.quantity().toPlainString() + "; the ledger holds at most "
+						+ INTEGER_DIGITS + " digits and " + SCALE + " decimals"));
+			}
+		}
+		// a key repeated inside the batch is compared with its first occurrence here, so the
+		// statement below only ever sees each key once
+		Map<List<String>, UsageEvent> firsts = new LinkedHashMap<>();
+		List<UsageEvent> repeats = new ArrayList<>();
+		for (UsageEvent event : events) {
+			UsageEvent first = firsts.putIfAbsent(List.of(event.tenantId(), event.idempotencyKey()), event);
+			if (first != null) {
+				repeats.add(event);
+			}
+		}
+		List<String> conflicts = new ArrayList<>();
+		for (UsageEvent repeat : repeats) {
+			if (!sameBody(firsts.get(List.of(repeat.tenantId(), repeat.idempotencyKey())), repeat)) {
+				conflicts.add(conflict(repeat));
+			}
+		}
+		List<UsageEvent> unique = List.copyOf(firsts.values());
+		if (unique.isEmpty()) {
+			return Mono.just(new Recorded(0, 0));
+		}
+		return insert(unique).flatMap((inserted) -> {
+			List<UsageEvent> known = unique.stream()
+				.filter((event) -> !inserted.contains(List.of(event.tenantId(), event.idempotencyKey())))
+				.toList();
+			Mono<List<String>> compared = known.isEmpty() ? Mono.just(List.of()) : compareWithRecorded(known);
+			return compared.flatMap((differing) -> {
+				List<String> all = new ArrayList<>(conflicts);
+				all.addAll(differing);
+				if (strict && !all.isEmpty()) {
+					return Mono.error(new ConflictingUsageException(all));
+				}
+				return Mono.just(new Recorded(inserted.size(), known.size() + repeats.size()));
+			});
+		}).as(this.tx::transactional);
+	}
+
+	/**
+	 * Inserts events with distinct keys in one statement (arrays unnested server-side: one round
+	 * trip per batch, which is what makes bulk ingestion fast).
+	 * @return the (tenant, key) pairs that were new
+	 */
+	private Mono<Set<List<String>>> insert(List<UsageEvent> events) {
+		int n = events.size();
+		String[] ids = new String[n];
+		String[] tenants = new String[n];
+		String[] keys = new String[n];
+		String[] agents = new String[n];
+		String[] versions = new String[n];
+		String[] sessions = new String[n];
+		String[] segments = new String[n];
+		String[] models = new String[n];
+		String[] regions = new String[n];
+		String[] computes = new String[n];
+		String[] metrics = new String[n];
+		String[] quantities = new String[n];
+		String[] times = new String[n];
+		String[] tags = new String[n];
+		for (int i = 0; i < n; i++) {
+			UsageEvent event = events.get(i);
+			ids[i] = Ids.newId("usg");
+			tenants[i] = event.tenantId();
+			keys[i] = event.idempotencyKey();
+			agents[i] = event.agentId();
+			versions[i] = (event.agentVersion() != null) ? event.agentVersion().toString() : null;
+			sessions[i] = event.sessionId();
+			segments[i] = (event.segment() != null) ? event.segment().toString() : null;
+			models[i] = event.model();
+			regions[i] = event.region();
+			computes[i] = event.compute();
+			metrics[i] = event.metric();
+			quantities[i] = event.quantity().toPlainString();
+			times[i] = event.occurredAt().toString();
+			tags[i] = this.json.writeValueAsString(event.tags());
+		}
+		return this.db.sql("""
 				INSERT INTO billing.usage_event (id, tenant_id, idempotency_key, agent_id, agent_version, session_id,
 				    segment, model, region, compute, metric, quantity, occurred_at, tags)
-				VALUES (:id, :tenantId, :key, :agentId, :agentVersion, :sessionId, :segment, :model, :region, :compute,
-				    :metric, :quantity, :occurredAt, :tags)
-				ON CONFLICT (tenant_id, idempotency_key) DO NOTHING""")
-			.bind("id", Ids.newId("usg"))
-			.bind("tenantId", event.tenantId())
-			.bind("key", event.idempotencyKey())
-			.bind("model", event.model())
-			.bind("metric", event.metric())
-			.bind("quantity", event.quantity())
-			.bind("occurredAt", event.occurredAt())
-			.bind("tags", Json.of(this.json.writeValueAsString(event.tags())));
-		insert = nullable(insert, "agentId", event.agentId(), String.class);
-		insert = nullable(insert, "agentVersion", event.agentVersion(), Integer.class);
-		insert = nullable(insert, "sessionId", event.sessionId(), String.class);
-		insert = nullable(insert, "segment", event.segment(), Integer.class);
-		insert = nullable(insert, "region", event.region(), String.class);
-		insert = nullable(insert, "compute", event.compute(), String.class);
-		return insert.fetch().rowsUpdated().flatMap((rows) -> (rows == 1) ? Mono.just(1) : repeated(event));
+				SELECT * FROM unnest(:ids::text[], :tenants::text[], :keys::text[], :agents::text[], :versions::int[],
+				    :sessions::text[], :segments::int[], :models::text[], :regions::text[], :computes::text[],
+				    :metrics::text[], :quantities::numeric[], :times::timestamptz[], :tags::jsonb[])
+				ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+				RETURNING tenant_id, idempotency_key""")
+			.bind("ids", ids)
+			.bind("tenants", tenants)
+			.bind("keys", keys)
+			.bind("agents", agents)
+			.bind("versions", versions)
+			.bind("sessions", sessions)
+			.bind("segments", segments)
+			.bind("models", models)
+			.bind("regions", regions)
+			.bind("computes", computes)
+			.bind("metrics", metrics)
+			.bind("quantities", quantities)
+			.bind("times", times)
+			.bind("tags", tags)
+			.map((row) -> List.of(row.get("tenant_id", String.class), row.get("idempotency_key", String.class)))
+			.all()
+			.collect(Collectors.toSet())
+			.flatMap((inserted) -> inserted.isEmpty() ? Mono.just(inserted)
+					: months(events).thenReturn(inserted));
+	}
+
+	/**
+	 * Notes the months the events fall in, so invoices find them without scanning the ledger. Rows
+	 * are written in key order, so concurrent batches lock them in the same order and never deadlock.
+	 */
+	private Mono<Void> months(List<UsageEvent> events) {
+		Set<List<String>> months = new HashSet<>();
+		for (UsageEvent event : events) {
+			months.add(List.of(event.tenantId(),
+					YearMonth.from(event.occurredAt().atZone(ZoneOffset.UTC)).atDay(1).toString()));
+		}
+		return this.db.sql("""
+				INSERT INTO billing.usage_month (tenant_id, month)
+				SELECT * FROM unnest(:tenants::text[], :months::date[]) ORDER BY 1, 2
+				ON CONFLICT (tenant_id, month) DO NOTHING""")
+			.bind("tenants", months.stream().map((m) -> m.get(0)).toArray(String[]::new))
+			.bind("months", months.stream().map((m) -> m.get(1)).toArray(String[]::new))
+			.then();
+	}
+
+	/** Compares events whose key was already recorded with what was recorded; the keys whose body differs. */
+	private Mono<List<String>> compareWithRecorded(List<UsageEvent> known) {
+		return Flux.fromIterable(known)
+			.groupBy(UsageEvent::tenantId)
+			.flatMap((byTenant) -> byTenant.collectList()
+				.flatMapMany((list) -> this.db
+					.sql(SELECT + " WHERE tenant_id = :tenantId AND idempotency_key = ANY(:keys)")
+					.bind("tenantId", byTenant.key())
+					.bind("keys", list.stream().map(UsageEvent::idempotencyKey).toArray(String[]::new))
+					.map(this::event)
+					.all()
+					.collectMap(UsageEvent::idempotencyKey)
+					.flatMapIterable((recorded) -> list.stream()
+						.filter((event) -> recorded.containsKey(event.idempotencyKey())
+								&& !sameBody(recorded.get(event.idempotencyKey()), event))
+						.map(UsageLedger::conflict)
+						.toList())))
+			.collectList();
+	}
+
+	/** Logs a repeated key with a different body; the event recorded first stands. */
+	private static String conflict(UsageEvent event) {
+		log.warn("Usage event {} of tenant {} repeats a recorded idempotency key with a different body; "
+				+ "the recorded event stands", event.idempotencyKey(), event.tenantId());
+		return event.idempotencyKey();
+	}
+
+	static boolean fits(BigDecimal quantity) {
+		return quantity.stripTrailingZeros().scale() <= SCALE
+				&& quantity.precision() - quantity.scale() <= INTEGER_DIGITS;
 	}
 
 	/** The tenant's recorded events in the order they occurred; empty when it has none. */
@@ -113,22 +256,6 @@ class UsageLedger implements UsageSink {
 			.bind("tenantId", tenantId)
 			.map(this::event)
 			.all();
-	}
-
-	/** A key already recorded: the first event stands; a different body is worth a warning. */
-	private Mono<Integer> repeated(UsageEvent event) {
-		return this.db.sql(SELECT + " WHERE tenant_id = :tenantId AND idempotency_key = :key")
-			.bind("tenantId", event.tenantId())
-			.bind("key", event.idempotencyKey())
-			.map(this::event)
-			.one()
-			.doOnNext((recorded) -> {
-				if (!sameBody(recorded, event)) {
-					log.warn("Usage event {} of tenant {} repeats a recorded idempotency key with a different body; "
-							+ "the recorded event stands", event.idempotencyKey(), event.tenantId());
-				}
-			})
-			.thenReturn(0);
 	}
 
 	/** Equal as stored: quantities by value, times to the microsecond. */
@@ -156,11 +283,6 @@ class UsageLedger implements UsageSink {
 	/** PostgreSQL keeps microseconds, rounding any nanoseconds an event carried. */
 	private static boolean sameMicrosecond(Instant recorded, Instant given) {
 		return Duration.between(recorded, given).abs().toNanos() < 1000;
-	}
-
-	private static <T> GenericExecuteSpec nullable(GenericExecuteSpec spec, String name, @Nullable T value,
-			Class<T> type) {
-		return (value != null) ? spec.bind(name, value) : spec.bindNull(name, type);
 	}
 
 }

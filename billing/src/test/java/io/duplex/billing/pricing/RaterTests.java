@@ -151,6 +151,64 @@ class RaterTests {
 			.isEqualTo(new BigDecimal("0.02"));
 	}
 
+	@Test
+	void rateWhenPricesAreForAnyModelOrOnePoolThenTheMostSpecificPriceApplies() {
+		Price fee = new Price(Price.ANY_MODEL, "session_seconds", null, PriceUnit.PER_MINUTE, new BigDecimal("0.01"));
+		Price anyPool = new Price(Price.ANY_MODEL, "compute_seconds", null, PriceUnit.PER_MINUTE,
+				new BigDecimal("0.02"));
+		Price gpuPool = new Price(Price.ANY_MODEL, "compute_seconds", "gpu-a", PriceUnit.PER_MINUTE,
+				new BigDecimal("0.12"));
+		Price modelOnGpu = new Price("llama", "compute_seconds", "gpu-a", PriceUnit.PER_MINUTE,
+				new BigDecimal("0.30"));
+		Rater rater = new Rater(
+				new PriceBooks(List.of(book("pb_p", null, JAN, "0", fee, anyPool, gpuPool, modelOnGpu))));
+
+		assertThat(rater.rate(onPool("sandbox", "session_seconds", null, "90")).exactCost())
+			.isEqualByComparingTo("0.015");
+		assertThat(rater.rate(onPool("sandbox", "compute_seconds", "cpu-b", "90")).exactCost())
+			.isEqualByComparingTo("0.03");
+		assertThat(rater.rate(onPool("sandbox", "compute_seconds", "gpu-a", "90")).exactCost())
+			.isEqualByComparingTo("0.18");
+		assertThat(rater.rate(onPool("llama", "compute_seconds", "gpu-a", "90")).exactCost())
+			.isEqualByComparingTo("0.45");
+	}
+
+	@Test
+	void rateWhenPricePerMinuteDoesNotDivideEvenlyThenLineIsRoundedOnceFromTheSum() {
+		// 0.01 per minute: 1 second costs 0.000166…; 3 × 20 s = 1 minute costs exactly 0.01 in total
+		Price fee = new Price(Price.ANY_MODEL, "session_seconds", null, PriceUnit.PER_MINUTE, new BigDecimal("0.01"));
+		Rater rater = new Rater(new PriceBooks(List.of(book("pb_p", null, JAN, "0", fee))));
+		List<UsageEvent> events = List.of(onPool("sandbox", "session_seconds", null, "20"),
+				onPool("sandbox", "session_seconds", null, "20"), onPool("sandbox", "session_seconds", null, "20"));
+
+		List<RatedLine> lines = rater.lines(events, (r) -> List.of(r.event().metric()));
+
+		assertThat(lines).singleElement().satisfies((line) -> {
+			assertThat(line.cost()).isEqualTo(new BigDecimal("0.01"));
+			assertThat(line.exactCost().subtract(new BigDecimal("0.01")).abs())
+				.isLessThan(new BigDecimal("1E-" + (Money.PER_MINUTE_COST_SCALE - 1)));
+		});
+	}
+
+	@Test
+	void rateWhenTenantHasContractPriceThenListPriceIsKeptForListCost() {
+		PriceBooks books = new PriceBooks(List.of(book("pb_p", null, JAN, "0", price("gpt-realtime",
+				"output_audio_tokens", "64")), book("pb_t", TENANT, JAN, "0", price("gpt-realtime",
+						"output_audio_tokens", "50"))));
+
+		AppliedPrice applied = books.priceFor(TENANT, "gpt-realtime", "output_audio_tokens", null,
+				Instant.parse("2026-11-02T10:00:00Z"));
+
+		assertThat(applied.unitPrice()).isEqualByComparingTo("50");
+		assertThat(applied.listUnitPrice()).isEqualByComparingTo("64");
+		assertThat(applied.exactListCost(new BigDecimal("1000000"))).isEqualByComparingTo("64");
+	}
+
+	private static UsageEvent onPool(String model, String metric, String compute, String quantity) {
+		return new UsageEvent(TENANT, "k" + quantity, "agt_1", 1, "sess_1", null, model, "us-east", compute, metric,
+				new BigDecimal(quantity), Instant.parse("2026-11-02T10:00:00Z"), Map.of());
+	}
+
 	private static UsageEvent eventFor(String agent, String quantity) {
 		return new UsageEvent(TENANT, agent, agent, 1, null, null, "gpt-realtime", null, null, "output_audio_tokens",
 				new BigDecimal(quantity), Instant.parse("2026-11-02T10:00:00Z"), Map.of());

@@ -1,6 +1,7 @@
 package io.duplex.billing.usage;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -143,6 +144,43 @@ class UsageLedgerTests {
 	}
 
 	/** The tenant's recorded events by idempotency key. */
+	@Test
+	void recordWhenTheWriteDiesMidBatchThenNothingIsStoredAndTheRetryStoresEachEventOnce() {
+		String tenant = Ids.newId("ten");
+		List<UsageEvent> batch = new ArrayList<>();
+		for (int i = 0; i < 500; i++) {
+			batch.add(TestUsageEvents.outputAudioTokens(tenant, "sess_1:resp_" + i + ":output_audio_tokens",
+					String.valueOf(1000 + i)));
+		}
+		// the database dies on the 300th row of the statement, after 299 were written
+		String trigger = "kill_" + tenant.toLowerCase();
+		this.db.sql("CREATE FUNCTION billing." + trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+				+ "IF NEW.tenant_id = '" + tenant + "' AND NEW.idempotency_key = 'sess_1:resp_299:output_audio_tokens' "
+				+ "THEN RAISE EXCEPTION 'killed'; END IF; RETURN NEW; END $$").then().block();
+		this.db.sql("CREATE TRIGGER " + trigger + " BEFORE INSERT ON billing.usage_event FOR EACH ROW EXECUTE "
+				+ "FUNCTION billing." + trigger + "()").then().block();
+		try {
+			this.ledger.record(batch).as(StepVerifier::create).verifyError();
+			count(tenant).as(StepVerifier::create).expectNext(0L).verifyComplete();
+		}
+		finally {
+			this.db.sql("DROP TRIGGER " + trigger + " ON billing.usage_event").then().block();
+			this.db.sql("DROP FUNCTION billing." + trigger + "()").then().block();
+		}
+
+		// the sender retries (at least once): every event is stored exactly once
+		this.ledger.record(batch).as(StepVerifier::create).expectNext(500).verifyComplete();
+		this.ledger.record(batch).as(StepVerifier::create).expectNext(0).verifyComplete();
+		count(tenant).as(StepVerifier::create).expectNext(500L).verifyComplete();
+		this.db.sql("SELECT sum(quantity) AS total FROM billing.usage_event WHERE tenant_id = :tenantId")
+			.bind("tenantId", tenant)
+			.map((row) -> row.get("total", BigDecimal.class))
+			.one()
+			.as(StepVerifier::create)
+			.assertNext((total) -> assertThat(total).isEqualByComparingTo(String.valueOf(500 * 1000 + 499 * 500 / 2)))
+			.verifyComplete();
+	}
+
 	private Mono<Map<String, UsageEvent>> recorded(String tenantId) {
 		return this.ledger.events(tenantId).collectMap(UsageEvent::idempotencyKey);
 	}

@@ -18,7 +18,7 @@ public record UsageEvent(String tenantId, String idempotencyKey, @Nullable Strin
 		@Nullable String region, @Nullable String compute, String metric, BigDecimal quantity, Instant occurredAt,
 		Map<String, String> tags) {
 
-	/** The metrics a realtime response reports. */
+	/** Text tokens a model read, not served from its prompt cache (and the other token metrics a response reports). */
 	public static final String INPUT_TEXT_TOKENS = "input_text_tokens";
 
 	public static final String INPUT_AUDIO_TOKENS = "input_audio_tokens";
@@ -31,6 +31,16 @@ public record UsageEvent(String tenantId, String idempotencyKey, @Nullable Strin
 
 	public static final String OUTPUT_AUDIO_TOKENS = "output_audio_tokens";
 
+	/** Seconds a session was open (from its socket's start to its end); the platform fee is per minute of it. */
 	public static final String SESSION_SECONDS = "session_seconds";
+
+	/** Seconds a session held a slot of its compute pool; priced per minute and per pool. */
+	public static final String COMPUTE_SECONDS = "compute_seconds";
+
+	/** Seconds of audio a speech-to-text model transcribed. */
+	public static final String STT_SECONDS = "stt_seconds";
+
+	/** Characters a text-to-speech model synthesised. */
+	public static final String TTS_CHARACTERS = "tts_characters";
 
 }

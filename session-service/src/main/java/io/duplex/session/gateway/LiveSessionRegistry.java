@@ -62,6 +62,16 @@ class LiveSessionRegistry implements LiveSessions, SmartLifecycle {
 	}
 
 	@Override
+	public Mono<Boolean> end(String sessionId, String reason, String message) {
+		SessionEngine engine = this.live.get(sessionId);
+		if (engine == null) {
+			return Mono.just(false);
+		}
+		engine.end(reason, ProtocolError.invalidRequest(reason, message, null, null), 1000);
+		return engine.ended().thenReturn(true);
+	}
+
+	@Override
 	public void start() {
 		this.running = true;
 	}

@@ -14,4 +14,14 @@ public interface LiveSessions {
 	 */
 	Mono<Boolean> end(String sessionId, String reason);
 
+	/**
+	 * Ends the session if it runs on this node, telling the client why: an {@code error} event with
+	 * {@code reason} as its code and {@code message} (e.g. naming a used-up budget), then a normal
+	 * close. An implementation that cannot say more ends it as {@link #end(String, String)} does.
+	 * @return true if it did; false when the session does not run here
+	 */
+	default Mono<Boolean> end(String sessionId, String reason, String message) {
+		return end(sessionId, reason);
+	}
+
 }

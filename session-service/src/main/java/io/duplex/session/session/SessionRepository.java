@@ -169,6 +169,18 @@ class SessionRepository {
 						.thenReturn(true));
 	}
 
+	/** The ids of the tenant's sessions still created or active; of one agent when {@code agentId} is given. */
+	Flux<String> openIds(String tenantId, @Nullable String agentId) {
+		DatabaseClient.GenericExecuteSpec query = this.db.sql("SELECT id FROM realtime.session WHERE tenant_id = "
+				+ ":tenantId AND status <> 'ended'" + ((agentId != null) ? " AND agent_id = :agentId" : "")
+				+ " ORDER BY id")
+			.bind("tenantId", tenantId);
+		if (agentId != null) {
+			query = query.bind("agentId", agentId);
+		}
+		return query.map((row) -> row.get("id", String.class)).all();
+	}
+
 	Mono<Void> addUsage(String tenantId, String id, UsageTotals delta) {
 		return this.db.sql("UPDATE realtime.session SET responses = responses + :responses, "
 				+ "input_text_tokens = input_text_tokens + :inputText, "

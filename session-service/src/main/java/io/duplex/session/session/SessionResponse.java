@@ -6,19 +6,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.duplex.core.usage.SessionCost;
 
 /**
  * A session on the wire.
  * @param durationSeconds time since it became active until it ended (or until now while it
  * runs), in seconds with millisecond precision; {@code null} if it never became active
  * @param segments its upstream sessions, in order
+ * @param cost what its usage has cost so far, itemised by metric; only on a single session (a list
+ * leaves it out), and only where billing is deployed
  */
 record SessionResponse(String id, String object, String status, String agent, int agentVersion, String conversation,
 		String model, String region, String compute, Instant createdAt, @Nullable Instant startedAt,
 		@Nullable Instant endedAt, @Nullable String endReason, @Nullable BigDecimal durationSeconds,
-		Map<String, String> metadata, List<SegmentResponse> segments, Usage usage) {
+		Map<String, String> metadata, List<SegmentResponse> segments, Usage usage,
+		@JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<CostResponse> cost) {
 
 	static final String OBJECT = "realtime.session";
 
@@ -30,6 +38,35 @@ record SessionResponse(String id, String object, String status, String agent, in
 	/** Token totals; {@code total_tokens} is input plus output (cached tokens are part of the input). */
 	record Usage(int responses, long inputTextTokens, long inputAudioTokens, long cachedTextTokens,
 			long cachedAudioTokens, long outputTextTokens, long outputAudioTokens, long totalTokens) {
+	}
+
+	/**
+	 * A cost on the wire: amounts are strings in the currency's minor unit, quantities strings with
+	 * six decimals, never floats.
+	 */
+	record CostResponse(String currency, String total, List<CostItem> items) {
+
+		static CostResponse from(SessionCost cost) {
+			return new CostResponse(cost.currency(), cost.total().toPlainString(),
+					cost.items()
+						.stream()
+						// six decimals, as the ledger keeps them and the usage report shows them
+						.map((item) -> new CostItem(item.metric(), item.quantity().setScale(6).toPlainString(),
+								item.cost().toPlainString()))
+						.toList());
+		}
+
+	}
+
+	record CostItem(String metric, String quantity, String cost) {
+	}
+
+	/** The session with its cost so far. */
+	SessionResponse withCost(SessionCost cost) {
+		return new SessionResponse(this.id, this.object, this.status, this.agent, this.agentVersion, this.conversation,
+				this.model, this.region, this.compute, this.createdAt, this.startedAt, this.endedAt, this.endReason,
+				this.durationSeconds, this.metadata, this.segments, this.usage,
+				Optional.of(CostResponse.from(cost)));
 	}
 
 	static SessionResponse from(Session session, List<Segment> segments, Instant now) {
@@ -44,7 +81,8 @@ record SessionResponse(String id, String object, String status, String agent, in
 					.toList(),
 				new Usage(usage.responses(), usage.inputTextTokens(), usage.inputAudioTokens(),
 						usage.cachedTextTokens(), usage.cachedAudioTokens(), usage.outputTextTokens(),
-						usage.outputAudioTokens(), usage.totalTokens()));
+						usage.outputAudioTokens(), usage.totalTokens()),
+				Optional.empty());
 	}
 
 	private static @Nullable BigDecimal duration(Session session, Instant now) {

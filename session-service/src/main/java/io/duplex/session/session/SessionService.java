@@ -21,6 +21,7 @@ import io.duplex.core.id.Ids;
 import io.duplex.core.page.Page;
 import io.duplex.core.page.PageRequest;
 import io.duplex.core.security.Caller;
+import io.duplex.core.usage.SessionCosts;
 import io.duplex.core.web.Problems;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -53,14 +54,21 @@ class SessionService {
 
 	private final ObjectProvider<LiveSessions> live;
 
+	private final SessionMeter meter;
+
+	private final ObjectProvider<SessionCosts> costs;
+
 	SessionService(SessionStarter starter, SessionRepository sessions, Admission admission, AuditTrail audit,
-			TransactionalOperator tx, ObjectProvider<LiveSessions> live) {
+			TransactionalOperator tx, ObjectProvider<LiveSessions> live, SessionMeter meter,
+			ObjectProvider<SessionCosts> costs) {
 		this.starter = starter;
 		this.sessions = sessions;
 		this.admission = admission;
 		this.audit = audit;
 		this.tx = tx;
 		this.live = live;
+		this.meter = meter;
+		this.costs = costs;
 	}
 
 	/** Which sessions a list shows; {@code null} filters nothing. */
@@ -156,8 +164,8 @@ class SessionService {
 	}
 
 	/**
-	 * Ends a created or active session with reason {@code ended_by_api}: records it, then asks the
-	 * node that runs it to close its socket. An ended session is answered as it is.
+	 * Ends a created or active session with reason {@code ended_by_api}: records it, meters its
+	 * time, then asks the node that runs it to close its socket. An ended session is answered as it is.
 	 */
 	Mono<SessionResponse> end(Caller caller, String id) {
 		String tenantId = caller.requireTenant();
@@ -170,6 +178,7 @@ class SessionService {
 				.flatMap((ended) -> ended ? this.audit.record(new AuditEntry(tenantId, caller, "session.ended",
 						"session", id, Map.of("reason", ENDED_BY_API, "status_before", session.status()))) : Mono.empty())
 				.as(this.tx::transactional)
+				.then(this.meter.meterEnded(tenantId, id))
 				.then(endLive(id))
 				.then(view(tenantId, id));
 		});
@@ -188,11 +197,15 @@ class SessionService {
 			.then();
 	}
 
+	/** One session, with its cost so far where billing is deployed (the cost port is billing's). */
 	private Mono<SessionResponse> view(String tenantId, String id) {
+		SessionCosts costs = this.costs.getIfAvailable();
 		return this.sessions.find(tenantId, id)
 			.switchIfEmpty(Mono.error(() -> notFound(id)))
 			.flatMap((session) -> this.sessions.segments(tenantId, List.of(id))
-				.map((segments) -> SessionResponse.from(session, segments.getOrDefault(id, List.of()), Instant.now())));
+				.map((segments) -> SessionResponse.from(session, segments.getOrDefault(id, List.of()), Instant.now())))
+			.flatMap((view) -> (costs == null) ? Mono.just(view)
+					: costs.costOf(tenantId, id).map(view::withCost).defaultIfEmpty(view));
 	}
 
 	private static RuntimeException notFound(String id) {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
@@ -11,6 +12,7 @@ import io.duplex.core.agent.AgentDirectory;
 import io.duplex.core.agent.AgentSnapshot;
 import io.duplex.core.audit.AuditEntry;
 import io.duplex.core.audit.AuditTrail;
+import io.duplex.core.budget.BudgetGuard;
 import io.duplex.core.catalog.ModelCatalog;
 import io.duplex.core.catalog.ModelInfo;
 import io.duplex.core.catalog.PoolInfo;
@@ -32,7 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Errors: 403 for a key that may not write or a suspended tenant; 404 for an agent or
  * conversation the tenant does not have; 422 naming the field for a missing agent version, a
  * conversation of an agent without memory, or client settings the agent does not free; 429 when
- * the tenant's quota or the compute pool is full. Nothing is stored then.
+ * the tenant's quota or the compute pool is full; 402 {@code budget-exceeded} when a hard-capped
+ * monthly budget of the tenant or the agent is used up. Nothing is stored then.
  */
 @Component
 class SessionStarter {
@@ -85,8 +88,11 @@ class SessionStarter {
 
 	private final TransactionalOperator tx;
 
+	private final ObjectProvider<BudgetGuard> budgets;
+
 	SessionStarter(AgentDirectory agents, ModelCatalog catalog, TenantDirectory tenants, SessionRepository sessions,
-			ClientSecretStore secrets, Admission admission, AuditTrail audit, TransactionalOperator tx) {
+			ClientSecretStore secrets, Admission admission, AuditTrail audit, TransactionalOperator tx,
+			ObjectProvider<BudgetGuard> budgets) {
 		this.agents = agents;
 		this.catalog = catalog;
 		this.tenants = tenants;
@@ -95,6 +101,7 @@ class SessionStarter {
 		this.admission = admission;
 		this.audit = audit;
 		this.tx = tx;
+		this.budgets = budgets;
 	}
 
 	/** Starts a session for {@code caller}; see the class for what errors mean. */
@@ -133,7 +140,7 @@ class SessionStarter {
 		String conversationId = existing.orElseGet(() -> Ids.newId("conv"));
 		Mono<Void> conversation = existing.isPresent() ? this.sessions.touchConversation(tenant.id(), conversationId)
 				: this.sessions.insertConversation(tenant.id(), conversationId, agent.agentId());
-		return this.admission.admit(tenant, placement.pool())
+		return withinBudget(tenant.id(), agent.agentId()).then(this.admission.admit(tenant, placement.pool()))
 			.then(conversation)
 			.then(this.sessions.insert(Ids.newId("sess"), tenant.id(), agent.agentId(), agent.version(),
 					conversationId, agent.model(), agent.region(), agent.compute(), metadata, overrides))
@@ -145,6 +152,15 @@ class SessionStarter {
 					.thenReturn(new Started(session, agent, placement.model(), existing.isPresent(),
 							secret.orElse(null)))))
 			.as(this.tx::transactional);
+	}
+
+	/**
+	 * Completes when no used-up hard-capped budget covers the agent; errors with 402 when one does.
+	 * Without billing in the deployment there are no budgets to check.
+	 */
+	Mono<Void> withinBudget(String tenantId, String agentId) {
+		BudgetGuard guard = this.budgets.getIfAvailable();
+		return (guard != null) ? guard.admit(tenantId, agentId) : Mono.empty();
 	}
 
 	private Mono<Optional<ClientSecretStore.Issued>> issue(Session session, @Nullable Integer seconds) {

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.duplex.core.agent.AgentDirectory;
+import io.duplex.core.budget.BudgetExceededException;
 import io.duplex.core.catalog.ModelCatalog;
 import io.duplex.core.security.Caller;
 import io.duplex.core.tenant.TenantDirectory;
@@ -29,6 +30,9 @@ public class Sessions {
 	/** Why a session whose tenant was suspended before its socket opened was ended. */
 	static final String TENANT_SUSPENDED = "tenant_suspended";
 
+	/** Why a session was ended, or could not open, because a hard-capped budget is used up. */
+	static final String BUDGET_EXCEEDED = "budget_exceeded";
+
 	private static final Logger log = LoggerFactory.getLogger(Sessions.class);
 
 	private final SessionStarter starter;
@@ -43,14 +47,17 @@ public class Sessions {
 
 	private final TenantDirectory tenants;
 
+	private final SessionMeter meter;
+
 	Sessions(SessionStarter starter, SessionRepository sessions, ClientSecretStore secrets, AgentDirectory agents,
-			ModelCatalog catalog, TenantDirectory tenants) {
+			ModelCatalog catalog, TenantDirectory tenants, SessionMeter meter) {
 		this.starter = starter;
 		this.sessions = sessions;
 		this.secrets = secrets;
 		this.agents = agents;
 		this.catalog = catalog;
 		this.tenants = tenants;
+		this.meter = meter;
 	}
 
 	/**
@@ -103,9 +110,12 @@ public class Sessions {
 		return this.sessions.markActive(tenantId, sessionId, nodeId).then();
 	}
 
-	/** Ends the session and its open segments; idempotent, and the first reason wins. */
+	/**
+	 * Ends the session and its open segments, then meters its time ({@code session_seconds},
+	 * {@code compute_seconds}); idempotent, and the first reason wins.
+	 */
 	public Mono<Void> markEnded(String tenantId, String sessionId, String endReason) {
-		return this.sessions.markEnded(tenantId, sessionId, endReason).then();
+		return this.sessions.markEnded(tenantId, sessionId, endReason).then(this.meter.meterEnded(tenantId, sessionId));
 	}
 
 	/** Adds {@code delta} to the session's usage totals ({@code responses} too). */
@@ -130,8 +140,9 @@ public class Sessions {
 
 	/**
 	 * The grant of a session whose socket was just claimed. Should its tenant have been suspended,
-	 * or its agent version or model have gone since it was created, it cannot run: it is ended
-	 * ({@code tenant_suspended}, {@code agent_unavailable}) and the answer is empty.
+	 * its agent version or model have gone, or a hard-capped budget have been used up since it was
+	 * created, it cannot run: it is ended ({@code tenant_suspended}, {@code agent_unavailable},
+	 * {@code budget_exceeded}) and the answer is empty.
 	 */
 	private Mono<SessionGrant> grant(String tenantId, String sessionId) {
 		return this.sessions.find(tenantId, sessionId)
@@ -142,6 +153,13 @@ public class Sessions {
 	}
 
 	private Mono<SessionGrant> runnable(Session session) {
+		return this.starter.withinBudget(session.tenantId(), session.agentId())
+			.then(Mono.just(session))
+			.flatMap(this::placeable)
+			.onErrorResume(BudgetExceededException.class, (ex) -> cannotRun(session, BUDGET_EXCEEDED));
+	}
+
+	private Mono<SessionGrant> placeable(Session session) {
 		return this.agents.find(session.tenantId(), session.agentId(), session.agentVersion())
 			.flatMap((agent) -> this.catalog.findModel(session.model())
 				.flatMap((model) -> this.sessions.continuesConversation(session.tenantId(), session.id())

@@ -150,10 +150,19 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 
 		final List<String> ended = new CopyOnWriteArrayList<>();
 
+		/** What the client was told, for ends that say why. */
+		final List<String> messages = new CopyOnWriteArrayList<>();
+
 		@Override
 		public Mono<Boolean> end(String sessionId, String reason) {
 			this.ended.add(sessionId + " " + reason);
 			return Mono.just(true);
+		}
+
+		@Override
+		public Mono<Boolean> end(String sessionId, String reason, String message) {
+			this.messages.add(sessionId + " " + message);
+			return end(sessionId, reason);
 		}
 
 	}

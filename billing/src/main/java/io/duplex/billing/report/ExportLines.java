@@ -1,0 +1,118 @@
+package io.duplex.billing.report;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.jspecify.annotations.Nullable;
+
+import io.duplex.billing.pricing.Money;
+import io.duplex.billing.pricing.PriceUnit;
+import io.duplex.billing.pricing.RatedEvent;
+import io.duplex.core.usage.UsageEvent;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sums rated events, read in an order that keeps each line's events adjacent, into export lines,
+ * and rounds each line as a running total per currency ({@link Money#roundLines} one line at a
+ * time): the rows of an export add up to the rounded exact total of everything in it. Memory holds
+ * one line, whatever the period.
+ */
+final class ExportLines {
+
+	private final JsonMapper json;
+
+	private final boolean byDay;
+
+	/** Per currency: exact sum written so far, its rounding, and the same at list prices. */
+	private final Map<String, BigDecimal[]> running = new HashMap<>();
+
+	/** Tags as JSON, by the map they were read as: sessions repeat the same tags row after row. */
+	private final Map<Map<String, String>, String> tagsJson = new HashMap<>();
+
+	private @Nullable Key key;
+
+	private BigDecimal quantity = BigDecimal.ZERO;
+
+	private BigDecimal exact = BigDecimal.ZERO;
+
+	private BigDecimal exactList = BigDecimal.ZERO;
+
+	/** @param byDay whether a line also splits by UTC day, region and pool (FOCUS charge periods) */
+	ExportLines(JsonMapper json, boolean byDay) {
+		this.json = json;
+		this.byDay = byDay;
+	}
+
+	/** What makes a line: events that agree on all of it are summed. */
+	private record Key(String tenantId, @Nullable String sessionId, @Nullable String agentId, String model,
+			String metric, @Nullable String region, @Nullable String compute, @Nullable PriceUnit unit,
+			@Nullable BigDecimal unitPrice, @Nullable BigDecimal listUnitPrice, @Nullable String bookId,
+			String currency, String tags, @Nullable Instant day) {
+	}
+
+	/** Adds the event to its line; the previous line when this event starts a new one, else null. */
+	@Nullable ExportLine add(RatedEvent rated) {
+		UsageEvent event = rated.event();
+		Key key = new Key(event.tenantId(), event.sessionId(), event.agentId(), event.model(), event.metric(),
+				this.byDay ? event.region() : null, this.byDay ? event.compute() : null, rated.price().unit(),
+				scaled(rated.price().unitPrice()), scaled(rated.price().listUnitPrice()), rated.price().bookId(),
+				rated.price().currency(), tags(event.tags()),
+				this.byDay ? event.occurredAt().truncatedTo(ChronoUnit.DAYS) : null);
+		ExportLine line = null;
+		if (this.key != null && !this.key.equals(key)) {
+			line = finish();
+		}
+		this.key = key;
+		this.quantity = this.quantity.add(event.quantity());
+		this.exact = this.exact.add(rated.exactCost());
+		this.exactList = this.exactList.add(rated.price().exactListCost(event.quantity()));
+		return line;
+	}
+
+	/** The line being summed; null when there is none. */
+	@Nullable ExportLine finish() {
+		Key key = this.key;
+		if (key == null) {
+			return null;
+		}
+		BigDecimal[] sums = this.running.computeIfAbsent(key.currency(), (c) -> new BigDecimal[] { BigDecimal.ZERO,
+				Money.round(BigDecimal.ZERO, c), BigDecimal.ZERO, Money.round(BigDecimal.ZERO, c) });
+		sums[0] = sums[0].add(this.exact);
+		BigDecimal rounded = Money.round(sums[0], key.currency());
+		BigDecimal cost = rounded.subtract(sums[1]);
+		sums[1] = rounded;
+		sums[2] = sums[2].add(this.exactList);
+		BigDecimal roundedList = Money.round(sums[2], key.currency());
+		BigDecimal listCost = roundedList.subtract(sums[3]);
+		sums[3] = roundedList;
+		ExportLine line = new ExportLine(key.tenantId(), key.sessionId(), key.agentId(), key.model(), key.metric(),
+				key.region(), key.compute(), key.unit(), key.unitPrice(), key.listUnitPrice(), key.bookId(),
+				key.currency(), key.tags(), key.day(), this.quantity, cost, listCost);
+		this.key = null;
+		this.quantity = BigDecimal.ZERO;
+		this.exact = BigDecimal.ZERO;
+		this.exactList = BigDecimal.ZERO;
+		return line;
+	}
+
+	private String tags(Map<String, String> tags) {
+		if (tags.isEmpty()) {
+			return "{}";
+		}
+		if (this.tagsJson.size() > 10_000) {
+			// tags vary without bound in this export: forget them, so memory stays constant
+			this.tagsJson.clear();
+		}
+		return this.tagsJson.computeIfAbsent(tags, (t) -> this.json.writeValueAsString(new TreeMap<>(t)));
+	}
+
+	/** Unit prices compare by value but print with at least ten decimals. */
+	private static @Nullable BigDecimal scaled(@Nullable BigDecimal price) {
+		return (price != null) ? price.setScale(Math.max(price.scale(), Money.UNIT_PRICE_SCALE)) : null;
+	}
+
+}
