@@ -85,6 +85,9 @@ public final class SessionEngine {
 
 	private boolean expiringSent;
 
+	/** An end from outside is under way (after its grace period). */
+	private boolean expiring;
+
 	@Nullable ProviderSession provider;
 
 	private @Nullable Ending ending;
@@ -187,6 +190,15 @@ public final class SessionEngine {
 		submit(new Stop(Ending.clientClosed()));
 	}
 
+	/**
+	 * Ends the session from outside after a grace period ({@code duplex.sessions.expiring-grace}),
+	 * for an end no rollover can avoid (a used-up budget): the client gets
+	 * {@code duplex.session.expiring} now, so the agent can say goodbye, and {@code error} at the end.
+	 */
+	public void expire(String reason, ProtocolError error) {
+		submit(new Expire(reason, error));
+	}
+
 	/** Ends the session from outside (API call, shutdown); the client is told why. */
 	public void end(String reason, @Nullable ProtocolError error, int closeCode) {
 		submit(new Stop(new Ending(reason, error, closeCode)));
@@ -254,6 +266,7 @@ public final class SessionEngine {
 			}
 			case SwitchFailed failed -> this.rollover.switchFailed(failed.error(), failed.reason());
 			case Tick tick -> tick();
+			case Expire expire -> expireLater(expire);
 			case Stop stop -> stop(stop.ending());
 			default -> throw new IllegalStateException("unknown input " + input);
 		}
@@ -380,6 +393,18 @@ public final class SessionEngine {
 		}
 	}
 
+	private void expireLater(Expire expire) {
+		if (this.expiring) {
+			return;
+		}
+		this.expiring = true;
+		Duration grace = this.services.limits.expiringGrace();
+		send(this.services.events.sessionExpiring(expire.reason(), (System.currentTimeMillis() + grace.toMillis()) / 1000,
+				grace.toSeconds()));
+		this.services.scheduler.schedule(() -> submit(new Stop(new Ending(expire.reason(), expire.error(), Ending.NORMAL))),
+				grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+	}
+
 	/** The maximum duration cannot be rolled over: say so a while before, so the agent can say goodbye. */
 	private void warnIfExpiring(long now, SessionLimits limits) {
 		long left = limits.maxDuration().toNanos() - (now - this.startedNanos);
@@ -500,6 +525,9 @@ public final class SessionEngine {
 	}
 
 	private record Tick() {
+	}
+
+	private record Expire(String reason, ProtocolError error) {
 	}
 
 	private record Stop(Ending ending) {

@@ -20,11 +20,14 @@ import jakarta.validation.constraints.Positive;
  * @param sandboxDelay how long the sandbox model "thinks" before its first delta
  * @param expiringWarning how long before {@code maxDuration} the client gets
  * {@code duplex.session.expiring}
+ * @param expiringGrace how long a session ended from outside (a used-up budget) runs on after its
+ * {@code duplex.session.expiring}
  */
 @Validated
 @ConfigurationProperties("duplex.sessions")
 public record SessionLimits(@DefaultValue("5m") Duration idleTimeout, @DefaultValue("2h") Duration maxDuration,
 		@DefaultValue("200") @Positive int eventsPerSecond, @DefaultValue("400") @Positive int eventBurst,
 		@DefaultValue("60s") Duration audioAhead, @DefaultValue("4096") @Positive int outboundBuffer,
-		@DefaultValue("300ms") Duration sandboxDelay, @DefaultValue("60s") Duration expiringWarning) {
+		@DefaultValue("300ms") Duration sandboxDelay, @DefaultValue("60s") Duration expiringWarning,
+		@DefaultValue("10s") Duration expiringGrace) {
 }

@@ -32,6 +32,9 @@ final class UsageRecorder {
 		add(events, engine, responseId, UsageEvent.CACHED_INPUT_AUDIO_TOKENS, usage.cachedAudioTokens(), now);
 		add(events, engine, responseId, UsageEvent.OUTPUT_TEXT_TOKENS, usage.outputTextTokens(), now);
 		add(events, engine, responseId, UsageEvent.OUTPUT_AUDIO_TOKENS, usage.outputAudioTokens(), now);
+		// a cascade's speech models: seconds transcribed (exact to the millisecond) and characters spoken
+		add(events, engine, responseId, UsageEvent.STT_SECONDS, BigDecimal.valueOf(usage.sttMillis(), 3), now);
+		add(events, engine, responseId, UsageEvent.TTS_CHARACTERS, usage.ttsCharacters(), now);
 		UsageTotals totals = new UsageTotals(1, usage.inputTextTokens(), usage.inputAudioTokens(), usage.cachedTextTokens(),
 				usage.cachedAudioTokens(), usage.outputTextTokens(), usage.outputAudioTokens());
 		engine.persist(engine.services.usage.record(events)
@@ -40,14 +43,19 @@ final class UsageRecorder {
 
 	private static void add(List<UsageEvent> events, SessionEngine engine, String responseId, String metric,
 			long quantity, Instant at) {
-		if (quantity <= 0) {
+		add(events, engine, responseId, metric, BigDecimal.valueOf(quantity), at);
+	}
+
+	private static void add(List<UsageEvent> events, SessionEngine engine, String responseId, String metric,
+			BigDecimal quantity, Instant at) {
+		if (quantity.signum() <= 0) {
 			return;
 		}
 		SessionGrant grant = engine.grant;
 		Map<String, String> tags = grant.metadata();
 		events.add(new UsageEvent(grant.tenantId(), grant.sessionId() + ":" + responseId + ":" + metric,
 				grant.agent().agentId(), grant.agent().version(), grant.sessionId(), engine.segment, grant.model().id(),
-				grant.agent().region(), grant.agent().compute(), metric, BigDecimal.valueOf(quantity), at, tags));
+				grant.agent().region(), grant.agent().compute(), metric, quantity, at, tags));
 	}
 
 }

@@ -67,7 +67,8 @@ class LiveSessionRegistry implements LiveSessions, SmartLifecycle {
 		if (engine == null) {
 			return Mono.just(false);
 		}
-		engine.end(reason, ProtocolError.invalidRequest(reason, message, null, null), 1000);
+		// warned first, so the agent can say goodbye; then ended with the error naming why
+		engine.expire(reason, ProtocolError.invalidRequest(reason, message, null, null));
 		return engine.ended().thenReturn(true);
 	}
 

@@ -77,7 +77,8 @@ class BudgetEnforcer implements InitializingBean, DisposableBean {
 		}
 		return guard.capped()
 			.concatMap((budget) -> this.sessions.openIds(budget.tenantId(), budget.agentId())
-				.concatMap((sessionId) -> end(budget, sessionId)))
+				// at once: each live session runs on for its grace period after its warning
+				.flatMap((sessionId) -> end(budget, sessionId)))
 			.filter(Boolean::booleanValue)
 			.count();
 	}

@@ -1,5 +1,6 @@
 package io.duplex.session.cascade;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Base64;
@@ -10,6 +11,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -49,8 +52,11 @@ class CascadeRealtimeSocketTests extends SessionTestSupport {
 		fake.close();
 	}
 
+	@Autowired
+	private DatabaseClient db;
+
 	@Test
-	void voiceTurnWhenEngineDetectsTurnThenItIsTranscribedAnsweredAndSpoken() {
+	void voiceTurnWhenEngineDetectsTurnThenItIsTranscribedAnsweredSpokenAndMetered() {
 		Placement placement = newCascadePlacement();
 		TestTenant tenant = newTenant();
 		Map<String, Object> fields = new HashMap<>(Map.of("model", placement.model(), "region", placement.region(),
@@ -59,8 +65,9 @@ class CascadeRealtimeSocketTests extends SessionTestSupport {
 		String agent = newAgent(tenant.adminKey(), fields);
 		URI uri = URI.create("ws://127.0.0.1:" + this.port + "/v1/realtime?agent=" + agent);
 		int transcriptionsBefore = fake.received(Transcription.PATH).size();
+		String sessionId;
 		try (RealtimeTestClient client = RealtimeTestClient.connect(uri, tenant.adminKey())) {
-			client.await("session.created");
+			sessionId = client.await("session.created").path("session").path("id").stringValue();
 			client.streamPcm(new SpeechLikeAudio(7).silence(500).speech(1500).silence(900).samples());
 			JsonNode done = client.await((event) -> "response.done".equals(event.path("type").stringValue("")),
 					Duration.ofSeconds(15));
@@ -87,6 +94,18 @@ class CascadeRealtimeSocketTests extends SessionTestSupport {
 		assertThat(chat.path("messages").get(0).path("content").stringValue()).isEqualTo("Be brief.");
 		assertThat(chat.path("messages").get(1).path("content").stringValue()).isEqualTo(FakeOpenAiCompatible.HEARD);
 		assertThat(fake.violations).isEmpty();
+		// the speech models' usage is metered like the tokens: seconds transcribed, characters of the
+		// sentences spoken (the space between them is not spoken)
+		Map<String, BigDecimal> metered = this.db
+			.sql("SELECT metric, sum(quantity) AS quantity FROM billing.usage_event WHERE session_id = :id GROUP BY metric")
+			.bind("id", sessionId)
+			.map((row) -> Map.entry(row.get("metric", String.class), row.get("quantity", BigDecimal.class)))
+			.all()
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+			.block(Duration.ofSeconds(10));
+		assertThat(metered.get("stt_seconds")).isPositive();
+		assertThat(metered.get("tts_characters"))
+			.isEqualByComparingTo(BigDecimal.valueOf("It is sunny in Paris today.".length() + "Anything else?".length()));
 	}
 
 	/** A region and pool of their own with a {@code cascade} model, as a platform admin adds them. */
