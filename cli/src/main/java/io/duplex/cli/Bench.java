@@ -99,7 +99,8 @@ final class Bench {
 		Duration ramp = Duration.ofMillis(Math.clamp(sessions * 10L, 2_000, 10_000));
 		URI uri = TalkOptions.realtimeUri(this.control.base(), "agent=" + this.setup.agent());
 		LoadRun load = new LoadRun(uri, this.setup.key(), sessions, ramp,
-				ramp.plus(this.options.warmup()).plusSeconds(60), this.loops, this.options.rolloverAfter() != null);
+				ramp.plus(this.options.warmup()).plusSeconds(60), this.loops, this.options.rolloverAfter() != null,
+				this.options.frameMs());
 		load.start();
 		BenchServer.sleep(ramp.plus(this.options.warmup()).toMillis());
 		load.stop();
@@ -123,7 +124,7 @@ final class Bench {
 		Duration limit = ramp.plus(connectGrace).plus(SETTLE).plus(this.options.seconds()).plusSeconds(60);
 		URI uri = TalkOptions.realtimeUri(this.control.base(), "agent=" + this.setup.agent());
 		LoadRun load = new LoadRun(uri, this.setup.key(), sessions, ramp, limit, this.loops,
-				this.options.rolloverAfter() != null);
+				this.options.rolloverAfter() != null, this.options.frameMs());
 		long rampStart = System.nanoTime();
 		load.start();
 		long until = rampStart + ramp.plus(connectGrace).toNanos();

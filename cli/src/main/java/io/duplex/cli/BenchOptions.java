@@ -21,15 +21,24 @@ import org.jspecify.annotations.Nullable;
  * @param warmup how long the first count runs unmeasured before the measurements
  */
 record BenchOptions(List<Integer> sessions, Duration seconds, @Nullable URI url, @Nullable String key, Path serverJar,
-		@Nullable Path jfr, Duration warmup, @Nullable Integer rolloverAfter) {
+		@Nullable Path jfr, Duration warmup, @Nullable Integer rolloverAfter, int frameMs) {
 
 	static final String USAGE = """
-			usage: duplex bench [--sessions 100,500,1000] [--seconds 30] [--warmup 20] [--rollover-after S]
+			usage: duplex bench [--sessions 100,500,1000] [--seconds 30] [--warmup 20] [--frame-ms 20] [--rollover-after S]
 			                    [--url http://127.0.0.1:8080 --key $DUPLEX_ADMIN_KEY] [--jfr DIR]""";
+
+	/** Frame lengths a client may send: whole 10 ms steps, as audio APIs deliver them. */
+	private static int frameMs(Arguments arguments) {
+		int frameMs = (int) arguments.number("frame-ms", LoadRun.FRAME_MS, 10, 200);
+		if (frameMs % 10 != 0) {
+			throw new UsageException("--frame-ms takes 10, 20, … 200 (whole 10 ms steps); not " + frameMs + ".");
+		}
+		return frameMs;
+	}
 
 	static BenchOptions parse(List<String> args, Map<String, String> env) {
 		Arguments arguments = Arguments.parse("bench", args, Set.of("sessions", "seconds", "warmup", "url", "key", "server-jar",
-				"jfr", "rollover-after"),
+				"jfr", "rollover-after", "frame-ms"),
 				Set.of());
 		List<Integer> sessions = new ArrayList<>();
 		for (String count : arguments.value("sessions", "100,500,1000").split(",")) {
@@ -68,7 +77,8 @@ record BenchOptions(List<Integer> sessions, Duration seconds, @Nullable URI url,
 				? (int) arguments.number("rollover-after", 900, 5, 86_400) : null;
 		return new BenchOptions(List.copyOf(sessions), Duration.ofMillis((long) (seconds * 1000)), url, key,
 				Path.of(arguments.value("server-jar", "platform-server/target/duplex-server.jar")),
-				(jfr != null) ? Path.of(jfr) : null, Duration.ofMillis((long) (warmup * 1000)), rolloverAfter);
+				(jfr != null) ? Path.of(jfr) : null, Duration.ofMillis((long) (warmup * 1000)), rolloverAfter,
+				frameMs(arguments));
 	}
 
 }

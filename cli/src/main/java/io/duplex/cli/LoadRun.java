@@ -40,9 +40,10 @@ import reactor.netty.resources.LoopResources;
  */
 final class LoadRun {
 
+	/** How often the tick runs, and the default frame length. */
 	static final int FRAME_MS = 20;
 
-	private static final long FRAME_NANOS = TimeUnit.MILLISECONDS.toNanos(FRAME_MS);
+	private final long frameNanos;
 
 	static final double SILENCE_SECONDS = 1.5;
 
@@ -87,7 +88,8 @@ final class LoadRun {
 	 * @param limit when the sessions end by themselves, after the start, if not stopped before
 	 */
 	/** @param pauses whether turns leave idle moments between them (see {@link #PAUSED_SILENCE_SECONDS}) */
-	LoadRun(URI uri, String key, int count, Duration ramp, Duration limit, LoopResources loops, boolean pauses) {
+	LoadRun(URI uri, String key, int count, Duration ramp, Duration limit, LoopResources loops, boolean pauses,
+			int frameMs) {
 		this.uri = uri;
 		this.client = HttpClient.create(ConnectionProvider.newConnection())
 			.runOn(loops)
@@ -98,15 +100,17 @@ final class LoadRun {
 			this.sessions.add(new LoadSession(i, start + ramp.toNanos() * i / count));
 		}
 		this.deadlineNanos = start + limit.toNanos();
-		this.cycle = pauses ? cycle(PAUSED_SILENCE_SECONDS, PAUSED_SPEECH_SECONDS) : cycle(SILENCE_SECONDS, SPEECH_SECONDS);
+		this.frameNanos = TimeUnit.MILLISECONDS.toNanos(frameMs);
+		this.cycle = pauses ? cycle(PAUSED_SILENCE_SECONDS, PAUSED_SPEECH_SECONDS, frameMs)
+				: cycle(SILENCE_SECONDS, SPEECH_SECONDS, frameMs);
 	}
 
 	/** The frames of one speech cycle, each as the JSON of an {@code input_audio_buffer.append}. */
-	static List<ByteBuf> cycle(double silenceSeconds, double speechSeconds) {
-		int frame = Wav.RATE * FRAME_MS / 1000;
+	static List<ByteBuf> cycle(double silenceSeconds, double speechSeconds, int frameMs) {
+		int frame = Wav.RATE * frameMs / 1000;
 		List<ByteBuf> frames = new ArrayList<>();
 		ByteBuf silence = frame(Talk.append(new short[frame], 0, frame));
-		for (int i = 0; i < Math.round(silenceSeconds * 1000 / FRAME_MS); i++) {
+		for (int i = 0; i < Math.round(silenceSeconds * 1000 / frameMs); i++) {
 			frames.add(silence);
 		}
 		short[] speech = SpeechLike.speech(speechSeconds);
@@ -173,13 +177,13 @@ final class LoadRun {
 		}
 	}
 
-	/** Sends the frames due by now: frame k once (k + 1) × 20 ms of the session's clock have passed. */
+	/** Sends the frames due by now: frame k once (k + 1) frame lengths of the session's clock have passed. */
 	private void send(LoadSession session, long now) {
 		Channel channel = session.channel;
 		if (channel == null || !channel.isActive()) {
 			return;
 		}
-		long due = (now - session.readyNanos) / FRAME_NANOS;
+		long due = (now - session.readyNanos) / this.frameNanos;
 		long wrote = 0;
 		while (session.framesSent < due) {
 			ByteBuf frame = this.cycle.get((int) (session.framesSent++ % this.cycle.size()));

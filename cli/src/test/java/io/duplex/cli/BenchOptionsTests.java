@@ -23,6 +23,16 @@ class BenchOptionsTests {
 	}
 
 	@Test
+	void parseWhenFrameMsThenFramesOfThatLengthInWholeTenMillisecondSteps() {
+		assertThat(BenchOptions.parse(List.of(), Map.of()).frameMs()).isEqualTo(20);
+		assertThat(BenchOptions.parse(List.of("--frame-ms", "100"), Map.of()).frameMs()).isEqualTo(100);
+		assertThatThrownBy(() -> BenchOptions.parse(List.of("--frame-ms", "25"), Map.of()))
+			.isInstanceOf(UsageException.class);
+		assertThatThrownBy(() -> BenchOptions.parse(List.of("--frame-ms", "500"), Map.of()))
+			.isInstanceOf(UsageException.class);
+	}
+
+	@Test
 	void parseWhenRolloverAfterThenTheAgentRollsOverThatOften() {
 		assertThat(BenchOptions.parse(List.of("--rollover-after", "5"), Map.of()).rolloverAfter()).isEqualTo(5);
 		assertThat(BenchOptions.parse(List.of(), Map.of()).rolloverAfter()).isNull();

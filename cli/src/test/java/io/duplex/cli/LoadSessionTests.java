@@ -81,7 +81,7 @@ class LoadSessionTests {
 
 	@Test
 	void cycleThenSilenceThenTwoSecondsOfSpeechInTwentyMillisecondFrames() {
-		var frames = LoadRun.cycle(LoadRun.SILENCE_SECONDS, LoadRun.SPEECH_SECONDS);
+		var frames = LoadRun.cycle(LoadRun.SILENCE_SECONDS, LoadRun.SPEECH_SECONDS, LoadRun.FRAME_MS);
 		assertThat(frames).hasSize(75 + 100);
 		String first = frames.getFirst().toString(StandardCharsets.US_ASCII);
 		assertThat(first).startsWith("{\"type\":\"input_audio_buffer.append\",\"audio\":\"");

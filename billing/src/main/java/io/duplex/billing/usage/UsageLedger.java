@@ -3,10 +3,7 @@ package io.duplex.billing.usage;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +60,7 @@ class UsageLedger implements UsageSink {
 	}
 
 	/**
-	 * Records the events in one transaction, so a batch is stored whole or not at all and a retry
+	 * Records the events in one statement, so a batch is stored whole or not at all and a retry
 	 * of it is safe. A repeated key is skipped even when its body differs, with a warning naming
 	 * the key.
 	 * @return how many events were new; errors with {@link IllegalArgumentException}, storing
@@ -116,7 +113,7 @@ class UsageLedger implements UsageSink {
 		if (unique.isEmpty()) {
 			return Mono.just(new Recorded(0, 0));
 		}
-		return insert(unique).flatMap((inserted) -> {
+		Mono<Recorded> recorded = insert(unique).flatMap((inserted) -> {
 			List<UsageEvent> known = unique.stream()
 				.filter((event) -> !inserted.contains(List.of(event.tenantId(), event.idempotencyKey())))
 				.toList();
@@ -129,7 +126,10 @@ class UsageLedger implements UsageSink {
 				}
 				return Mono.just(new Recorded(inserted.size(), known.size() + repeats.size()));
 			});
-		}).as(this.tx::transactional);
+		});
+		// one statement stores the batch whole or not at all; only a strict batch, which a later
+		// comparison may refuse, needs a transaction around it (and the round trips that costs)
+		return strict ? recorded.as(this.tx::transactional) : recorded;
 	}
 
 	/**
@@ -170,14 +170,22 @@ class UsageLedger implements UsageSink {
 			times[i] = event.occurredAt().toString();
 			tags[i] = this.json.writeValueAsString(event.tags());
 		}
+		// the months with usage (which invoices to draft) are noted in the same statement
 		return this.db.sql("""
-				INSERT INTO billing.usage_event (id, tenant_id, idempotency_key, agent_id, agent_version, session_id,
-				    segment, model, region, compute, metric, quantity, occurred_at, tags)
-				SELECT * FROM unnest(:ids::text[], :tenants::text[], :keys::text[], :agents::text[], :versions::int[],
-				    :sessions::text[], :segments::int[], :models::text[], :regions::text[], :computes::text[],
-				    :metrics::text[], :quantities::numeric[], :times::timestamptz[], :tags::jsonb[])
-				ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-				RETURNING tenant_id, idempotency_key""")
+				WITH inserted AS (
+				    INSERT INTO billing.usage_event (id, tenant_id, idempotency_key, agent_id, agent_version, session_id,
+				        segment, model, region, compute, metric, quantity, occurred_at, tags)
+				    SELECT * FROM unnest(:ids::text[], :tenants::text[], :keys::text[], :agents::text[], :versions::int[],
+				        :sessions::text[], :segments::int[], :models::text[], :regions::text[], :computes::text[],
+				        :metrics::text[], :quantities::numeric[], :times::timestamptz[], :tags::jsonb[])
+				    ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
+				    RETURNING tenant_id, idempotency_key, occurred_at),
+				months AS (
+				    INSERT INTO billing.usage_month (tenant_id, month)
+				    SELECT DISTINCT tenant_id, (date_trunc('month', occurred_at AT TIME ZONE 'UTC'))::date FROM inserted
+				    ORDER BY 1, 2
+				    ON CONFLICT (tenant_id, month) DO NOTHING)
+				SELECT tenant_id, idempotency_key FROM inserted""")
 			.bind("ids", ids)
 			.bind("tenants", tenants)
 			.bind("keys", keys)
@@ -194,28 +202,7 @@ class UsageLedger implements UsageSink {
 			.bind("tags", tags)
 			.map((row) -> List.of(row.get("tenant_id", String.class), row.get("idempotency_key", String.class)))
 			.all()
-			.collect(Collectors.toSet())
-			.flatMap((inserted) -> inserted.isEmpty() ? Mono.just(inserted)
-					: months(events).thenReturn(inserted));
-	}
-
-	/**
-	 * Notes the months the events fall in, so invoices find them without scanning the ledger. Rows
-	 * are written in key order, so concurrent batches lock them in the same order and never deadlock.
-	 */
-	private Mono<Void> months(List<UsageEvent> events) {
-		Set<List<String>> months = new HashSet<>();
-		for (UsageEvent event : events) {
-			months.add(List.of(event.tenantId(),
-					YearMonth.from(event.occurredAt().atZone(ZoneOffset.UTC)).atDay(1).toString()));
-		}
-		return this.db.sql("""
-				INSERT INTO billing.usage_month (tenant_id, month)
-				SELECT * FROM unnest(:tenants::text[], :months::date[]) ORDER BY 1, 2
-				ON CONFLICT (tenant_id, month) DO NOTHING""")
-			.bind("tenants", months.stream().map((m) -> m.get(0)).toArray(String[]::new))
-			.bind("months", months.stream().map((m) -> m.get(1)).toArray(String[]::new))
-			.then();
+			.collect(Collectors.toSet());
 	}
 
 	/** Compares events whose key was already recorded with what was recorded; the keys whose body differs. */
