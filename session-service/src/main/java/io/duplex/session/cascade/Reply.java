@@ -82,6 +82,21 @@ final class Reply {
 
 	private boolean transcriptStarted;
 
+	/**
+	 * When the response started, asked the chat model (its transcripts in), got the first token,
+	 * asked for its first speech and got that speech's first audio ({@link System#nanoTime()}, 0
+	 * until then): the stage figures of the session's latency report.
+	 */
+	private volatile long startedNanos;
+
+	private volatile long chatRequestNanos;
+
+	private volatile long firstTokenNanos;
+
+	private volatile long speechRequestNanos;
+
+	private volatile long speechByteNanos;
+
 	private String status = "completed";
 
 	private long promptTokens;
@@ -108,9 +123,13 @@ final class Reply {
 	}
 
 	void start() {
+		this.startedNanos = System.nanoTime();
 		StageClient chat = this.session.stages.chat();
 		Flux<JsonNode> chunks = Mono.when(this.transcripts)
-			.then(Mono.fromSupplier(this::chatBody))
+			.then(Mono.fromSupplier(() -> {
+				this.chatRequestNanos = System.nanoTime();
+				return chatBody();
+			}))
 			.flatMapMany((body) -> chat.post("/chat/completions", "application/json", body, ChatStream::chunks));
 		this.streams.add(chunks.subscribe(this::onChunk, (error) -> fail(error, "chat"), this::onChatEnd));
 		if (this.audio) {
@@ -125,7 +144,7 @@ final class Reply {
 	void cancel() {
 		if (!this.finished) {
 			stop();
-			this.session.outbox.offer(done("cancelled"));
+			offerDone("cancelled");
 		}
 	}
 
@@ -159,6 +178,9 @@ final class Reply {
 			}
 			JsonNode choice = chunk.path("choices").path(0);
 			JsonNode delta = choice.path("delta");
+			if (this.firstTokenNanos == 0 && (delta.hasNonNull("content") || delta.has("tool_calls"))) {
+				this.firstTokenNanos = System.nanoTime();
+			}
 			String content = delta.path("content").stringValue(null);
 			if (content != null && !content.isEmpty()) {
 				toSpeak = text(content);
@@ -268,9 +290,15 @@ final class Reply {
 			.doOnSubscribe((subscription) -> {
 				synchronized (this.session.lock) {
 					this.ttsCharacters += sentence.codePointCount(0, sentence.length());
+					if (this.speechRequestNanos == 0) {
+						this.speechRequestNanos = System.nanoTime();
+					}
 				}
 			})
 			.map((pcm) -> {
+				if (this.speechByteNanos == 0) {
+					this.speechByteNanos = System.nanoTime();
+				}
 				Piece piece = new Piece(first[0] ? sentence : null, pcm);
 				first[0] = false;
 				return piece;
@@ -316,7 +344,7 @@ final class Reply {
 			this.session.outbox.offer(new ProviderEvent.OutputItemDone(this.spec.responseId(), this.messageIndex));
 		}
 		this.finished = true;
-		this.session.outbox.offer(done(this.status));
+		offerDone(this.status);
 		this.session.ended(this);
 	}
 
@@ -330,10 +358,23 @@ final class Reply {
 			if (!(error instanceof Unheard)) {
 				this.session.failed(error, stage);
 			}
-			this.session.outbox.offer(done("failed"));
+			offerDone("failed");
 			this.session.ended(this);
 		}
 		this.session.deliver();
+	}
+
+	/** How long each stage took to start, then the end of the response. */
+	private void offerDone(String status) {
+		this.session.outbox.offer(new ProviderEvent.StageTimings(this.spec.responseId(),
+				between(this.startedNanos, this.chatRequestNanos), between(this.chatRequestNanos, this.firstTokenNanos),
+				between(this.speechRequestNanos, this.speechByteNanos)));
+		this.session.outbox.offer(done(status));
+	}
+
+	/** Milliseconds from {@code from} to {@code to}, or {@code null} when the stage never got there. */
+	private static @Nullable Integer between(long from, long to) {
+		return (from != 0 && to != 0 && to >= from) ? (int) ((to - from) / 1_000_000) : null;
 	}
 
 	/** The usage as reported: the chat model's tokens (none if its stream did not get to its usage), speech to text and text to speech. */

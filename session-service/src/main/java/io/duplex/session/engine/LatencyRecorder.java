@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 import io.duplex.session.latency.ResponseLatency;
+import io.duplex.session.provider.ProviderEvent;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -20,6 +21,9 @@ final class LatencyRecorder {
 
 	/** Asking the model for a response to its first output. */
 	static final String PROVIDER_FIRST_BYTE = "duplex.response.provider_first_byte";
+
+	/** A cascade's stages, tagged {@code stage}: {@code stt}, {@code llm_first_token}, {@code tts_first_byte}. */
+	static final String CASCADE_STAGE = "duplex.response.cascade_stage";
 
 	private LatencyRecorder() {
 	}
@@ -40,9 +44,35 @@ final class LatencyRecorder {
 			timer(services, PROVIDER_FIRST_BYTE, "Asking the model for a response to its first output", provider,
 					model).record(run.firstOutputNanos - run.createdNanos, TimeUnit.NANOSECONDS);
 		}
+		ProviderEvent.StageTimings stages = run.stages;
+		Integer stt = (stages != null) ? stages.sttMs() : null;
+		Integer llm = (stages != null) ? stages.llmFirstTokenMs() : null;
+		Integer tts = (stages != null) ? stages.ttsFirstByteMs() : null;
+		stage(services, "stt", stt, provider, model);
+		stage(services, "llm_first_token", llm, provider, model);
+		stage(services, "tts_first_byte", tts, provider, model);
 		engine.persist(services.latencies.record(new ResponseLatency(engine.grant.tenantId(), engine.sessionId(),
-				run.response.id(), engine.segment, run.turnItemId, status, voiceToVoice, firstByte, firstAudio, null,
-				null, null, Instant.now())));
+				run.response.id(), engine.segment, run.turnItemId, status, voiceToVoice, firstByte, firstAudio, stt, llm,
+				tts, Instant.now())));
+	}
+
+	private static void stage(EngineServices services, String stage, @Nullable Integer millis, String provider,
+			String model) {
+		if (millis != null) {
+			stageTimer(services, stage, provider, model).record(millis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private static Timer stageTimer(EngineServices services, String stage, String provider, String model) {
+		return Timer.builder(CASCADE_STAGE)
+			.description("How long a cascade stage took to start: speech to text, first token, first speech audio")
+			.tag("provider", provider)
+			.tag("model", model)
+			.tag("stage", stage)
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofMillis(1))
+			.maximumExpectedValue(Duration.ofSeconds(30))
+			.register(services.meters);
 	}
 
 	private static Timer timer(EngineServices services, String name, String description, String provider,

@@ -252,6 +252,7 @@ final class Responses {
 			case ProviderEvent.TextDelta delta -> current.text(delta.outputIndex(), delta.delta(), false);
 			case ProviderEvent.ArgumentsDelta delta -> current.arguments(delta.outputIndex(), delta.delta());
 			case ProviderEvent.OutputItemDone done -> current.finish(done.outputIndex(), ConversationItem.Status.COMPLETED);
+			case ProviderEvent.StageTimings timings -> current.stages = timings;
 			case ProviderEvent.ResponseDone done -> responseDone(current, done);
 			default -> {
 			}
@@ -387,6 +388,7 @@ final class Responses {
 			case ProviderEvent.ArgumentsDelta e -> e.responseId();
 			case ProviderEvent.OutputItemDone e -> e.responseId();
 			case ProviderEvent.ResponseDone e -> e.responseId();
+			case ProviderEvent.StageTimings e -> e.responseId();
 			default -> null;
 		};
 	}
@@ -415,6 +417,9 @@ final class Responses {
 
 		/** When this response's first audio went to the client; 0 until then. */
 		long firstAudioNanos;
+
+		/** A cascade's stage figures, when it reported them. */
+		ProviderEvent.@Nullable StageTimings stages;
 
 		Run(RealtimeResponse response, boolean audio, @Nullable String turnItemId, long speechEndedNanos) {
 			this.response = response;

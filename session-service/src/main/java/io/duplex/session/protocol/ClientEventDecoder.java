@@ -1,6 +1,8 @@
 package io.duplex.session.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -10,8 +12,6 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,6 +37,14 @@ public final class ClientEventDecoder {
 	public static final int MAX_EVENT_ID_LENGTH = 512;
 
 	private static final Set<String> ENVELOPE = Set.of("event_id", "type");
+
+	private static final byte[] TYPE_KEY = "type".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] EVENT_ID_KEY = "event_id".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] AUDIO_KEY = "audio".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] APPEND_TYPE = ClientEvent.InputAudioBufferAppend.TYPE.getBytes(StandardCharsets.US_ASCII);
 
 	private static final Set<String> SESSION_UPDATE = withEnvelope("session");
 
@@ -97,10 +105,10 @@ public final class ClientEventDecoder {
 
 	/**
 	 * The event in {@code frame}, the UTF-8 bytes of a text frame as they came off the socket, or
-	 * what is wrong with it. A well-formed {@code input_audio_buffer.append}, nearly every frame of a
-	 * session, is read in one streaming pass with its audio decoded from the parser's buffer; any
-	 * other frame, and anything unusual about an append, goes the way of {@link #decode(String)},
-	 * so the answer is always the same as that method's.
+	 * what is wrong with it. A plain {@code input_audio_buffer.append}, nearly every frame of a
+	 * session, is read in one pass over its bytes with its audio decoded where it lies; any other
+	 * frame, and anything unusual about an append, goes the way of {@link #decode(String)}, so the
+	 * answer is always the same as that method's.
 	 */
 	public Decoded decode(byte[] frame) {
 		if (frame.length > MAX_FRAME_BYTES) {
@@ -154,60 +162,113 @@ public final class ClientEventDecoder {
 	}
 
 	/**
-	 * The append in {@code frame} when it is exactly one: an object with {@code type}, {@code audio}
-	 * and optionally {@code event_id}, each a string once, valid base64 audio, nothing else and
-	 * nothing after; else {@code null}.
+	 * The append in {@code frame} when it is plainly one: an object with {@code type},
+	 * {@code audio} and optionally {@code event_id}, each a string once, in any order, with JSON
+	 * whitespace between; no escapes, nothing else and nothing after. The audio is decoded by the
+	 * same decoder as on the full path, straight from the frame's bytes. Anything else gives
+	 * {@code null}, and the full path answers.
 	 */
-	private ClientEvent.@Nullable InputAudioBufferAppend plainAppend(byte[] frame) {
-		try (JsonParser parser = this.mapper.createParser(frame)) {
-			if (parser.nextToken() != JsonToken.START_OBJECT) {
-				return null;
-			}
-			boolean typed = false;
-			String eventId = null;
-			byte[] audio = null;
-			JsonToken token;
-			while ((token = parser.nextToken()) == JsonToken.PROPERTY_NAME) {
-				String name = parser.currentName();
-				if (parser.nextToken() != JsonToken.VALUE_STRING) {
-					return null;
-				}
-				switch (name) {
-					case "type" -> {
-						if (typed || !ClientEvent.InputAudioBufferAppend.TYPE.equals(parser.getString())) {
-							return null;
-						}
-						typed = true;
-					}
-					case "event_id" -> {
-						if (eventId != null || parser.getStringLength() > MAX_EVENT_ID_LENGTH) {
-							return null;
-						}
-						eventId = parser.getString();
-					}
-					case "audio" -> {
-						if (audio != null) {
-							return null;
-						}
-						audio = Base64Chars.decode(parser.getStringCharacters(), parser.getStringOffset(),
-								parser.getStringLength());
-						if (audio == null) {
-							return null;
-						}
-					}
-					default -> {
-						return null;
-					}
-				}
-			}
-			if (token != JsonToken.END_OBJECT || !typed || audio == null || parser.nextToken() != null) {
-				return null;
-			}
-			return new ClientEvent.InputAudioBufferAppend(eventId, audio);
-		}
-		catch (JacksonException ex) {
+	static ClientEvent.@Nullable InputAudioBufferAppend plainAppend(byte[] frame) {
+		int at = skipSpace(frame, 0);
+		if (at >= frame.length || frame[at] != '{') {
 			return null;
 		}
+		boolean typed = false;
+		String eventId = null;
+		byte[] audio = null;
+		at++;
+		while (true) {
+			at = skipSpace(frame, at);
+			int keyEnd = stringEnd(frame, at);
+			if (keyEnd < 0) {
+				return null;
+			}
+			int key = at + 1;
+			int keyLength = keyEnd - key;
+			at = skipSpace(frame, keyEnd + 1);
+			if (at >= frame.length || frame[at] != ':') {
+				return null;
+			}
+			at = skipSpace(frame, at + 1);
+			int valueEnd = stringEnd(frame, at);
+			if (valueEnd < 0) {
+				return null;
+			}
+			int value = at + 1;
+			if (is(frame, key, keyLength, TYPE_KEY)) {
+				if (typed || !is(frame, value, valueEnd - value, APPEND_TYPE)) {
+					return null;
+				}
+				typed = true;
+			}
+			else if (is(frame, key, keyLength, EVENT_ID_KEY)) {
+				if (eventId != null || valueEnd - value > MAX_EVENT_ID_LENGTH) {
+					return null;
+				}
+				eventId = new String(frame, value, valueEnd - value, StandardCharsets.US_ASCII);
+			}
+			else if (is(frame, key, keyLength, AUDIO_KEY)) {
+				if (audio != null) {
+					return null;
+				}
+				try {
+					audio = Base64.getDecoder().decode(Arrays.copyOfRange(frame, value, valueEnd));
+				}
+				catch (IllegalArgumentException ex) {
+					return null;
+				}
+			}
+			else {
+				return null;
+			}
+			at = skipSpace(frame, valueEnd + 1);
+			if (at >= frame.length) {
+				return null;
+			}
+			if (frame[at] == '}') {
+				break;
+			}
+			if (frame[at] != ',') {
+				return null;
+			}
+			at++;
+		}
+		if (skipSpace(frame, at + 1) != frame.length || !typed || audio == null) {
+			return null;
+		}
+		return new ClientEvent.InputAudioBufferAppend(eventId, audio);
+	}
+
+	private static int skipSpace(byte[] frame, int at) {
+		while (at < frame.length && (frame[at] == ' ' || frame[at] == '\n' || frame[at] == '\r' || frame[at] == '\t')) {
+			at++;
+		}
+		return at;
+	}
+
+	/**
+	 * Where the string starting at {@code at} (its opening quote) ends (its closing quote), or -1
+	 * unless it is a plain ASCII string: no escape, no control character, nothing beyond ASCII.
+	 */
+	private static int stringEnd(byte[] frame, int at) {
+		if (at >= frame.length || frame[at] != '"') {
+			return -1;
+		}
+		for (int i = at + 1; i < frame.length; i++) {
+			byte b = frame[i];
+			if (b == '"') {
+				return i;
+			}
+			if (b == '\\' || b < 0x20) {
+				// a negative byte is beyond ASCII
+				return -1;
+			}
+		}
+		return -1;
+	}
+
+	private static boolean is(byte[] frame, int from, int length, byte[] expected) {
+		return length == expected.length && Arrays.equals(frame, from, from + length, expected, 0, length);
 	}
 
 	private static @Nullable String eventId(ObjectNode event) {

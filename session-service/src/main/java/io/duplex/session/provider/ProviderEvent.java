@@ -35,6 +35,17 @@ public sealed interface ProviderEvent {
 	}
 
 	/**
+	 * How long a cascade's stages took to start for a response, in milliseconds ({@code null}: the
+	 * stage did not run or get that far); comes before the response's {@link ResponseDone}.
+	 * @param sttMs speech to text: how long the response waited for the transcript of the turn
+	 * @param llmFirstTokenMs from asking the chat model to its first token
+	 * @param ttsFirstByteMs from the first text-to-speech request to its first audio
+	 */
+	record StageTimings(String responseId, @Nullable Integer sttMs, @Nullable Integer llmFirstTokenMs,
+			@Nullable Integer ttsFirstByteMs) implements ProviderEvent {
+	}
+
+	/**
 	 * The response ended.
 	 * @param status {@code completed}, {@code cancelled}, {@code incomplete} or {@code failed}
 	 */

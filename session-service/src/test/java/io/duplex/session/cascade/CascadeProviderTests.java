@@ -66,7 +66,13 @@ class CascadeProviderTests {
 		assertThat(this.recorder.audio()).isEqualTo(TestCascade.spoken(FIRST, SECOND));
 		assertThat(this.recorder.all(AudioDelta.class)).allSatisfy((delta) -> assertThat(delta.pcm().length % 2).isZero());
 		List<ProviderEvent> events = this.recorder.events;
-		assertThat(events.get(events.size() - 2)).isEqualTo(new OutputItemDone("resp_1", 0));
+		// the item ends, then the stage figures, then the response
+		assertThat(events.get(events.size() - 3)).isEqualTo(new OutputItemDone("resp_1", 0));
+		ProviderEvent.StageTimings stages = (ProviderEvent.StageTimings) events.get(events.size() - 2);
+		assertThat(stages.responseId()).isEqualTo("resp_1");
+		assertThat(stages.sttMs()).isNotNull().isNotNegative();
+		assertThat(stages.llmFirstTokenMs()).isNotNull().isNotNegative();
+		assertThat(stages.ttsFirstByteMs()).isNotNull().isNotNegative();
 		// each sentence's transcript goes out with its first audio, not ahead of it
 		int firstAudio = events.indexOf(this.recorder.all(AudioDelta.class).get(0));
 		assertThat(events.get(firstAudio - 1)).isEqualTo(new TranscriptDelta("resp_1", 0, FIRST));

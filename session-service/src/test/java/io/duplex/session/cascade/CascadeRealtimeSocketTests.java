@@ -104,6 +104,13 @@ class CascadeRealtimeSocketTests extends SessionTestSupport {
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
 			.block(Duration.ofSeconds(10));
 		assertThat(metered.get("stt_seconds")).isPositive();
+		// each stage's time to start is in the session's latency report
+		Map<String, Object> latency = get(as(tenant.adminKey()), "/v1/sessions/" + sessionId + "/latency");
+		Map<?, ?> response = (Map<?, ?>) ((List<?>) latency.get("data")).get(0);
+		assertThat(response.get("stt_ms")).isInstanceOf(Integer.class);
+		assertThat(response.get("llm_first_token_ms")).isInstanceOf(Integer.class);
+		assertThat(response.get("tts_first_byte_ms")).isInstanceOf(Integer.class);
+		assertThat((Integer) response.get("voice_to_voice_ms")).isGreaterThanOrEqualTo(500);
 		assertThat(metered.get("tts_characters"))
 			.isEqualByComparingTo(BigDecimal.valueOf("It is sunny in Paris today.".length() + "Anything else?".length()));
 	}

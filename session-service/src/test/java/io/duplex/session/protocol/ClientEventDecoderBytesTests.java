@@ -68,7 +68,21 @@ class ClientEventDecoderBytesTests {
 				"{\"type\": \"input_audio_buffer.append\", \"audio\": \"" + audio + "\"} x",
 				"{\"type\": \"input_audio_buffer.append\", \"audio\": \"" + audio + "\"",
 				"{\"type\": \"input_audio_buffer.commit\", \"event_id\": \"e2\"}",
-				"{\"type\": \"input_audio_buffer.commit\"}{}", "[]", "", "not json", "\uFEFF{\"type\": \"input_audio_buffer.commit\"}");
+				"{\"type\": \"input_audio_buffer.commit\"}{}", "[]", "", "not json", "\uFEFF{\"type\": \"input_audio_buffer.commit\"}",
+				" \t\r\n{ \"audio\" : \"" + audio + "\" ,\n\"type\":\"input_audio_buffer.append\" , \"event_id\":\"e\" }\n ",
+				"{\"type\":\"input_audio_buffer.append\",\"audio\":\"AAEC\\/AwQF\"}",
+				"{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\",}",
+				"{\"type\":\"input_audio_buffer.append\",,\"audio\":\"" + audio + "\"}",
+				"{\"type\":\"input_audio_buffer.append\" \"audio\":\"" + audio + "\"}",
+				"{\"type\":\"input_audio_buffer.append\",\"audio\"=\"" + audio + "\"}",
+				"{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\"",
+				"{\"type\":\"input_audio_buffer.append\",\"audio\":\"" + audio,
+				"{\"ty\\u0070e\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\"}",
+				"{\"type\":\"input_audio_buffer.append\",\"audio\":\"AA\tEC\"}",
+				"{\"event_id\":\"\",\"type\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\"}",
+				"{\"event_id\":\"évènement\",\"type\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\"}",
+				"{\"type\":\"input_audio_buffer.appendx\",\"audio\":\"" + audio + "\"}",
+				"{\"TYPE\":\"input_audio_buffer.append\",\"audio\":\"" + audio + "\"}");
 		for (String frame : frames) {
 			assertSameAnswer(frame);
 		}
