@@ -57,6 +57,11 @@ public class ResponseLatencies {
 			.all();
 	}
 
+	/** The latency figures of the session's responses so far; zero responses when it has none. */
+	public Mono<LatencySummary> summary(String tenantId, String sessionId) {
+		return ofSession(tenantId, sessionId).collectList().map(LatencySummary::of);
+	}
+
 	/** Whether the tenant has the session. */
 	Mono<Boolean> sessionExists(String tenantId, String sessionId) {
 		return this.db.sql("SELECT 1 FROM realtime.session WHERE tenant_id = :tenantId AND id = :id")

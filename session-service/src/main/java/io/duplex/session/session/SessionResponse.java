@@ -13,12 +13,15 @@ import org.jspecify.annotations.Nullable;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.duplex.core.usage.SessionCost;
+import io.duplex.session.latency.LatencySummary;
 
 /**
  * A session on the wire.
  * @param durationSeconds time since it became active until it ended (or until now while it
  * runs), in seconds with millisecond precision; {@code null} if it never became active
  * @param segments its upstream sessions, in order
+ * @param latency each latency figure over its responses so far (see {@code /v1/sessions/{id}/latency}
+ * for every response's); only on a single session
  * @param cost what its usage has cost so far, itemised by metric; only on a single session (a list
  * leaves it out), and only where billing is deployed
  */
@@ -26,7 +29,8 @@ record SessionResponse(String id, String object, String status, String agent, in
 		String model, String region, String compute, Instant createdAt, @Nullable Instant startedAt,
 		@Nullable Instant endedAt, @Nullable String endReason, @Nullable BigDecimal durationSeconds,
 		Map<String, String> metadata, List<SegmentResponse> segments, Usage usage,
-		@JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<CostResponse> cost) {
+		@JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<CostResponse> cost,
+		@JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<LatencySummary> latency) {
 
 	static final String OBJECT = "realtime.session";
 
@@ -66,7 +70,14 @@ record SessionResponse(String id, String object, String status, String agent, in
 		return new SessionResponse(this.id, this.object, this.status, this.agent, this.agentVersion, this.conversation,
 				this.model, this.region, this.compute, this.createdAt, this.startedAt, this.endedAt, this.endReason,
 				this.durationSeconds, this.metadata, this.segments, this.usage,
-				Optional.of(CostResponse.from(cost)));
+				Optional.of(CostResponse.from(cost)), this.latency);
+	}
+
+	/** The session with the latency figures of its responses. */
+	SessionResponse withLatency(LatencySummary latency) {
+		return new SessionResponse(this.id, this.object, this.status, this.agent, this.agentVersion, this.conversation,
+				this.model, this.region, this.compute, this.createdAt, this.startedAt, this.endedAt, this.endReason,
+				this.durationSeconds, this.metadata, this.segments, this.usage, this.cost, Optional.of(latency));
 	}
 
 	static SessionResponse from(Session session, List<Segment> segments, Instant now) {
@@ -82,7 +93,7 @@ record SessionResponse(String id, String object, String status, String agent, in
 				new Usage(usage.responses(), usage.inputTextTokens(), usage.inputAudioTokens(),
 						usage.cachedTextTokens(), usage.cachedAudioTokens(), usage.outputTextTokens(),
 						usage.outputAudioTokens(), usage.totalTokens()),
-				Optional.empty());
+				Optional.empty(), Optional.empty());
 	}
 
 	private static @Nullable BigDecimal duration(Session session, Instant now) {

@@ -23,6 +23,7 @@ import io.duplex.core.page.PageRequest;
 import io.duplex.core.security.Caller;
 import io.duplex.core.usage.SessionCosts;
 import io.duplex.core.web.Problems;
+import io.duplex.session.latency.ResponseLatencies;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
@@ -58,9 +59,11 @@ class SessionService {
 
 	private final ObjectProvider<SessionCosts> costs;
 
+	private final ResponseLatencies latencies;
+
 	SessionService(SessionStarter starter, SessionRepository sessions, Admission admission, AuditTrail audit,
 			TransactionalOperator tx, ObjectProvider<LiveSessions> live, SessionMeter meter,
-			ObjectProvider<SessionCosts> costs) {
+			ObjectProvider<SessionCosts> costs, ResponseLatencies latencies) {
 		this.starter = starter;
 		this.sessions = sessions;
 		this.admission = admission;
@@ -69,6 +72,7 @@ class SessionService {
 		this.live = live;
 		this.meter = meter;
 		this.costs = costs;
+		this.latencies = latencies;
 	}
 
 	/** Which sessions a list shows; {@code null} filters nothing. */
@@ -197,7 +201,10 @@ class SessionService {
 			.then();
 	}
 
-	/** One session, with its cost so far where billing is deployed (the cost port is billing's). */
+	/**
+	 * One session, with its cost so far where billing is deployed (the cost port is billing's) and
+	 * the latency figures of its responses.
+	 */
 	private Mono<SessionResponse> view(String tenantId, String id) {
 		SessionCosts costs = this.costs.getIfAvailable();
 		return this.sessions.find(tenantId, id)
@@ -205,7 +212,8 @@ class SessionService {
 			.flatMap((session) -> this.sessions.segments(tenantId, List.of(id))
 				.map((segments) -> SessionResponse.from(session, segments.getOrDefault(id, List.of()), Instant.now())))
 			.flatMap((view) -> (costs == null) ? Mono.just(view)
-					: costs.costOf(tenantId, id).map(view::withCost).defaultIfEmpty(view));
+					: costs.costOf(tenantId, id).map(view::withCost).defaultIfEmpty(view))
+			.flatMap((view) -> this.latencies.summary(tenantId, id).map(view::withLatency));
 	}
 
 	private static RuntimeException notFound(String id) {

@@ -81,6 +81,9 @@ class RealtimeLatencyTests extends SessionTestSupport {
 			.contains(p50, max);
 		assertThat(p50).isLessThanOrEqualTo(max);
 		assertThat(summary.get("tts_first_byte_ms")).isNull();
+		// the same summary on the session resource
+		Map<String, Object> session = get(as(tenant.adminKey()), "/v1/sessions/" + sessionId);
+		assertThat(session.get("latency")).isEqualTo(summary);
 
 		Timer voiceToVoiceTimer = this.meters.find("duplex.response.voice_to_voice")
 			.tag("provider", "sandbox")

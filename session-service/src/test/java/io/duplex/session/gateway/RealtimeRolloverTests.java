@@ -119,7 +119,8 @@ class RealtimeRolloverTests extends SessionTestSupport {
 		Map<?, ?> totals = (Map<?, ?>) session.get("usage");
 		long sessionTokens = ((Number) totals.get("total_tokens")).longValue();
 		List<Map<String, Object>> bySegment = this.db
-			.sql("SELECT segment, sum(quantity) AS tokens FROM billing.usage_event WHERE session_id = :id GROUP BY segment")
+			.sql("SELECT segment, sum(quantity) AS tokens FROM billing.usage_event WHERE session_id = :id "
+					+ "AND metric LIKE '%\\_tokens' GROUP BY segment")
 			.bind("id", sessionId)
 			.fetch()
 			.all()
