@@ -17,6 +17,7 @@ import io.duplex.session.audio.Wav;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderListener;
+import io.duplex.session.provider.ProviderOutbox;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.provider.ResponseSpec;
@@ -28,7 +29,7 @@ import io.duplex.session.provider.ResponseSpec;
  * answer, and for audio speaks it sentence by sentence (see {@link Reply}).
  * <p>
  * The engine calls from its thread while HTTP answers arrive on others, so state is guarded by one
- * lock, and events are delivered through an {@link Outbox} after it is released.
+ * lock, and events are delivered through an {@link ProviderOutbox} after it is released.
  */
 final class CascadeSession implements ProviderSession {
 
@@ -43,7 +44,7 @@ final class CascadeSession implements ProviderSession {
 
 	final Object lock = new Object();
 
-	final Outbox outbox;
+	final ProviderOutbox outbox;
 
 	final Stages stages;
 
@@ -77,7 +78,7 @@ final class CascadeSession implements ProviderSession {
 
 	CascadeSession(ProviderSettings settings, ProviderListener listener, Stages stages, CascadeProperties properties) {
 		this.settings = settings;
-		this.outbox = new Outbox(listener);
+		this.outbox = new ProviderOutbox(listener);
 		this.stages = stages;
 		this.properties = properties;
 	}

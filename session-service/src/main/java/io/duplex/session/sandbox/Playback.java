@@ -13,6 +13,7 @@ import io.duplex.session.provider.ProviderEvent.OutputItemStarted;
 import io.duplex.session.provider.ProviderEvent.ResponseDone;
 import io.duplex.session.provider.ProviderEvent.TextDelta;
 import io.duplex.session.provider.ProviderEvent.TranscriptDelta;
+import io.duplex.session.provider.ProviderOutbox;
 import io.duplex.session.provider.TokenUsage;
 import io.duplex.session.text.TextTokens;
 import reactor.core.Disposable;
@@ -44,7 +45,7 @@ final class Playback {
 
 	private final Object lock;
 
-	private final Emitter emitter;
+	private final ProviderOutbox emitter;
 
 	private long firstDeltaNanos;
 
@@ -61,7 +62,7 @@ final class Playback {
 	private final StringBuilder sentText = new StringBuilder();
 
 	Playback(String responseId, Plan plan, TokenUsage input, int outputAudioTokensPerSecond, Scheduler scheduler,
-			Object lock, Emitter emitter) {
+			Object lock, ProviderOutbox emitter) {
 		this.responseId = responseId;
 		this.plan = plan;
 		this.input = input;

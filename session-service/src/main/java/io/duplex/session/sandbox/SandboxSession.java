@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent.InputTranscribed;
 import io.duplex.session.provider.ProviderListener;
+import io.duplex.session.provider.ProviderOutbox;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.provider.ResponseSpec;
@@ -22,7 +23,7 @@ import reactor.core.scheduler.Scheduler;
  * It answers from each response's context (see {@link Replies}), so of the conversation it keeps
  * only what the context cannot carry: the audio of recent user turns, by item id. Calls may come
  * from the engine while a timer sends deltas, so state is guarded by one lock, and events are
- * delivered through an {@link Emitter} after it is released.
+ * delivered through an {@link ProviderOutbox} after it is released.
  */
 final class SandboxSession implements ProviderSession {
 
@@ -38,7 +39,7 @@ final class SandboxSession implements ProviderSession {
 
 	private final Scheduler scheduler;
 
-	private final Emitter emitter;
+	private final ProviderOutbox emitter;
 
 	private final InputBuffer input = new InputBuffer();
 
@@ -57,7 +58,7 @@ final class SandboxSession implements ProviderSession {
 
 	SandboxSession(ProviderSettings settings, ProviderListener listener, Scheduler scheduler) {
 		this.settings = settings;
-		this.emitter = new Emitter(listener);
+		this.emitter = new ProviderOutbox(listener);
 		this.scheduler = scheduler;
 	}
 

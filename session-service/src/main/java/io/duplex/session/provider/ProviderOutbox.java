@@ -1,4 +1,4 @@
-package io.duplex.session.sandbox;
+package io.duplex.session.provider;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -7,18 +7,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.duplex.session.provider.ProviderEvent;
-import io.duplex.session.provider.ProviderListener;
 
 /**
- * Delivers a session's events to its listener one at a time and in the order offered, whichever
- * thread offered them. Events are offered while the session's lock is held (which fixes their
- * order) and delivered after it is released, so a listener that calls back into the session, or
- * waits for a lock the engine holds while calling the session, cannot deadlock it.
+ * Delivers a provider session's events to its listener one at a time and in the order offered,
+ * whichever thread offered them (timers, HTTP streams, the engine's calls). Events are offered
+ * while the session's lock is held (which fixes their order) and delivered after it is released,
+ * so a listener that calls back into the session, or waits for a lock the engine holds while
+ * calling the session, cannot deadlock it.
  */
-final class Emitter {
+public final class ProviderOutbox {
 
-	private static final Logger log = LoggerFactory.getLogger(Emitter.class);
+	private static final Logger log = LoggerFactory.getLogger(ProviderOutbox.class);
 
 	private final ProviderListener listener;
 
@@ -29,18 +28,18 @@ final class Emitter {
 
 	private volatile boolean closed;
 
-	Emitter(ProviderListener listener) {
+	public ProviderOutbox(ProviderListener listener) {
 		this.listener = listener;
 	}
 
-	void offer(ProviderEvent event) {
+	public void offer(ProviderEvent event) {
 		if (!this.closed) {
 			this.queue.offer(event);
 		}
 	}
 
 	/** Delivers what was offered, unless another thread is delivering: that thread then delivers it too. */
-	void drain() {
+	public void drain() {
 		if (this.pending.getAndIncrement() != 0) {
 			return;
 		}
@@ -56,7 +55,7 @@ final class Emitter {
 	}
 
 	/** Drops undelivered events; none is delivered from now on. */
-	void close() {
+	public void close() {
 		this.closed = true;
 		this.queue.clear();
 	}
