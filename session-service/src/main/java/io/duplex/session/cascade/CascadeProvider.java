@@ -8,8 +8,10 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
+import io.duplex.core.catalog.ModelInfo;
 import io.duplex.core.catalog.ModelUpstream;
 import io.duplex.session.provider.ModelProvider;
+import io.duplex.session.provider.Placement;
 import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
@@ -74,18 +76,32 @@ class CascadeProvider implements ModelProvider {
 	@Override
 	public Mono<ProviderSession> open(ProviderSettings settings, ProviderListener listener) {
 		return this.upstreams.resolve(NAME, settings).flatMap((resolved) -> {
-			ModelUpstream catalog = resolved.catalog();
-			int retries = this.properties.connectRetries();
-			CascadeSession.Stages stages = new CascadeSession.Stages(
-					new StageClient(resolved.endpoint(catalog.transcription(), this.properties.transcriptionEndpoint()),
-							this.client, this.breakers, retries),
-					new StageClient(resolved.endpoint(catalog.chat(), this.properties.chatEndpoint()), this.client,
-							this.breakers, retries),
-					new StageClient(resolved.endpoint(catalog.speech(), this.properties.speechEndpoint()), this.client,
-							this.breakers, retries));
-			return Mono.when(stages.transcription().check(), stages.chat().check(), stages.speech().check())
-				.then(Mono.fromSupplier(() -> new CascadeSession(settings, listener, stages, this.properties)));
+			CascadeSession.Stages stages = stages(resolved);
+			return check(stages).then(Mono.fromSupplier(() -> new CascadeSession(settings, listener, stages,
+					this.properties)));
 		});
+	}
+
+	/** Refused while the breaker of any of the model's three endpoints is open. */
+	@Override
+	public Mono<Void> admit(Placement placement, ModelInfo model) {
+		return this.upstreams.resolve(NAME, placement, model.id()).flatMap((resolved) -> check(stages(resolved)));
+	}
+
+	private CascadeSession.Stages stages(Upstreams.Resolved resolved) {
+		ModelUpstream catalog = resolved.catalog();
+		int retries = this.properties.connectRetries();
+		return new CascadeSession.Stages(
+				new StageClient(resolved.endpoint(catalog.transcription(), this.properties.transcriptionEndpoint()),
+						this.client, this.breakers, retries),
+				new StageClient(resolved.endpoint(catalog.chat(), this.properties.chatEndpoint()), this.client,
+						this.breakers, retries),
+				new StageClient(resolved.endpoint(catalog.speech(), this.properties.speechEndpoint()), this.client,
+						this.breakers, retries));
+	}
+
+	private static Mono<Void> check(CascadeSession.Stages stages) {
+		return Mono.when(stages.transcription().check(), stages.chat().check(), stages.speech().check());
 	}
 
 }

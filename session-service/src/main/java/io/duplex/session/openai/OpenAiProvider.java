@@ -17,7 +17,9 @@ import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.util.retry.Retry;
 
 import io.duplex.core.catalog.Endpoint;
+import io.duplex.core.catalog.ModelInfo;
 import io.duplex.session.provider.ModelProvider;
+import io.duplex.session.provider.Placement;
 import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
@@ -86,6 +88,15 @@ class OpenAiProvider implements ModelProvider {
 					.filter(OpenAiProvider::retryable)
 					.onRetryExhaustedThrow((spec, signal) -> signal.failure()));
 			return this.breakers.guard(NAME, this.breakers.breaker(NAME, endpoint), connect);
+		});
+	}
+
+	/** Refused while the breaker of the model's realtime endpoint is open. */
+	@Override
+	public Mono<Void> admit(Placement placement, ModelInfo model) {
+		return this.upstreams.resolve(NAME, placement, model.id()).flatMap((resolved) -> {
+			Endpoint endpoint = resolved.endpoint(resolved.catalog().realtime(), configured());
+			return this.breakers.check(NAME, this.breakers.breaker(NAME, endpoint));
 		});
 	}
 

@@ -1,5 +1,6 @@
 package io.duplex.session.provider;
 
+import io.duplex.core.catalog.ModelInfo;
 import reactor.core.publisher.Mono;
 
 /** A kind of model backend (the catalog's {@code provider}: sandbox, openai, cascade). */
@@ -16,5 +17,14 @@ public interface ModelProvider {
 	 * refuses
 	 */
 	Mono<ProviderSession> open(ProviderSettings settings, ProviderListener listener);
+
+	/**
+	 * Whether a new session of {@code model} at {@code placement} may start now: refused at once,
+	 * before anything is created, while its upstream is known to be down (a circuit breaker open).
+	 * @return completes empty when it may; errors with {@link ProviderUnavailableException} when not
+	 */
+	default Mono<Void> admit(Placement placement, ModelInfo model) {
+		return Mono.empty();
+	}
 
 }

@@ -43,9 +43,13 @@ public class Upstreams {
 	 * fallback to the platform's key then: a tenant that brought its own expects it to be used)
 	 */
 	public Mono<Resolved> resolve(String provider, ProviderSettings settings) {
-		Placement placement = settings.placement();
+		return resolve(provider, settings.placement(), settings.model().id());
+	}
+
+	/** {@link #resolve(String, ProviderSettings)} for {@code modelId} placed at {@code placement}. */
+	public Mono<Resolved> resolve(String provider, Placement placement, String modelId) {
 		Mono<ModelUpstream> upstream = this.catalog
-			.findUpstream(settings.model().id(), placement.region(), placement.compute())
+			.findUpstream(modelId, placement.region(), placement.compute())
 			.defaultIfEmpty(ModelUpstream.NONE);
 		Mono<Optional<String>> tenantKey = (this.credentials != null)
 				? this.credentials.providerKey(placement.tenantId(), provider).map(Optional::of).defaultIfEmpty(Optional.empty())

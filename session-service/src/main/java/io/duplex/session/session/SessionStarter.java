@@ -1,5 +1,6 @@
 package io.duplex.session.session;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,7 @@ import io.duplex.core.security.Caller;
 import io.duplex.core.tenant.TenantDirectory;
 import io.duplex.core.tenant.TenantInfo;
 import io.duplex.core.web.Problems;
+import io.duplex.session.provider.ModelProvider;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -90,9 +92,11 @@ class SessionStarter {
 
 	private final ObjectProvider<BudgetGuard> budgets;
 
+	private final List<ModelProvider> providers;
+
 	SessionStarter(AgentDirectory agents, ModelCatalog catalog, TenantDirectory tenants, SessionRepository sessions,
 			ClientSecretStore secrets, Admission admission, AuditTrail audit, TransactionalOperator tx,
-			ObjectProvider<BudgetGuard> budgets) {
+			ObjectProvider<BudgetGuard> budgets, List<ModelProvider> providers) {
 		this.agents = agents;
 		this.catalog = catalog;
 		this.tenants = tenants;
@@ -102,6 +106,7 @@ class SessionStarter {
 		this.audit = audit;
 		this.tx = tx;
 		this.budgets = budgets;
+		this.providers = List.copyOf(providers);
 	}
 
 	/** Starts a session for {@code caller}; see the class for what errors mean. */
@@ -114,13 +119,27 @@ class SessionStarter {
 				ObjectNode overrides = (request.clientSession() != null)
 						? ClientSessionOverrides.resolve(request.clientSession(), agent, placement.model())
 						: JsonNodeFactory.instance.objectNode();
-				return activeTenant(tenantId)
+				return admitted(agent, placement.model()).then(activeTenant(tenantId))
 					.flatMap((tenant) -> conversation(tenantId, agent, request.conversationId())
 						.flatMap((existing) -> insert(caller, tenant, placement, withOverrides(agent, overrides),
 								existing, SessionMetadata.merge(agent, metadata), overrides,
 								request.secretSeconds())));
 			}));
 		});
+	}
+
+	/**
+	 * Whether the model's provider takes new sessions now: while its upstream is known to be down
+	 * (a circuit breaker open), refused at once with 503 {@code model-unavailable}, before a session
+	 * or a secret is made for nothing.
+	 */
+	private Mono<Void> admitted(AgentSnapshot agent, ModelInfo model) {
+		ModelProvider provider = this.providers.stream()
+			.filter((candidate) -> candidate.name().equals(model.provider()))
+			.findFirst()
+			.orElse(null);
+		return (provider != null) ? provider.admit(new io.duplex.session.provider.Placement(agent.tenantId(),
+				agent.region(), agent.compute()), model) : Mono.empty();
 	}
 
 	/** The agent version with the fields a client set (in the agent's shape) over its configuration. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -129,7 +130,44 @@ class OpenAiRealtimeSocketTests extends SessionTestSupport {
 	}
 
 	/** A region and pool of their own with an {@code openai} model, as a platform admin adds them. */
+	@Test
+	void breakerOpenWhenUpstreamIsDownThenNewSessionsAreRefusedAtOnceWithModelUnavailable() throws Exception {
+		int deadPort;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			deadPort = socket.getLocalPort();
+		}
+		Placement placement = newOpenAiPlacement("ws://127.0.0.1:" + deadPort + "/v1/realtime");
+		TestTenant tenant = newTenant();
+		String agent = newAgent(tenant.adminKey(),
+				Map.of("model", placement.model(), "region", placement.region(), "compute", placement.compute()));
+		URI uri = URI.create("ws://127.0.0.1:" + this.port + "/v1/realtime?agent=" + agent);
+		// sessions that cannot reach the upstream: each ends with model_unavailable, and they add up
+		for (int i = 0; i < 5; i++) {
+			try (RealtimeTestClient client = RealtimeTestClient.connect(uri, tenant.adminKey())) {
+				JsonNode error = client.await("error");
+				assertThat(error.path("error").path("code").stringValue()).isEqualTo("model_unavailable");
+				client.awaitClose(Duration.ofSeconds(10));
+			}
+		}
+		// the breaker is open: a new session is refused before it is made, on REST and on the socket
+		as(tenant.adminKey()).post()
+			.uri("/v1/sessions")
+			.bodyValue(Map.of("agent", agent))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(503)
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://duplex.dev/problems/model-unavailable");
+		as(tenant.adminKey()).get().uri("/v1/realtime?agent=" + agent).exchange().expectStatus().isEqualTo(503);
+	}
+
 	private Placement newOpenAiPlacement() {
+		return newOpenAiPlacement(null);
+	}
+
+	/** @param baseUrl the model's own realtime endpoint in the catalog; {@code null}: the configured one */
+	private Placement newOpenAiPlacement(@Nullable String baseUrl) {
 		String suffix = UUID.randomUUID().toString().substring(0, 8);
 		String id = "oai-" + suffix;
 		String region = "test-" + suffix;
@@ -156,6 +194,9 @@ class OpenAiRealtimeSocketTests extends SessionTestSupport {
 		definition.put("price_per_million_tokens", prices);
 		definition.put("regions", List.of(region));
 		definition.put("compute", List.of(pool));
+		if (baseUrl != null) {
+			definition.put("base_url", baseUrl);
+		}
 		post(asPlatformAdmin(), "/v1/admin/models", definition);
 		return new Placement(region, pool, id);
 	}

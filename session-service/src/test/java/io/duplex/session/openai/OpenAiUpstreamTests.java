@@ -124,11 +124,17 @@ class OpenAiUpstreamTests {
 			.expectError(ProviderUnavailableException.class)
 			.verify(Duration.ofMillis(100));
 		assertThat(this.fake.handshakes.get()).isEqualTo(handshakes);
+		// and a new session is refused before it is made
+		StepVerifier.create(provider.admit(TestOpenAi.settings().placement(), TestOpenAi.MODEL))
+			.expectError(ProviderUnavailableException.class)
+			.verify(Duration.ofMillis(100));
 
 		this.fake.unavailable = 0;
 		Awaitility.await().pollDelay(Duration.ofMillis(550)).atMost(TestOpenAi.WAIT).until(() -> true);
 		TestOpenAi.open(provider, TestOpenAi.settings(), this.recorder).close();
 		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+		StepVerifier.create(provider.admit(TestOpenAi.settings().placement(), TestOpenAi.MODEL))
+			.verifyComplete();
 	}
 
 	@Test
