@@ -20,6 +20,7 @@ import io.duplex.session.provider.ProviderEvent.ResponseDone;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderUnavailableException;
 import io.duplex.session.provider.UpstreamBreakers;
+import io.duplex.session.testing.TestPorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,7 +109,7 @@ class CascadeFailureTests {
 		this.fake.firstTokenDelay = Duration.ofSeconds(2);
 		CascadeProvider provider = TestCascade.provider(
 				TestCascade.properties(this.fake, FakeOpenAiCompatible.KEY, Duration.ofMillis(300)),
-				new TestCascade.Catalog(), new TestCascade.Credentials(), TestCascade.breakers());
+				new TestPorts.Catalog(), new TestPorts.Credentials(), TestPorts.breakers());
 		ProviderSession session = TestCascade.open(provider, TestCascade.settings(true), this.recorder);
 		long start = System.nanoTime();
 		session.createResponse(TestCascade.audio("resp_1", HELLO));
@@ -123,7 +124,7 @@ class CascadeFailureTests {
 	@Test
 	void transcriptionWhenItFailsThenRelayedAndTheTurnIsNotAnswered() {
 		ProviderSession session = TestCascade.provider(TestCascade.properties(this.fake, "sk-wrong-key"),
-				new TestCascade.Catalog(), new TestCascade.Credentials(), TestCascade.breakers())
+				new TestPorts.Catalog(), new TestPorts.Credentials(), TestPorts.breakers())
 			.open(TestCascade.settings(true), this.recorder)
 			.block(TestCascade.WAIT);
 		TestCascade.append(session, TestCascade.speech(200));
@@ -154,7 +155,7 @@ class CascadeFailureTests {
 	void breakerWhenEndpointKeepsFailingThenNewSessionsFailFastAndItClosesWhenTheEndpointRecovers() {
 		UpstreamBreakers breakers = new UpstreamBreakers(new BreakerProperties(50, 2, 2, Duration.ofMillis(400), 1));
 		CascadeProvider provider = TestCascade.provider(TestCascade.properties(this.fake, FakeOpenAiCompatible.KEY),
-				new TestCascade.Catalog(), new TestCascade.Credentials(), breakers);
+				new TestPorts.Catalog(), new TestPorts.Credentials(), breakers);
 		CircuitBreaker chat = breakers.breaker(CascadeProvider.NAME, new Endpoint(this.fake.baseUrl(), null, null, null));
 		this.fake.chat = FakeOpenAiCompatible.Chat.UNAVAILABLE;
 		ProviderSession session = TestCascade.open(provider, TestCascade.settings(true), this.recorder);
@@ -194,7 +195,7 @@ class CascadeFailureTests {
 	void breakerWhenUpstreamRefusesAWrongKeyThenItStaysClosed() {
 		UpstreamBreakers breakers = new UpstreamBreakers(new BreakerProperties(50, 2, 2, Duration.ofSeconds(30), 1));
 		CascadeProvider provider = TestCascade.provider(TestCascade.properties(this.fake, "sk-wrong-key"),
-				new TestCascade.Catalog(), new TestCascade.Credentials(), breakers);
+				new TestPorts.Catalog(), new TestPorts.Credentials(), breakers);
 		ProviderSession session = TestCascade.open(provider, TestCascade.settings(true), this.recorder);
 		for (int i = 1; i <= 3; i++) {
 			session.createResponse(TestCascade.text("resp_" + i, HELLO));

@@ -13,6 +13,8 @@ import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent.Failed;
 import io.duplex.session.provider.ProviderEvent.ResponseDone;
 import io.duplex.session.provider.ProviderSession;
+import io.duplex.session.testing.CapturedLogs;
+import io.duplex.session.testing.TestPorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,9 +32,9 @@ class CascadeUpstreamTests {
 
 	private final FakeOpenAiCompatible pool = FakeOpenAiCompatible.start();
 
-	private final TestCascade.Catalog catalog = new TestCascade.Catalog();
+	private final TestPorts.Catalog catalog = new TestPorts.Catalog();
 
-	private final TestCascade.Credentials credentials = new TestCascade.Credentials();
+	private final TestPorts.Credentials credentials = new TestPorts.Credentials();
 
 	private final Recorder recorder = new Recorder();
 
@@ -114,7 +116,7 @@ class CascadeUpstreamTests {
 
 	private CascadeProvider provider() {
 		return TestCascade.provider(TestCascade.properties(this.configured, FakeOpenAiCompatible.KEY), this.catalog,
-				this.credentials, TestCascade.breakers());
+				this.credentials, TestPorts.breakers());
 	}
 
 }

@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -13,12 +11,7 @@ import org.awaitility.Awaitility;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
-import io.duplex.core.catalog.ModelCatalog;
 import io.duplex.core.catalog.ModelInfo;
-import io.duplex.core.catalog.ModelUpstream;
-import io.duplex.core.catalog.PoolInfo;
-import io.duplex.core.tenant.TenantCredentials;
-import io.duplex.session.provider.BreakerProperties;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.Placement;
 import io.duplex.session.provider.ProviderEvent;
@@ -28,6 +21,7 @@ import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.provider.ResponseSpec;
 import io.duplex.session.provider.UpstreamBreakers;
 import io.duplex.session.provider.Upstreams;
+import io.duplex.session.testing.TestPorts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -77,43 +71,6 @@ final class TestCascade {
 
 	}
 
-	/** A catalog whose upstream for every model is what the test sets; it records what was asked. */
-	static final class Catalog implements ModelCatalog {
-
-		volatile ModelUpstream upstream = ModelUpstream.NONE;
-
-		final List<String> asked = new CopyOnWriteArrayList<>();
-
-		@Override
-		public Mono<ModelInfo> findModel(String id) {
-			return Mono.empty();
-		}
-
-		@Override
-		public Mono<PoolInfo> findPool(String region, String id) {
-			return Mono.empty();
-		}
-
-		@Override
-		public Mono<ModelUpstream> findUpstream(String modelId, String region, String compute) {
-			this.asked.add(modelId + "@" + region + "/" + compute);
-			return Mono.just(this.upstream);
-		}
-
-	}
-
-	/** Tenants' own keys, by tenant and provider. */
-	static final class Credentials implements TenantCredentials {
-
-		final Map<String, String> keys = new ConcurrentHashMap<>();
-
-		@Override
-		public Mono<String> providerKey(String tenantId, String provider) {
-			return Mono.justOrEmpty(this.keys.get(tenantId + "/" + provider));
-		}
-
-	}
-
 	/** Every stage on {@code fake}, with {@code key}, quick timeouts. */
 	static CascadeProperties properties(FakeOpenAiCompatible fake, String key) {
 		return properties(fake, key, Duration.ofSeconds(2));
@@ -127,16 +84,13 @@ final class TestCascade {
 				stage, "alloy", null, Duration.ofSeconds(1), firstByteTimeout, 2, 2, 100);
 	}
 
-	static UpstreamBreakers breakers() {
-		return new UpstreamBreakers(new BreakerProperties(50, 10, 5, Duration.ofSeconds(30), 2));
-	}
-
 	static CascadeProvider provider(FakeOpenAiCompatible fake) {
-		return provider(properties(fake, FakeOpenAiCompatible.KEY), new Catalog(), new Credentials(), breakers());
+		return provider(properties(fake, FakeOpenAiCompatible.KEY), new TestPorts.Catalog(), new TestPorts.Credentials(),
+				TestPorts.breakers());
 	}
 
-	static CascadeProvider provider(CascadeProperties properties, Catalog catalog, Credentials credentials,
-			UpstreamBreakers breakers) {
+	static CascadeProvider provider(CascadeProperties properties, TestPorts.Catalog catalog,
+			TestPorts.Credentials credentials, UpstreamBreakers breakers) {
 		return new CascadeProvider(properties, new Upstreams(catalog, credentials), breakers);
 	}
 

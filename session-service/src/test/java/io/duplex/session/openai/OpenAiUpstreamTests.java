@@ -19,6 +19,8 @@ import io.duplex.session.provider.ProviderEvent.ResponseDone;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderUnavailableException;
 import io.duplex.session.provider.UpstreamBreakers;
+import io.duplex.session.testing.CapturedLogs;
+import io.duplex.session.testing.TestPorts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -17,6 +17,7 @@ import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.provider.ResponseSpec;
+import io.duplex.session.testing.TestPorts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

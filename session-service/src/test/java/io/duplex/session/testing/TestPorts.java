@@ -1,4 +1,4 @@
-package io.duplex.session.openai;
+package io.duplex.session.testing;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,17 +18,17 @@ import io.duplex.session.provider.UpstreamBreakers;
 import io.duplex.session.provider.Upstreams;
 
 /** In-test implementations of the catalog and tenant-credential ports the control plane implements. */
-final class TestPorts {
+public final class TestPorts {
 
 	private TestPorts() {
 	}
 
 	/** A catalog whose upstream for every model is what the test sets; it records what was asked. */
-	static final class Catalog implements ModelCatalog {
+	public static final class Catalog implements ModelCatalog {
 
-		volatile ModelUpstream upstream = ModelUpstream.NONE;
+		public volatile ModelUpstream upstream = ModelUpstream.NONE;
 
-		final List<String> asked = new CopyOnWriteArrayList<>();
+		public final List<String> asked = new CopyOnWriteArrayList<>();
 
 		@Override
 		public Mono<ModelInfo> findModel(String id) {
@@ -49,9 +49,9 @@ final class TestPorts {
 	}
 
 	/** Tenants' own keys by tenant and provider. */
-	static final class Credentials implements TenantCredentials {
+	public static final class Credentials implements TenantCredentials {
 
-		final Map<String, String> keys = new ConcurrentHashMap<>();
+		public final Map<String, String> keys = new ConcurrentHashMap<>();
 
 		@Override
 		public Mono<String> providerKey(String tenantId, String provider) {
@@ -60,11 +60,11 @@ final class TestPorts {
 
 	}
 
-	static UpstreamBreakers breakers() {
+	public static UpstreamBreakers breakers() {
 		return new UpstreamBreakers(new BreakerProperties(50, 10, 5, Duration.ofSeconds(30), 2));
 	}
 
-	static Upstreams upstreams(Catalog catalog, Credentials credentials) {
+	public static Upstreams upstreams(Catalog catalog, Credentials credentials) {
 		return new Upstreams(catalog, credentials);
 	}
 

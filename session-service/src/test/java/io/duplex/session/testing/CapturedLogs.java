@@ -1,4 +1,4 @@
-package io.duplex.session.cascade;
+package io.duplex.session.testing;
 
 import java.util.List;
 
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Every log event of every logger, at every level down to TRACE, while open: a test asserts that a
  * secret appears in none of them (message, arguments or stack trace).
  */
-final class CapturedLogs implements AutoCloseable {
+public final class CapturedLogs implements AutoCloseable {
 
 	private final Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
 
@@ -25,7 +25,7 @@ final class CapturedLogs implements AutoCloseable {
 
 	private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-	CapturedLogs() {
+	public CapturedLogs() {
 		this.appender.start();
 		this.root.addAppender(this.appender);
 		this.root.setLevel(Level.TRACE);
@@ -33,7 +33,7 @@ final class CapturedLogs implements AutoCloseable {
 	}
 
 	/** Every event as text: the formatted message and any throwable's messages, causes included. */
-	List<String> lines() {
+	public List<String> lines() {
 		List<ILoggingEvent> events;
 		// the appender adds under its own lock, from whichever thread logs
 		synchronized (this.appender) {

@@ -1,0 +1,8 @@
+/**
+ * Test helpers the provider tests share: in-test implementations of the control plane's ports and
+ * a capture of every log line.
+ */
+@NullMarked
+package io.duplex.session.testing;
+
+import org.jspecify.annotations.NullMarked;
