@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.duplex.core.usage.UsageSink;
 import io.duplex.session.conversation.ConversationStore;
-import io.duplex.session.latency.ResponseLatencies;
 import io.duplex.session.protocol.ClientEventDecoder;
 import io.duplex.session.protocol.ServerEvents;
 import io.duplex.session.provider.ModelProvider;
@@ -43,8 +42,6 @@ public class EngineServices {
 
 	final Map<String, ModelProvider> providers;
 
-	final ResponseLatencies latencies;
-
 	final MeterRegistry meters;
 
 	/** Runs engines' one-second ticks: CPU work only, never blocking. */
@@ -57,7 +54,7 @@ public class EngineServices {
 	final String nodeId = Ids.newId("node");
 
 	EngineServices(JsonMapper json, ConversationStore conversations, Sessions sessions, UsageSink usage,
-			SessionLimits limits, List<ModelProvider> providers, ResponseLatencies latencies, MeterRegistry meters) {
+			SessionLimits limits, List<ModelProvider> providers, MeterRegistry meters) {
 		this.json = json;
 		this.decoder = new ClientEventDecoder(json);
 		this.events = new ServerEvents(json);
@@ -66,7 +63,6 @@ public class EngineServices {
 		this.usage = usage;
 		this.limits = limits;
 		this.providers = providers.stream().collect(Collectors.toMap(ModelProvider::name, Function.identity()));
-		this.latencies = latencies;
 		this.meters = meters;
 		this.frameLatency = Timer.builder("duplex.gateway.frame.latency")
 			.description("Time the gateway adds to an input audio frame: decode, queue, hand to the model")

@@ -11,8 +11,8 @@ import io.duplex.session.provider.ProviderEvent;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * Records how long a response took to start: per response in the store (the session's latency
- * report), and in histograms per provider and model (Prometheus).
+ * Measures how long a response took to start: the figures for the store (the session's latency
+ * report, written with the response's usage), and histograms per provider and model (Prometheus).
  */
 final class LatencyRecorder {
 
@@ -28,7 +28,8 @@ final class LatencyRecorder {
 	private LatencyRecorder() {
 	}
 
-	static void record(SessionEngine engine, Responses.Run run, String status) {
+	/** The response's figures, recorded in the histograms; the caller stores them with its usage. */
+	static ResponseLatency measure(SessionEngine engine, Responses.Run run, String status) {
 		Integer voiceToVoice = (run.speechEndedNanos != 0 && run.firstAudioNanos != 0)
 				? millis(run.firstAudioNanos - run.speechEndedNanos) : null;
 		Integer firstByte = (run.firstOutputNanos != 0) ? millis(run.firstOutputNanos - run.createdNanos) : null;
@@ -51,9 +52,8 @@ final class LatencyRecorder {
 		stage(services, "stt", stt, provider, model);
 		stage(services, "llm_first_token", llm, provider, model);
 		stage(services, "tts_first_byte", tts, provider, model);
-		engine.persist(services.latencies.record(new ResponseLatency(engine.grant.tenantId(), engine.sessionId(),
-				run.response.id(), engine.segment, run.turnItemId, status, voiceToVoice, firstByte, firstAudio, stt, llm,
-				tts, Instant.now())));
+		return new ResponseLatency(engine.grant.tenantId(), engine.sessionId(), run.response.id(), engine.segment,
+				run.turnItemId, status, voiceToVoice, firstByte, firstAudio, stt, llm, tts, Instant.now());
 	}
 
 	private static void stage(EngineServices services, String stage, @Nullable Integer millis, String provider,

@@ -323,8 +323,8 @@ final class Responses {
 		current.outputs.values().forEach((output) -> items.add(output.entry.item));
 		this.run = null;
 		this.engine.send(this.engine.services.events.responseDone(current.response.finished(status, details, items, wire)));
-		UsageRecorder.record(this.engine, current.response.id(), usage);
-		LatencyRecorder.record(this.engine, current, status.wireName());
+		UsageRecorder.record(this.engine, current.response.id(), usage,
+				LatencyRecorder.measure(this.engine, current, status.wireName()));
 		if (this.answerWhenDone) {
 			this.answerWhenDone = false;
 			start(null, null, this.pendingTurnItemId, this.pendingTurnEndedNanos);

@@ -7,20 +7,25 @@ import java.util.List;
 import java.util.Map;
 
 import io.duplex.core.usage.UsageEvent;
+import io.duplex.session.latency.ResponseLatency;
 import io.duplex.session.provider.TokenUsage;
 import io.duplex.session.session.SessionGrant;
 import io.duplex.session.session.UsageTotals;
 
 /**
  * Records a response's usage: one immutable event per metric, keyed so a retry never counts
- * twice, and the session's running totals.
+ * twice, and the session's running totals (with the response's latency).
  */
 final class UsageRecorder {
 
 	private UsageRecorder() {
 	}
 
-	static void record(SessionEngine engine, String responseId, TokenUsage usage) {
+	/**
+	 * Records the response's usage events, then, in one statement, adds its usage to the session's
+	 * totals and stores its {@code latency}.
+	 */
+	static void record(SessionEngine engine, String responseId, TokenUsage usage, ResponseLatency latency) {
 		SessionGrant grant = engine.grant;
 		Instant now = Instant.now();
 		List<UsageEvent> events = new ArrayList<>();
@@ -38,7 +43,7 @@ final class UsageRecorder {
 		UsageTotals totals = new UsageTotals(1, usage.inputTextTokens(), usage.inputAudioTokens(), usage.cachedTextTokens(),
 				usage.cachedAudioTokens(), usage.outputTextTokens(), usage.outputAudioTokens());
 		engine.persist(engine.services.usage.record(events)
-			.then(engine.services.sessions.addUsage(grant.tenantId(), grant.sessionId(), totals)));
+			.then(engine.services.sessions.finishResponse(grant.tenantId(), grant.sessionId(), totals, latency)));
 	}
 
 	private static void add(List<UsageEvent> events, SessionEngine engine, String responseId, String metric,

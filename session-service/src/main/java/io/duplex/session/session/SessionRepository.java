@@ -10,6 +10,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
 import io.duplex.core.page.PageRequest;
+import io.duplex.session.latency.ResponseLatency;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
@@ -181,6 +182,49 @@ class SessionRepository {
 		return query.map((row) -> row.get("id", String.class)).all();
 	}
 
+	/** {@link #addUsage} and the response's latency row, in one statement (one round trip per response). */
+	Mono<Void> finishResponse(String tenantId, String id, UsageTotals delta, ResponseLatency latency) {
+		DatabaseClient.GenericExecuteSpec spec = this.db.sql("""
+				WITH totals AS (
+				    UPDATE realtime.session SET responses = responses + :responses,
+				        input_text_tokens = input_text_tokens + :inputText,
+				        input_audio_tokens = input_audio_tokens + :inputAudio,
+				        cached_text_tokens = cached_text_tokens + :cachedText,
+				        cached_audio_tokens = cached_audio_tokens + :cachedAudio,
+				        output_text_tokens = output_text_tokens + :outputText,
+				        output_audio_tokens = output_audio_tokens + :outputAudio
+				    WHERE tenant_id = :tenantId AND id = :id
+				    RETURNING id, tenant_id)
+				INSERT INTO realtime.response_latency (response_id, session_id, tenant_id, segment, user_item_id, status,
+				    voice_to_voice_ms, provider_first_byte_ms, first_audio_ms, stt_ms, llm_first_token_ms,
+				    tts_first_byte_ms, created_at)
+				SELECT :responseId, totals.id, totals.tenant_id, :segment, :userItemId, :status, :voiceToVoice,
+				    :firstByte, :firstAudio, :stt, :llm, :tts, :createdAt
+				FROM totals
+				ON CONFLICT (session_id, response_id) DO NOTHING""")
+			.bind("tenantId", tenantId)
+			.bind("id", id)
+			.bind("responses", delta.responses())
+			.bind("inputText", delta.inputTextTokens())
+			.bind("inputAudio", delta.inputAudioTokens())
+			.bind("cachedText", delta.cachedTextTokens())
+			.bind("cachedAudio", delta.cachedAudioTokens())
+			.bind("outputText", delta.outputTextTokens())
+			.bind("outputAudio", delta.outputAudioTokens())
+			.bind("responseId", latency.responseId())
+			.bind("segment", latency.segment())
+			.bind("status", latency.status())
+			.bind("createdAt", latency.occurredAt());
+		spec = nullable(spec, "userItemId", latency.userItemId(), String.class);
+		spec = nullable(spec, "voiceToVoice", latency.voiceToVoiceMs(), Integer.class);
+		spec = nullable(spec, "firstByte", latency.providerFirstByteMs(), Integer.class);
+		spec = nullable(spec, "firstAudio", latency.firstAudioMs(), Integer.class);
+		spec = nullable(spec, "stt", latency.sttMs(), Integer.class);
+		spec = nullable(spec, "llm", latency.llmFirstTokenMs(), Integer.class);
+		spec = nullable(spec, "tts", latency.ttsFirstByteMs(), Integer.class);
+		return spec.then();
+	}
+
 	Mono<Void> addUsage(String tenantId, String id, UsageTotals delta) {
 		return this.db.sql("UPDATE realtime.session SET responses = responses + :responses, "
 				+ "input_text_tokens = input_text_tokens + :inputText, "
@@ -263,6 +307,11 @@ class SessionRepository {
 				row.get("node_id", String.class), row.get("created_at", Instant.class),
 				row.get("started_at", Instant.class), row.get("ended_at", Instant.class), usage,
 				(ObjectNode) this.json.readTree(row.get("config_overrides", Json.class).asString()));
+	}
+
+	private static <T> DatabaseClient.GenericExecuteSpec nullable(DatabaseClient.GenericExecuteSpec spec, String name,
+			@Nullable T value, Class<T> type) {
+		return (value != null) ? spec.bind(name, value) : spec.bindNull(name, type);
 	}
 
 }

@@ -13,6 +13,7 @@ import io.duplex.core.catalog.ModelCatalog;
 import io.duplex.core.security.Caller;
 import io.duplex.core.tenant.TenantDirectory;
 import io.duplex.core.tenant.TenantInfo;
+import io.duplex.session.latency.ResponseLatency;
 import reactor.core.publisher.Mono;
 
 /**
@@ -116,6 +117,14 @@ public class Sessions {
 	 */
 	public Mono<Void> markEnded(String tenantId, String sessionId, String endReason) {
 		return this.sessions.markEnded(tenantId, sessionId, endReason).then(this.meter.meterEnded(tenantId, sessionId));
+	}
+
+	/**
+	 * A response ended: adds its usage to the session's totals ({@code responses} too) and stores
+	 * its latency, in one statement.
+	 */
+	public Mono<Void> finishResponse(String tenantId, String sessionId, UsageTotals delta, ResponseLatency latency) {
+		return this.sessions.finishResponse(tenantId, sessionId, delta, latency);
 	}
 
 	/** Adds {@code delta} to the session's usage totals ({@code responses} too). */
