@@ -57,6 +57,18 @@ class HelmChartTests {
 	}
 
 	@Test
+	void secretsKeyRingFromAnExistingSecretBecomesTheContainersEnvironment() {
+		String without = new Helm(CHART).template().withName("acme").set("database.url", "postgresql://u:p@db/duplex").call();
+		assertThat(without).doesNotContain("envFrom");
+		String with = new Helm(CHART).template()
+			.withName("acme")
+			.set("database.url", "postgresql://u:p@db/duplex")
+			.set("secrets.existingSecret", "duplex-key-ring")
+			.call();
+		assertThat(with).contains("envFrom:").contains("secretRef:").contains("name: duplex-key-ring");
+	}
+
+	@Test
 	void schemaRejectsAMisspeltValueAndAnUnknownRole() {
 		assertThatThrownBy(() -> new Helm(CHART).template().set("replicaz", 2).call()).hasMessageContaining("replicaz");
 		assertThatThrownBy(() -> new Helm(CHART).template().set("deployments.platform.roles[0]", "router").call())
