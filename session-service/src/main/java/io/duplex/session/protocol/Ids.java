@@ -32,16 +32,6 @@ public final class Ids {
 		return next("resp_");
 	}
 
-	/** A session id, {@code sess_…}. */
-	public static String session() {
-		return next("sess_");
-	}
-
-	/** A conversation id, {@code conv_…}. */
-	public static String conversation() {
-		return next("conv_");
-	}
-
 	/** A function call id, {@code call_…}. */
 	public static String call() {
 		return next("call_");

@@ -5,7 +5,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import io.duplex.session.SessionTestSupport;
-import io.duplex.session.protocol.Ids;
+import io.duplex.core.id.Ids;
 import reactor.test.StepVerifier;
 
 /**
@@ -33,7 +33,7 @@ abstract class ConversationTestSupport extends SessionTestSupport {
 
 	/** Inserts a conversation of the tenant and returns its id. */
 	protected String newConversation(String tenantId) {
-		String id = Ids.conversation();
+		String id = Ids.newId("conv");
 		this.db.sql("INSERT INTO realtime.conversation (id, tenant_id, agent_id) VALUES (:id, :tenantId, :agentId)")
 			.bind("id", id)
 			.bind("tenantId", tenantId)
@@ -46,7 +46,8 @@ abstract class ConversationTestSupport extends SessionTestSupport {
 
 	/** Inserts a session of the tenant carrying the conversation and returns its id. */
 	protected String newSession(String tenantId, String conversationId) {
-		String id = Ids.session();
+		// made one after another, so their ids sort in creation order as the server's do
+		String id = Ids.newId("sess");
 		this.db.sql("INSERT INTO realtime.session (id, tenant_id, agent_id, agent_version, conversation_id, model, "
 				+ "region, compute) VALUES (:id, :tenantId, :agentId, 1, :conversationId, 'sandbox', 'us-east', "
 				+ "'cpu-standard')")

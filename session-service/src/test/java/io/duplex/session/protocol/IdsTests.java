@@ -14,8 +14,6 @@ class IdsTests {
 		assertThat(Ids.event()).matches("event_[0-9A-HJKMNP-TV-Z]{26}");
 		assertThat(Ids.item()).matches("item_[0-9A-HJKMNP-TV-Z]{26}");
 		assertThat(Ids.response()).startsWith("resp_").hasSize(31);
-		assertThat(Ids.session()).startsWith("sess_");
-		assertThat(Ids.conversation()).startsWith("conv_");
 		assertThat(Ids.call()).startsWith("call_");
 	}
 
