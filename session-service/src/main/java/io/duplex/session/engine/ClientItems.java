@@ -4,13 +4,75 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.duplex.session.audio.AudioFormat;
+import io.duplex.session.protocol.ClientEvent;
 import io.duplex.session.protocol.ConversationItem;
+import io.duplex.session.protocol.Ids;
+import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.provider.ContextItem;
 
-/** Turns an item a client creates into a conversation entry (its audio, if any, is not kept). */
+/**
+ * The client's item events: create, retrieve and delete, and the conversation entry an item a
+ * client creates becomes (its audio, if any, is not kept).
+ */
 final class ClientItems {
 
 	private ClientItems() {
+	}
+
+	/** {@code conversation.item.create}: the item goes into the conversation, the model's context and the store. */
+	static void create(SessionEngine engine, ClientEvent.ConversationItemCreate create) {
+		ConversationItem item = create.item();
+		if (item instanceof ConversationItem.ItemReference) {
+			engine.sendError(ProtocolError.INVALID_VALUE, "An item reference cannot be created; send the item itself.",
+					"item.type", create.eventId());
+			return;
+		}
+		String previous = create.previousItemId();
+		if (previous != null && !"root".equals(previous) && engine.conversation.find(previous) == null) {
+			engine.sendError(ProtocolError.INVALID_VALUE, "Item with previous_item_id not found: " + previous,
+					"previous_item_id", create.eventId());
+			return;
+		}
+		String id = (item.id() != null) ? item.id() : Ids.item();
+		if (engine.conversation.find(id) != null) {
+			engine.sendError("item_already_exists", "An item with id " + id + " already exists.", "item.id", create.eventId());
+			return;
+		}
+		Conversation.Entry entry = entry(id, item, engine.sessionMs());
+		engine.conversation.add("root".equals(previous) ? null : previous, entry);
+		String before = engine.conversation.previousOf(id);
+		engine.send(engine.services.events.conversationItemAdded(before, entry.item));
+		engine.send(engine.services.events.conversationItemDone(before, entry.item));
+		engine.provider().addItem(entry.context);
+		engine.persist(engine.services.conversations.append(engine.stored(entry, null)));
+	}
+
+	/** {@code conversation.item.retrieve}: the item as the conversation holds it. */
+	static void retrieve(SessionEngine engine, ClientEvent.ConversationItemRetrieve retrieve) {
+		Conversation.Entry entry = engine.conversation.find(retrieve.itemId());
+		if (entry == null) {
+			engine.sendError(ProtocolError.INVALID_VALUE, "Item with item_id not found: " + retrieve.itemId(), "item_id",
+					retrieve.eventId());
+			return;
+		}
+		engine.send(engine.services.events.conversationItemRetrieved(entry.item));
+	}
+
+	/** {@code conversation.item.delete}: out of the conversation and the context, marked deleted in the store. */
+	static void delete(SessionEngine engine, ClientEvent.ConversationItemDelete delete) {
+		if (engine.responses.producing(delete.itemId())) {
+			engine.sendError(ProtocolError.INVALID_VALUE, "The item is still being produced; cancel the response first.",
+					"item_id", delete.eventId());
+			return;
+		}
+		if (!engine.conversation.remove(delete.itemId())) {
+			engine.sendError(ProtocolError.INVALID_VALUE, "Item with item_id not found: " + delete.itemId(), "item_id",
+					delete.eventId());
+			return;
+		}
+		engine.provider().deleteItem(delete.itemId());
+		engine.send(engine.services.events.conversationItemDeleted(delete.itemId()));
+		engine.persist(engine.services.conversations.delete(engine.grant.tenantId(), engine.grant.conversationId(), delete.itemId()));
 	}
 
 	static Conversation.Entry entry(String id, ConversationItem item, long sessionMs) {

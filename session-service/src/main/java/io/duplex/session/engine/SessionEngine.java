@@ -12,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import io.duplex.session.conversation.StoredItem;
 import io.duplex.session.protocol.ClientEvent;
-import io.duplex.session.protocol.ConversationItem;
 import io.duplex.session.protocol.Decoded;
 import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.protocol.SessionConfig;
@@ -294,10 +293,10 @@ public final class SessionEngine {
 			case ClientEvent.InputAudioBufferAppend append -> this.input.append(append, arrivedNanos);
 			case ClientEvent.InputAudioBufferCommit commit -> this.input.commit(commit);
 			case ClientEvent.InputAudioBufferClear clear -> this.input.clear();
-			case ClientEvent.ConversationItemCreate create -> createItem(create);
-			case ClientEvent.ConversationItemRetrieve retrieve -> retrieveItem(retrieve);
+			case ClientEvent.ConversationItemCreate create -> ClientItems.create(this, create);
+			case ClientEvent.ConversationItemRetrieve retrieve -> ClientItems.retrieve(this, retrieve);
 			case ClientEvent.ConversationItemTruncate truncate -> this.responses.truncateByClient(truncate);
-			case ClientEvent.ConversationItemDelete delete -> deleteItem(delete);
+			case ClientEvent.ConversationItemDelete delete -> ClientItems.delete(this, delete);
 			case ClientEvent.ResponseCreate create -> this.responses.create(create.response(), create.eventId());
 			case ClientEvent.ResponseCancel cancel -> this.responses.cancelByClient(cancel);
 			case ClientEvent.OutputAudioBufferClear clear -> send(this.services.events.error(ProtocolError.invalidRequest(
@@ -319,59 +318,6 @@ public final class SessionEngine {
 		this.responses.configure();
 		provider().update(settings(this.conversation.context()));
 		send(this.services.events.sessionUpdated(this.grant.sessionId(), expiresAt(), this.config));
-	}
-
-	private void createItem(ClientEvent.ConversationItemCreate create) {
-		ConversationItem item = create.item();
-		if (item instanceof ConversationItem.ItemReference) {
-			sendError(ProtocolError.INVALID_VALUE, "An item reference cannot be created; send the item itself.",
-					"item.type", create.eventId());
-			return;
-		}
-		String previous = create.previousItemId();
-		if (previous != null && !"root".equals(previous) && this.conversation.find(previous) == null) {
-			sendError(ProtocolError.INVALID_VALUE, "Item with previous_item_id not found: " + previous,
-					"previous_item_id", create.eventId());
-			return;
-		}
-		String id = (item.id() != null) ? item.id() : io.duplex.session.protocol.Ids.item();
-		if (this.conversation.find(id) != null) {
-			sendError("item_already_exists", "An item with id " + id + " already exists.", "item.id", create.eventId());
-			return;
-		}
-		Conversation.Entry entry = ClientItems.entry(id, item, sessionMs());
-		this.conversation.add("root".equals(previous) ? null : previous, entry);
-		String before = this.conversation.previousOf(id);
-		send(this.services.events.conversationItemAdded(before, entry.item));
-		send(this.services.events.conversationItemDone(before, entry.item));
-		provider().addItem(entry.context);
-		persist(this.services.conversations.append(stored(entry, null)));
-	}
-
-	private void retrieveItem(ClientEvent.ConversationItemRetrieve retrieve) {
-		Conversation.Entry entry = this.conversation.find(retrieve.itemId());
-		if (entry == null) {
-			sendError(ProtocolError.INVALID_VALUE, "Item with item_id not found: " + retrieve.itemId(), "item_id",
-					retrieve.eventId());
-			return;
-		}
-		send(this.services.events.conversationItemRetrieved(entry.item));
-	}
-
-	private void deleteItem(ClientEvent.ConversationItemDelete delete) {
-		if (this.responses.producing(delete.itemId())) {
-			sendError(ProtocolError.INVALID_VALUE, "The item is still being produced; cancel the response first.",
-					"item_id", delete.eventId());
-			return;
-		}
-		if (!this.conversation.remove(delete.itemId())) {
-			sendError(ProtocolError.INVALID_VALUE, "Item with item_id not found: " + delete.itemId(), "item_id",
-					delete.eventId());
-			return;
-		}
-		provider().deleteItem(delete.itemId());
-		send(this.services.events.conversationItemDeleted(delete.itemId()));
-		persist(this.services.conversations.delete(this.grant.tenantId(), this.grant.conversationId(), delete.itemId()));
 	}
 
 	private void tick() {
@@ -501,7 +447,7 @@ public final class SessionEngine {
 		return HistoryItems.stored(entry, this.grant, this.services.json, this.services.events, truncatedAtMs);
 	}
 
-	private void sendError(String code, String message, @Nullable String param, @Nullable String eventId) {
+	void sendError(String code, String message, @Nullable String param, @Nullable String eventId) {
 		send(this.services.events.error(error(code, message, param, eventId)));
 	}
 
