@@ -9,8 +9,14 @@ import io.duplex.session.protocol.ProtocolError;
  * @param reason the session's {@code end_reason}, e.g. {@code client_closed}, {@code idle_timeout}
  * @param error the {@code error} event sent before closing, if any
  * @param closeCode the WebSocket close code (RFC 6455 §7.4)
+ * @param detaches whether the session is left resumable rather than ended (its socket dropped,
+ * its server stops), when resume is on
  */
-public record Ending(String reason, @Nullable ProtocolError error, int closeCode) {
+public record Ending(String reason, @Nullable ProtocolError error, int closeCode, boolean detaches) {
+
+	Ending(String reason, @Nullable ProtocolError error, int closeCode) {
+		this(reason, error, closeCode, false);
+	}
 
 	static final int NORMAL = 1000;
 
@@ -23,8 +29,16 @@ public record Ending(String reason, @Nullable ProtocolError error, int closeCode
 	/** The server cannot serve the session now (its model is unavailable): the client may retry later. */
 	static final int TRY_AGAIN_LATER = 1013;
 
+	/** The server restarts: the client may reconnect (and resume) shortly. */
+	static final int SERVICE_RESTART = 1012;
+
 	static Ending clientClosed() {
 		return new Ending("client_closed", null, NORMAL);
+	}
+
+	/** The client's socket dropped without a close: the session waits for it to resume. */
+	static Ending clientLost() {
+		return new Ending("client_lost", null, GOING_AWAY, true);
 	}
 
 }

@@ -15,6 +15,7 @@ import io.duplex.core.usage.UsageSink;
 import io.duplex.session.conversation.ConversationStore;
 import io.duplex.session.protocol.ClientEventDecoder;
 import io.duplex.session.protocol.ServerEvents;
+import io.duplex.session.protocol.SessionUpdates;
 import io.duplex.session.provider.ModelProvider;
 import io.duplex.session.session.SessionGrant;
 import io.duplex.session.session.Sessions;
@@ -31,6 +32,9 @@ public class EngineServices {
 	final ClientEventDecoder decoder;
 
 	final ServerEvents events;
+
+	/** Writes the configuration a session stores for a resume. */
+	final SessionUpdates updates;
 
 	final ConversationStore conversations;
 
@@ -58,6 +62,7 @@ public class EngineServices {
 		this.json = json;
 		this.decoder = new ClientEventDecoder(json);
 		this.events = new ServerEvents(json);
+		this.updates = new SessionUpdates(json);
 		this.conversations = conversations;
 		this.sessions = sessions;
 		this.usage = usage;
@@ -71,6 +76,11 @@ public class EngineServices {
 			.minimumExpectedValue(Duration.ofNanos(10_000))
 			.maximumExpectedValue(Duration.ofSeconds(5))
 			.register(meters);
+	}
+
+	/** This process's node id, as the session records name it. */
+	public String nodeId() {
+		return this.nodeId;
 	}
 
 	/** A new engine for a session whose socket just opened; {@link SessionEngine#start()} runs it. */

@@ -1,7 +1,9 @@
 package io.duplex.session.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,6 +24,7 @@ import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.provider.ProviderUnavailableException;
+import io.duplex.session.session.ResumeState;
 import io.duplex.session.session.SessionGrant;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
@@ -45,7 +48,8 @@ public final class SessionEngine {
 
 	final SessionGrant grant;
 
-	final long startedNanos = System.nanoTime();
+	/** Where the session clock (transcript times, duration limit) starts: a resumed session's own start. */
+	long startedNanos = System.nanoTime();
 
 	// inputs, processed one at a time
 	private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
@@ -95,6 +99,15 @@ public final class SessionEngine {
 
 	private @Nullable Disposable ticker;
 
+	/** Set once this socket's resume token is stored: the session may then outlive the socket. */
+	private boolean resumable;
+
+	/**
+	 * Set once a resumed session is claimed for this socket: should its model not open, it is left
+	 * resumable again, with the token its client still has (no new one was armed).
+	 */
+	private volatile boolean claimed;
+
 	SessionEngine(EngineServices services, SessionGrant grant) {
 		this.services = services;
 		this.grant = grant;
@@ -134,40 +147,97 @@ public final class SessionEngine {
 		if (provider == null) {
 			return failStart(new IllegalStateException("no provider " + this.grant.model().provider()));
 		}
-		Mono<List<StoredItem>> history = this.grant.continuedConversation()
-				? this.services.conversations.history(this.grant.tenantId(), this.grant.conversationId()).collectList()
-				: Mono.just(List.of());
-		return history.flatMap((items) -> {
-			List<ContextItem> context = items.stream().map(HistoryItems::context).toList();
-			return provider.open(settings(context), (event) -> submit(new FromProvider(event, 1)))
-				.flatMap((session) -> this.services.sessions
-					.markActive(this.grant.tenantId(), this.grant.sessionId(), this.services.nodeId)
-					.then(this.services.sessions.startSegment(this.grant.tenantId(), this.grant.sessionId(), 1,
-							provider.name(), session.upstreamId(), "initial"))
-					.then(Mono.<Void>fromRunnable(() -> submit(new Ready(session, items)))));
+		Mono<Optional<ResumeState>> resume = this.grant.resumes()
+				? this.services.sessions
+					.claimResume(this.grant.tenantId(), this.grant.sessionId(), this.grant.resumeToken(),
+							this.services.nodeId)
+					.doOnNext((state) -> this.claimed = true)
+					.map(Optional::of)
+					.switchIfEmpty(Mono.error(ResumeRefused::new))
+				: Mono.just(Optional.empty());
+		return resume.flatMap((resumed) -> {
+			SessionConfig startConfig = resumed.map(this::restoredConfig).orElse(this.config);
+			int segment = resumed.map((state) -> state.segments() + 1).orElse(1);
+			// a resumed session continues its conversation as any continued one does
+			Mono<List<StoredItem>> history = (this.grant.continuedConversation() || this.grant.resumes())
+					? this.services.conversations.history(this.grant.tenantId(), this.grant.conversationId())
+						.collectList()
+					: Mono.just(List.of());
+			return history.flatMap((items) -> {
+				List<ContextItem> context = items.stream().map(HistoryItems::context).toList();
+				return provider.open(settings(startConfig, context), (event) -> submit(new FromProvider(event, 1)))
+					.flatMap((session) -> activate(resumed.isEmpty())
+						.then(this.services.sessions.startSegment(this.grant.tenantId(), this.grant.sessionId(),
+								segment, provider.name(), session.upstreamId(), resumed.isPresent() ? "resume" : "initial"))
+						.then(armResume())
+						.flatMap((token) -> Mono.<Void>fromRunnable(() -> submit(new Ready(session, items, startConfig,
+								segment, resumed.map(ResumeState::startedAt).orElse(null), token.orElse(null))))));
+			});
 		}).onErrorResume((error) -> failStart(error));
 	}
 
+	/** Records a first socket's session as active on this node; a resumed one was claimed already. */
+	private Mono<Void> activate(boolean first) {
+		return first ? this.services.sessions.markActive(this.grant.tenantId(), this.grant.sessionId(),
+				this.services.nodeId) : Mono.empty();
+	}
+
+	/** This socket's resume token, stored before the client can have it; none when resume is off. */
+	private Mono<Optional<String>> armResume() {
+		if (!this.services.limits.resumes()) {
+			return Mono.just(Optional.empty());
+		}
+		return this.services.sessions.armResume(this.grant.tenantId(), this.grant.sessionId(), this.services.nodeId)
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty());
+	}
+
+	/** The configuration a resumed session had: the client's last {@code session.update}, or its agent's. */
+	private SessionConfig restoredConfig(ResumeState state) {
+		if (state.sessionConfig() == null) {
+			return this.config;
+		}
+		Decoded decoded = this.services.decoder.decode(state.sessionConfig());
+		if (decoded instanceof ClientEvent.SessionUpdate update) {
+			// stored whole, applied over the agent's configuration as the client's own updates were
+			return this.config.withUpdate(update.session());
+		}
+		// stored by this server, so it decodes; should a later version refuse it, the agent's config still runs
+		log.warn("Session {} resumes with its agent's configuration: its stored one no longer decodes ({})",
+				this.grant.sessionId(), ((ProtocolError) decoded).message());
+		return this.config;
+	}
+
 	private Mono<Void> failStart(Throwable error) {
+		if (error instanceof ResumeRefused) {
+			submit(new Stop(new Ending("resume_refused", ProtocolError.invalidRequest("resume_failed",
+					"The session could not be resumed: it was resumed by another socket, ended, or its grace period "
+							+ "is over.", null, null), Ending.POLICY_VIOLATION)));
+			return Mono.error(error);
+		}
 		if (Exceptions.unwrap(error) instanceof ProviderUnavailableException unavailable) {
 			// the endpoint's breaker is open: a known state, worth a line and not a stack trace
 			log.warn("Session {} not started: {}", this.grant.sessionId(), unavailable.getBody().getDetail());
 			submit(new Stop(new Ending("model_unavailable", ProtocolError.serverError(ProviderUnavailableException.CODE,
-					String.valueOf(unavailable.getBody().getDetail()), null), Ending.TRY_AGAIN_LATER)));
+					String.valueOf(unavailable.getBody().getDetail()), null), Ending.TRY_AGAIN_LATER, this.claimed)));
 			return Mono.error(error);
 		}
 		log.warn("Session {} could not reach its model", this.grant.sessionId(), error);
 		submit(new Stop(new Ending("model_unavailable", ProtocolError.serverError("model_unavailable",
-				"The model could not be reached; try again shortly.", null), Ending.INTERNAL_ERROR)));
+				"The model could not be reached; try again shortly.", null), Ending.INTERNAL_ERROR, this.claimed)));
 		return Mono.error(error);
 	}
 
 	ProviderSettings settings(List<ContextItem> context) {
-		String instructions = (this.config.instructions() != null) ? this.config.instructions() : "";
+		return settings(this.config, context);
+	}
+
+	private ProviderSettings settings(SessionConfig config, List<ContextItem> context) {
+		String instructions = (config.instructions() != null) ? config.instructions() : "";
 		return new ProviderSettings(this.grant.sessionId(),
 				new Placement(this.grant.tenantId(), this.grant.agent().region(), this.grant.agent().compute()),
-				this.grant.model(), SessionSetup.voice(this.config),
-				instructions, SessionSetup.tools(this.config, this.services.json), SessionSetup.transcribes(this.config),
+				this.grant.model(), SessionSetup.voice(config),
+				instructions, SessionSetup.tools(config, this.services.json), SessionSetup.transcribes(config),
 				context, this.services.limits.sandboxDelay());
 	}
 
@@ -184,9 +254,31 @@ public final class SessionEngine {
 				System.nanoTime()));
 	}
 
-	/** The client's socket is gone. */
-	public void onClientGone() {
-		submit(new Stop(Ending.clientClosed()));
+	/**
+	 * The client's socket is gone.
+	 * @param closedByClient whether the client closed it (sent a close frame): it means to end the
+	 * session. A socket that dropped without one leaves the session resumable, when resume is on.
+	 */
+	public void onClientGone(boolean closedByClient) {
+		submit(new Stop(closedByClient ? Ending.clientClosed() : Ending.clientLost()));
+	}
+
+	/**
+	 * The client reconnected with its resume token while this socket still looked open: this one is
+	 * closed, told why, and the session left resumable for the new one.
+	 */
+	public void supersede() {
+		submit(new Stop(new Ending("superseded", ProtocolError.invalidRequest("session_resumed_elsewhere",
+				"The session was resumed on another socket; this one is closed.", null, null), Ending.POLICY_VIOLATION,
+				true)));
+	}
+
+	/**
+	 * The server stops: with resume on, the client is told to reconnect with its token and the
+	 * session is left resumable, for this node after its restart or for any other node; else it ends.
+	 */
+	public void onServerShutdown() {
+		submit(new ServerShutdown());
 	}
 
 	/**
@@ -266,6 +358,7 @@ public final class SessionEngine {
 			case SwitchFailed failed -> this.rollover.switchFailed(failed.error(), failed.reason());
 			case Tick tick -> tick();
 			case Expire expire -> expireLater(expire);
+			case ServerShutdown shutdown -> serverShutdown();
 			case Stop stop -> stop(stop.ending());
 			default -> throw new IllegalStateException("unknown input " + input);
 		}
@@ -273,8 +366,23 @@ public final class SessionEngine {
 
 	private void ready(Ready ready) {
 		this.provider = ready.session();
+		this.segment = ready.segment();
+		if (ready.startedAt() != null) {
+			// the session clock runs on from the session's first start, across the sockets it had
+			this.startedNanos = System.nanoTime()
+					- Math.max(0, Duration.between(ready.startedAt(), Instant.now()).toNanos());
+		}
+		if (ready.config() != this.config) {
+			this.config = ready.config();
+			this.input.configure();
+			this.responses.configure();
+		}
 		ready.history().forEach((item) -> this.conversation.add(null, HistoryItems.entry(item)));
 		send(this.services.events.sessionCreated(this.grant.sessionId(), expiresAt(), this.config));
+		if (ready.resumeToken() != null) {
+			this.resumable = true;
+			send(this.services.events.sessionResumable(ready.resumeToken(), this.services.limits.resumeGrace().toSeconds()));
+		}
 		this.ticker = Flux.interval(Duration.ofSeconds(1), this.services.scheduler).subscribe((n) -> submit(new Tick()));
 	}
 
@@ -317,6 +425,11 @@ public final class SessionEngine {
 		this.input.configure();
 		this.responses.configure();
 		provider().update(settings(this.conversation.context()));
+		if (this.resumable) {
+			// a resume, on any node, restores what the client set
+			persist(this.services.sessions.saveConfig(this.grant.tenantId(), this.grant.sessionId(),
+					this.services.updates.write(this.config)));
+		}
 		send(this.services.events.sessionUpdated(this.grant.sessionId(), expiresAt(), this.config));
 	}
 
@@ -349,6 +462,19 @@ public final class SessionEngine {
 				grace.toSeconds()));
 		this.services.scheduler.schedule(() -> submit(new Stop(new Ending(expire.reason(), expire.error(), Ending.NORMAL))),
 				grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+	}
+
+	private void serverShutdown() {
+		if (this.resumable) {
+			long grace = this.services.limits.resumeGrace().toSeconds();
+			stop(new Ending("server_shutdown", ProtocolError.serverError("server_shutdown", "The server is restarting; "
+					+ "reconnect with your resume token within " + grace + " seconds to continue the session.", null),
+					Ending.SERVICE_RESTART, true));
+		}
+		else {
+			stop(new Ending("server_shutdown", ProtocolError.serverError("server_shutdown",
+					"The server is shutting down; reconnect to continue the conversation.", null), Ending.GOING_AWAY));
+		}
 	}
 
 	/** The maximum duration cannot be rolled over: say so a while before, so the agent can say goodbye. */
@@ -398,8 +524,10 @@ public final class SessionEngine {
 		}
 		this.writes.tryEmitComplete();
 		this.flushed.onErrorComplete()
-			.then(this.services.sessions.endSegment(this.grant.tenantId(), this.grant.sessionId(), this.segment))
-			.then(this.services.sessions.markEnded(this.grant.tenantId(), this.grant.sessionId(), ending.reason()))
+			.then((ending.detaches() && (this.resumable || this.claimed)) ? detach()
+					: this.services.sessions.endSegment(this.grant.tenantId(), this.grant.sessionId(), this.segment)
+						.then(this.services.sessions.markEnded(this.grant.tenantId(), this.grant.sessionId(),
+								ending.reason())))
 			.doOnError((error) -> log.error("Session {} did not close its record cleanly", this.grant.sessionId(), error))
 			.onErrorComplete()
 			.doFinally((signal) -> {
@@ -407,6 +535,15 @@ public final class SessionEngine {
 				this.ended.tryEmitValue(ending);
 			})
 			.subscribe();
+	}
+
+	/** Leaves the session resumable for the grace period; its state is all in the database by now. */
+	private Mono<Void> detach() {
+		log.debug("Session {} detached: resumable for {}", this.grant.sessionId(), this.services.limits.resumeGrace());
+		return this.services.sessions
+			.markDetached(this.grant.tenantId(), this.grant.sessionId(), this.services.nodeId,
+					this.services.limits.resumeGrace())
+			.then();
 	}
 
 	boolean stopped() {
@@ -455,7 +592,25 @@ public final class SessionEngine {
 		return ProtocolError.invalidRequest(code, message, param, eventId);
 	}
 
-	private record Ready(ProviderSession session, List<StoredItem> history) {
+	/**
+	 * The model session is open and the record says so.
+	 * @param startedAt a resumed session's first start; null for a first socket
+	 * @param resumeToken this socket's resume token; null when resume is off
+	 */
+	private record Ready(ProviderSession session, List<StoredItem> history, SessionConfig config, int segment,
+			@Nullable Instant startedAt, @Nullable String resumeToken) {
+	}
+
+	private record ServerShutdown() {
+	}
+
+	/** A resume token that was good at the handshake is not any more: another socket claimed the session first. */
+	private static final class ResumeRefused extends RuntimeException {
+
+		ResumeRefused() {
+			super("resume refused", null, false, false);
+		}
+
 	}
 
 	private record FromClient(Decoded decoded, long arrivedNanos) {

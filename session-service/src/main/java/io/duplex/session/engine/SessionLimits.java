@@ -22,6 +22,8 @@ import jakarta.validation.constraints.Positive;
  * {@code duplex.session.expiring}
  * @param expiringGrace how long a session ended from outside (a used-up budget) runs on after its
  * {@code duplex.session.expiring}
+ * @param resumeGrace how long a session whose socket dropped (or whose server stopped) stays
+ * resumable with its resume token; zero turns resume off (a dropped socket ends the session)
  */
 @Validated
 @ConfigurationProperties("duplex.sessions")
@@ -29,5 +31,11 @@ public record SessionLimits(@DefaultValue("5m") Duration idleTimeout, @DefaultVa
 		@DefaultValue("200") @Positive int eventsPerSecond, @DefaultValue("400") @Positive int eventBurst,
 		@DefaultValue("60s") Duration audioAhead, @DefaultValue("4096") @Positive int outboundBuffer,
 		@DefaultValue("300ms") Duration sandboxDelay, @DefaultValue("60s") Duration expiringWarning,
-		@DefaultValue("10s") Duration expiringGrace) {
+		@DefaultValue("10s") Duration expiringGrace, @DefaultValue("60s") Duration resumeGrace) {
+
+	/** Whether sessions stay resumable when their socket drops. */
+	public boolean resumes() {
+		return this.resumeGrace.toMillis() > 0;
+	}
+
 }

@@ -44,7 +44,7 @@ class GatewayConfiguration {
 		WebSocketService upgrade = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES)));
 		RealtimeHandshake endpoint = new RealtimeHandshake(sessions, callers, new ProblemWriter(json), upgrade,
-				new RealtimeSocketHandler(services, registry));
+				new RealtimeSocketHandler(services, registry), registry, services.nodeId());
 		return new SimpleUrlHandlerMapping(Map.of(RealtimeHandshake.PATH, endpoint), -1);
 	}
 

@@ -19,8 +19,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The sessions live on this node: ends one on request (the REST API's end), and on shutdown ends
- * them all cleanly (each flushes what it has) before the server stops.
+ * The sessions live on this node: ends one on request (the REST API's end), and on shutdown stops
+ * them all cleanly (each flushes what it has, and is left resumable when resume is on) before the
+ * server stops.
  */
 class LiveSessionRegistry implements LiveSessions, SmartLifecycle {
 
@@ -77,17 +78,30 @@ class LiveSessionRegistry implements LiveSessions, SmartLifecycle {
 		this.running = true;
 	}
 
+	/**
+	 * Detaches the session this node runs so another socket can resume it (its old socket was not
+	 * seen to drop, but its client reconnected): the old socket is closed and told why.
+	 * @return completes once the session is detached (or was not live here)
+	 */
+	Mono<Void> detachForResume(String sessionId) {
+		SessionEngine engine = this.live.get(sessionId);
+		if (engine == null) {
+			return Mono.empty();
+		}
+		engine.supersede();
+		return engine.ended().then();
+	}
+
 	@Override
 	public void stop() {
 		this.running = false;
 		if (this.live.isEmpty()) {
 			return;
 		}
-		log.info("Ending {} live sessions before shutdown", this.live.size());
+		log.info("Stopping {} live sessions before shutdown", this.live.size());
 		// runs once on the thread that stops the application, which may wait
 		Flux.fromIterable(this.live.values()).flatMap((engine) -> {
-			engine.end("server_shutdown", ProtocolError.serverError("server_shutdown",
-					"The server is shutting down; reconnect to continue the conversation.", null), 1001);
+			engine.onServerShutdown();
 			return engine.ended();
 		}).then().block(Duration.ofSeconds(20));
 	}

@@ -29,6 +29,10 @@ import reactor.core.publisher.Mono;
  * </ul>
  * The credential comes as {@code Authorization: Bearer …} or, from browsers, as the subprotocol
  * {@code openai-insecure-api-key.<credential>} offered with {@code realtime}.
+ * <p>
+ * {@code ?session=sess_…&resume_token=rt_…} resumes a detached session (its socket dropped, or
+ * its server stopped) on this node, whichever node ran it before: the resume token is the
+ * credential (a used client secret or an API key sent along is not needed, and not looked at).
  */
 class RealtimeHandshake implements WebHandler {
 
@@ -46,13 +50,19 @@ class RealtimeHandshake implements WebHandler {
 
 	private final RealtimeSocketHandler sockets;
 
+	private final LiveSessionRegistry live;
+
+	private final String nodeId;
+
 	RealtimeHandshake(Sessions sessions, List<CallerResolver> callers, ProblemWriter problems, WebSocketService upgrade,
-			RealtimeSocketHandler sockets) {
+			RealtimeSocketHandler sockets, LiveSessionRegistry live, String nodeId) {
 		this.sessions = sessions;
 		this.callers = callers;
 		this.problems = problems;
 		this.upgrade = upgrade;
 		this.sockets = sockets;
+		this.live = live;
+		this.nodeId = nodeId;
 	}
 
 	@Override
@@ -63,6 +73,11 @@ class RealtimeHandshake implements WebHandler {
 	}
 
 	private Mono<SessionGrant> grant(ServerWebExchange exchange) {
+		MultiValueMap<String, String> params = exchange.getRequest().getQueryParams();
+		String resumeToken = params.getFirst("resume_token");
+		if (resumeToken != null) {
+			return resume(params.getFirst("session"), resumeToken);
+		}
 		String credential = credential(exchange.getRequest().getHeaders());
 		if (credential == null) {
 			return Mono.error(Problems.unauthorized("Send a client secret or an API key as 'Authorization: Bearer …' "
@@ -94,6 +109,28 @@ class RealtimeHandshake implements WebHandler {
 				}
 				return this.sessions.startForCaller(caller, agent);
 			});
+	}
+
+	private Mono<SessionGrant> resume(@Nullable String sessionId, String token) {
+		if (sessionId == null) {
+			return Mono.error(new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "validation-failed",
+					"Validation failed", "Name the session to resume: ?session=sess_…&resume_token=rt_…",
+					java.util.Map.of("param", "session")));
+		}
+		return this.sessions.resumable(sessionId, token)
+			.onErrorResume(Sessions.StillConnected.class, (connected) -> {
+				if (!this.nodeId.equals(connected.nodeId())) {
+					ProblemException problem = Problems.conflict("session-still-connected", "Session still connected",
+							"Session " + sessionId + " still runs on another socket; close that one, or retry once "
+									+ "the server has seen it drop.");
+					problem.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+					return Mono.error(problem);
+				}
+				// its old socket here has not been seen to drop yet: the client is on a new one
+				return this.live.detachForResume(sessionId).then(this.sessions.resumable(sessionId, token));
+			})
+			.switchIfEmpty(Mono.error(() -> Problems.unauthorized("The resume token is unknown or already used, "
+					+ "or the session has ended or its grace period is over.")));
 	}
 
 	private static @Nullable String agentOf(MultiValueMap<String, String> query) {

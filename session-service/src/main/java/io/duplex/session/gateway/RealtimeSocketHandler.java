@@ -1,5 +1,6 @@
 package io.duplex.session.gateway;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ class RealtimeSocketHandler {
 
 	private static final Logger log = LoggerFactory.getLogger(RealtimeSocketHandler.class);
 
+	private static final Duration CLOSE_STATUS_WAIT = Duration.ofSeconds(1);
+
 	private final EngineServices services;
 
 	private final LiveSessionRegistry registry;
@@ -48,6 +51,19 @@ class RealtimeSocketHandler {
 				return RealtimeSocketHandler.this.handle(socket, grant);
 			}
 		};
+	}
+
+	/**
+	 * Whether the client closed its socket with a close frame (it means to end the session), once
+	 * the socket is closed; false when it dropped without one (RFC 6455's 1006: the session stays
+	 * resumable). Bounded: a close status that never arrives counts as a drop.
+	 */
+	private static Mono<Boolean> closedByClient(WebSocketSession socket) {
+		return socket.closeStatus()
+			.map((status) -> status.getCode() != CloseStatus.NO_CLOSE_FRAME.getCode())
+			.timeout(CLOSE_STATUS_WAIT, Mono.empty())
+			.onErrorResume((error) -> Mono.empty())
+			.defaultIfEmpty(false);
 	}
 
 	private Mono<Void> handle(WebSocketSession socket, SessionGrant grant) {
@@ -79,7 +95,10 @@ class RealtimeSocketHandler {
 			}))
 			.then()
 			.onErrorResume((error) -> Mono.empty())
-			.doFinally((signal) -> engine.onClientGone());
+			.then(closedByClient(socket))
+			.doOnNext(engine::onClientGone)
+			.then()
+			.doOnCancel(() -> engine.onClientGone(false));
 		return Mono.when(input, output).doFinally((signal) -> this.registry.remove(engine));
 	}
 

@@ -358,6 +358,18 @@ public final class ServerEvents {
 		});
 	}
 
+	/**
+	 * {@code duplex.session.resumable}: should this socket drop, the session waits
+	 * {@code graceSeconds} for its client to reconnect with {@code resumeToken} (on any node).
+	 * Each socket of a session gets a token of its own; the one before stops working.
+	 */
+	public String sessionResumable(String resumeToken, long graceSeconds) {
+		return event("duplex.session.resumable", (json) -> {
+			json.writeStringProperty("resume_token", resumeToken);
+			json.writeNumberProperty("grace_seconds", graceSeconds);
+		});
+	}
+
 	private String event(String type, Consumer<JsonGenerator> body) {
 		return event(type, ENVELOPE_CHARS, body);
 	}

@@ -32,8 +32,9 @@ class Admission {
 			+ CONNECT_GRACE_SECONDS + " seconds')) FROM realtime.client_secret c WHERE c.session_id = s.id), "
 			+ "s.created_at + interval '" + CONNECT_GRACE_SECONDS + " seconds')";
 
-	private static final String HOLDS_SLOT = "s.status <> 'ended' AND (s.status = 'active' OR " + DEADLINE
-			+ " > now())";
+	/** A detached session keeps its slot while it may be resumed, so its client can always come back. */
+	private static final String HOLDS_SLOT = "s.status <> 'ended' AND (s.status = 'active' OR (s.status = 'detached' AND s.resumable_until > now()) "
+			+ "OR (s.status = 'created' AND " + DEADLINE + " > now()))";
 
 	/**
 	 * Ends stale sessions. SKIP LOCKED: a row another transaction holds is being changed by it

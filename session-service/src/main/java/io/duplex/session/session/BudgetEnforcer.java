@@ -85,12 +85,13 @@ class BudgetEnforcer implements InitializingBean, DisposableBean {
 
 	/**
 	 * Ends one session: through the node that runs it if that is this one. Another node's session
-	 * is left to that node's own check, so its client is told why; a session with no socket yet is
-	 * ended in the record only.
+	 * is left to that node's own check, so its client is told why; a session with no socket (not yet,
+	 * or detached) is ended in the record only.
 	 */
 	private Mono<Boolean> end(CappedBudget budget, String sessionId) {
 		return this.sessions.find(budget.tenantId(), sessionId).flatMap((session) -> {
-			if (Session.CREATED.equals(session.status())) {
+			if (Session.CREATED.equals(session.status()) || Session.DETACHED.equals(session.status())) {
+				// no socket to tell: the record is all there is to end
 				return this.lifecycle.markEnded(budget.tenantId(), sessionId, Sessions.BUDGET_EXCEEDED)
 					.thenReturn(true);
 			}

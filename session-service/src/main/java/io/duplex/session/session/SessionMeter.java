@@ -15,8 +15,9 @@ import reactor.util.retry.Retry;
 
 /**
  * Meters a session when it ends: {@code session_seconds} (the platform fee is per minute of it)
- * and {@code compute_seconds} (the session held a slot of its compute pool that long), both from
- * its start to its end, at the instant it ended. Keys derive from the session id, so metering an
+ * and {@code compute_seconds} (the session held a slot of its compute pool that long), both the
+ * time it was connected (from its start to its end, less any time it spent detached waiting for
+ * its client to resume), at the instant it ended. Keys derive from the session id, so metering an
  * ended session again (every end path does, whoever ended it first) records nothing new.
  */
 @Component
@@ -57,8 +58,9 @@ class SessionMeter {
 		if (!session.ended() || session.startedAt() == null || session.endedAt() == null) {
 			return List.of();
 		}
-		// milliseconds, like the duration on the session resource, so both show the same seconds
-		long millis = Math.max(0, Duration.between(session.startedAt(), session.endedAt()).toMillis());
+		// milliseconds, like the duration on the session resource, so both show the same seconds;
+		// time spent detached (no socket, no upstream) is not part of it
+		long millis = session.connectedMillis(session.endedAt());
 		BigDecimal seconds = BigDecimal.valueOf(millis, 3);
 		return List.of(event(session, UsageEvent.SESSION_SECONDS, seconds),
 				event(session, UsageEvent.COMPUTE_SECONDS, seconds));

@@ -1,5 +1,7 @@
 package io.duplex.session.session;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +32,7 @@ class SessionRepository {
 	private static final String COLUMNS = "id, tenant_id, agent_id, agent_version, conversation_id, model, region, "
 			+ "compute, status, end_reason, metadata, node_id, created_at, started_at, ended_at, responses, "
 			+ "input_text_tokens, input_audio_tokens, cached_text_tokens, cached_audio_tokens, output_text_tokens, "
-			+ "output_audio_tokens, config_overrides";
+			+ "output_audio_tokens, config_overrides, detached_at, resumable_until, detached_ms";
 
 	private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() {
 	};
@@ -152,10 +154,14 @@ class SessionRepository {
 			.map((rows) -> rows > 0);
 	}
 
+	/** Adds a detached period that ends now to the detached time (columns of the session updated). */
+	private static final String DETACHED_UNTIL_NOW = "detached_ms = detached_ms + CASE WHEN detached_at IS NULL "
+			+ "THEN 0 ELSE GREATEST(0, (extract(epoch FROM now() - detached_at) * 1000)::bigint) END, detached_at = NULL";
+
 	/** Ends the session and its open segments; true if it was not ended before (the first reason wins). */
 	Mono<Boolean> markEnded(String tenantId, String id, String reason) {
-		return this.db.sql("UPDATE realtime.session SET status = 'ended', end_reason = :reason, ended_at = now() "
-				+ "WHERE tenant_id = :tenantId AND id = :id AND status <> 'ended'")
+		return this.db.sql("UPDATE realtime.session SET status = 'ended', end_reason = :reason, ended_at = now(), "
+				+ DETACHED_UNTIL_NOW + " WHERE tenant_id = :tenantId AND id = :id AND status <> 'ended'")
 			.bind("tenantId", tenantId)
 			.bind("id", id)
 			.bind("reason", reason)
@@ -168,6 +174,122 @@ class SessionRepository {
 						.bind("id", id)
 						.then()
 						.thenReturn(true));
+	}
+
+	/**
+	 * Arms resume for the session this node runs: stores the hash of a new token (the earlier one
+	 * stops working) and answers it; empty when the session is not active on this node.
+	 */
+	Mono<String> armResume(String tenantId, String id, String nodeId) {
+		String token = ResumeTokens.newToken();
+		return this.db.sql("UPDATE realtime.session SET resume_token_hash = :hash WHERE tenant_id = :tenantId "
+				+ "AND id = :id AND status = 'active' AND node_id = :nodeId")
+			.bind("tenantId", tenantId)
+			.bind("id", id)
+			.bind("nodeId", nodeId)
+			.bind("hash", ByteBuffer.wrap(ResumeTokens.hash(token)))
+			.fetch()
+			.rowsUpdated()
+			.flatMap((rows) -> (rows > 0) ? Mono.just(token) : Mono.empty());
+	}
+
+	/**
+	 * Detaches the session this node runs: it stays resumable until {@code grace} from now, and its
+	 * open segments end (their upstreams are closed).
+	 * @return whether it was detached (false when it was not active on this node, e.g. ended meanwhile)
+	 */
+	Mono<Boolean> markDetached(String tenantId, String id, String nodeId, Duration grace) {
+		return this.db.sql("""
+				WITH detached AS (
+				    UPDATE realtime.session SET status = 'detached', node_id = NULL, detached_at = now(),
+				        resumable_until = now() + :graceMs * interval '1 millisecond'
+				    WHERE tenant_id = :tenantId AND id = :id AND status = 'active' AND node_id = :nodeId
+				    RETURNING id, tenant_id),
+				segments AS (
+				    UPDATE realtime.session_segment g SET ended_at = now() FROM detached
+				    WHERE g.tenant_id = detached.tenant_id AND g.session_id = detached.id AND g.ended_at IS NULL)
+				SELECT count(*) AS detached FROM detached""")
+			.bind("tenantId", tenantId)
+			.bind("id", id)
+			.bind("nodeId", nodeId)
+			.bind("graceMs", grace.toMillis())
+			.map((row) -> row.get("detached", Long.class) > 0)
+			.one();
+	}
+
+	/**
+	 * A session and whether it is still resumable with {@code token}: any status, found only with
+	 * its current token (its hash is the credential, as for client secrets).
+	 */
+	Mono<ResumeCandidate> findByResumeToken(String id, String token) {
+		return this.db.sql("SELECT tenant_id, status, node_id, resumable_until > now() AS in_grace "
+				+ "FROM realtime.session WHERE id = :id AND resume_token_hash = :hash")
+			.bind("id", id)
+			.bind("hash", ByteBuffer.wrap(ResumeTokens.hash(token)))
+			.map((row) -> new ResumeCandidate(row.get("tenant_id", String.class), row.get("status", String.class),
+					row.get("node_id", String.class), Boolean.TRUE.equals(row.get("in_grace", Boolean.class))))
+			.one();
+	}
+
+	/** What the resume lookup tells the gateway. */
+	record ResumeCandidate(String tenantId, String status, @Nullable String nodeId, boolean inGrace) {
+	}
+
+	/**
+	 * Claims a detached session for this node with its current resume token, in one statement:
+	 * of two nodes resuming it at once, one wins. Its detached time is added up (not metered).
+	 * @return where it continues from; empty when the token is not (or no longer) good for it
+	 */
+	Mono<ResumeState> claimResume(String tenantId, String id, String token, String nodeId) {
+		return this.db.sql("""
+				UPDATE realtime.session SET status = 'active', node_id = :nodeId,
+				    detached_ms = detached_ms + GREATEST(0, (extract(epoch FROM now() - detached_at) * 1000)::bigint),
+				    detached_at = NULL, resumable_until = NULL
+				WHERE tenant_id = :tenantId AND id = :id AND status = 'detached' AND resume_token_hash = :hash
+				    AND resumable_until > now()
+				RETURNING started_at, session_config::text AS session_config,
+				    (SELECT COALESCE(max(g.sequence), 0) FROM realtime.session_segment g
+				     WHERE g.tenant_id = :tenantId AND g.session_id = :id) AS segments""")
+			.bind("tenantId", tenantId)
+			.bind("id", id)
+			.bind("nodeId", nodeId)
+			.bind("hash", ByteBuffer.wrap(ResumeTokens.hash(token)))
+			.map((row) -> new ResumeState(row.get("segments", Integer.class), row.get("started_at", Instant.class),
+					row.get("session_config", String.class)))
+			.one();
+	}
+
+	/** Stores the session object as the client last configured it, for a resume to restore. */
+	Mono<Void> saveConfig(String tenantId, String id, String session) {
+		return this.db.sql("UPDATE realtime.session SET session_config = :config WHERE tenant_id = :tenantId AND id = :id")
+			.bind("tenantId", tenantId)
+			.bind("id", id)
+			.bind("config", Json.of(session))
+			.then();
+	}
+
+	/**
+	 * Ends detached sessions whose grace period is over, on any node's behalf: SKIP LOCKED, so
+	 * nodes sweeping at once share the work instead of waiting on each other.
+	 * @return the ended sessions, tenant first
+	 */
+	Flux<Map.Entry<String, String>> endExpiredDetached(int limit) {
+		return this.db.sql("""
+				WITH expired AS (
+				    SELECT id FROM realtime.session WHERE status = 'detached' AND resumable_until <= now()
+				    ORDER BY resumable_until LIMIT :limit FOR UPDATE SKIP LOCKED),
+				ended AS (
+				    UPDATE realtime.session s SET status = 'ended', end_reason = :reason, ended_at = s.resumable_until,
+				        detached_ms = s.detached_ms
+				            + GREATEST(0, (extract(epoch FROM s.resumable_until - s.detached_at) * 1000)::bigint),
+				        detached_at = NULL
+				    FROM expired WHERE s.id = expired.id AND s.status = 'detached'
+				    RETURNING s.tenant_id, s.id)
+				SELECT tenant_id, id FROM ended""")
+			.bind("limit", limit)
+			.bind("reason", Session.CLIENT_DISCONNECTED)
+			.map((row) -> Map.entry(row.get("tenant_id", String.class), row.get("id", String.class)))
+			.all();
 	}
 
 	/** The ids of the tenant's sessions still created or active; of one agent when {@code agentId} is given. */
@@ -306,7 +428,9 @@ class SessionRepository {
 				this.json.readValue(row.get("metadata", Json.class).asString(), STRING_MAP),
 				row.get("node_id", String.class), row.get("created_at", Instant.class),
 				row.get("started_at", Instant.class), row.get("ended_at", Instant.class), usage,
-				(ObjectNode) this.json.readTree(row.get("config_overrides", Json.class).asString()));
+				(ObjectNode) this.json.readTree(row.get("config_overrides", Json.class).asString()),
+				row.get("detached_at", Instant.class), row.get("resumable_until", Instant.class),
+				row.get("detached_ms", Long.class));
 	}
 
 	private static <T> DatabaseClient.GenericExecuteSpec nullable(DatabaseClient.GenericExecuteSpec spec, String name,

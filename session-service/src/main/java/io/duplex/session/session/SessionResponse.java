@@ -2,7 +2,6 @@ package io.duplex.session.session;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,10 @@ import io.duplex.session.latency.LatencySummary;
 
 /**
  * A session on the wire.
- * @param durationSeconds time since it became active until it ended (or until now while it
- * runs), in seconds with millisecond precision; {@code null} if it never became active
+ * @param durationSeconds time it was connected: since it became active until it ended (or until
+ * now while it runs), less any time it spent detached, in seconds with millisecond precision;
+ * {@code null} if it never became active
+ * @param resumableUntil while it is detached, until when its client may resume it
  * @param segments its upstream sessions, in order
  * @param latency each latency figure over its responses so far (see {@code /v1/sessions/{id}/latency}
  * for every response's); only on a single session
@@ -28,6 +29,7 @@ import io.duplex.session.latency.LatencySummary;
 record SessionResponse(String id, String object, String status, String agent, int agentVersion, String conversation,
 		String model, String region, String compute, Instant createdAt, @Nullable Instant startedAt,
 		@Nullable Instant endedAt, @Nullable String endReason, @Nullable BigDecimal durationSeconds,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Instant resumableUntil,
 		Map<String, String> metadata, List<SegmentResponse> segments, Usage usage,
 		@JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<CostResponse> cost,
 		@JsonInclude(JsonInclude.Include.NON_ABSENT) Optional<LatencySummary> latency) {
@@ -69,7 +71,7 @@ record SessionResponse(String id, String object, String status, String agent, in
 	SessionResponse withCost(SessionCost cost) {
 		return new SessionResponse(this.id, this.object, this.status, this.agent, this.agentVersion, this.conversation,
 				this.model, this.region, this.compute, this.createdAt, this.startedAt, this.endedAt, this.endReason,
-				this.durationSeconds, this.metadata, this.segments, this.usage,
+				this.durationSeconds, this.resumableUntil, this.metadata, this.segments, this.usage,
 				Optional.of(CostResponse.from(cost)), this.latency);
 	}
 
@@ -77,7 +79,7 @@ record SessionResponse(String id, String object, String status, String agent, in
 	SessionResponse withLatency(LatencySummary latency) {
 		return new SessionResponse(this.id, this.object, this.status, this.agent, this.agentVersion, this.conversation,
 				this.model, this.region, this.compute, this.createdAt, this.startedAt, this.endedAt, this.endReason,
-				this.durationSeconds, this.metadata, this.segments, this.usage, this.cost, Optional.of(latency));
+				this.durationSeconds, this.resumableUntil, this.metadata, this.segments, this.usage, this.cost, Optional.of(latency));
 	}
 
 	static SessionResponse from(Session session, List<Segment> segments, Instant now) {
@@ -85,6 +87,7 @@ record SessionResponse(String id, String object, String status, String agent, in
 		return new SessionResponse(session.id(), OBJECT, session.status(), session.agentId(), session.agentVersion(),
 				session.conversationId(), session.model(), session.region(), session.compute(), session.createdAt(),
 				session.startedAt(), session.endedAt(), session.endReason(), duration(session, now),
+				Session.DETACHED.equals(session.status()) ? session.resumableUntil() : null,
 				session.metadata(),
 				segments.stream()
 					.map((segment) -> new SegmentResponse(segment.sequence(), segment.provider(), segment.upstreamId(),
@@ -97,12 +100,9 @@ record SessionResponse(String id, String object, String status, String agent, in
 	}
 
 	private static @Nullable BigDecimal duration(Session session, Instant now) {
-		if (session.startedAt() == null) {
-			return null;
-		}
-		Instant end = (session.endedAt() != null) ? session.endedAt() : now;
-		long millis = Math.max(0, Duration.between(session.startedAt(), end).toMillis());
-		return BigDecimal.valueOf(millis).movePointLeft(3).setScale(3, RoundingMode.UNNECESSARY);
+		Long millis = session.connectedMillis(now);
+		return (millis != null) ? BigDecimal.valueOf(millis).movePointLeft(3).setScale(3, RoundingMode.UNNECESSARY)
+				: null;
 	}
 
 }

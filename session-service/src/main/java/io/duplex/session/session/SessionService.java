@@ -39,7 +39,8 @@ class SessionService {
 	/** The end reason of a session ended with {@code POST /v1/sessions/{id}/end}. */
 	static final String ENDED_BY_API = "ended_by_api";
 
-	private static final Set<String> STATUSES = Set.of(Session.CREATED, Session.ACTIVE, Session.ENDED);
+	private static final Set<String> STATUSES = Set.of(Session.CREATED, Session.ACTIVE, Session.DETACHED,
+			Session.ENDED);
 
 	private static final Logger log = LoggerFactory.getLogger(SessionService.class);
 
@@ -83,7 +84,7 @@ class SessionService {
 		static Filter of(@Nullable String agent, @Nullable String status, @Nullable String createdAfter,
 				@Nullable String createdBefore) {
 			if (status != null && !STATUSES.contains(status)) {
-				throw Problems.validation("status", "must be created, active or ended");
+				throw Problems.validation("status", "must be created, active, detached or ended");
 			}
 			return new Filter(agent, status, time("created_after", createdAfter), time("created_before", createdBefore));
 		}

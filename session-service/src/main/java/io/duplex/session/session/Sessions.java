@@ -1,5 +1,6 @@
 package io.duplex.session.session;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -85,7 +86,7 @@ public class Sessions {
 			.start(caller, new SessionStarter.StartRequest(agentId, null, null, Map.of(), null, null))
 			.map((started) -> new SessionGrant(started.session().id(), started.session().tenantId(),
 					started.session().conversationId(), started.continuedConversation(), started.agent(),
-					started.model(), started.session().metadata(), started.session().createdAt()));
+					started.model(), started.session().metadata(), started.session().createdAt(), null));
 	}
 
 	/**
@@ -109,6 +110,76 @@ public class Sessions {
 	/** Records that a socket on {@code nodeId} runs the session; a session not waiting for one is left as it is. */
 	public Mono<Void> markActive(String tenantId, String sessionId, String nodeId) {
 		return this.sessions.markActive(tenantId, sessionId, nodeId).then();
+	}
+
+	/**
+	 * Arms resume for the session this node runs: a new resume token, whose hash replaces the one
+	 * before (which stops working).
+	 * @return the token; empty when the session is not active on this node
+	 */
+	public Mono<String> armResume(String tenantId, String sessionId, String nodeId) {
+		return this.sessions.armResume(tenantId, sessionId, nodeId);
+	}
+
+	/**
+	 * The session a client asks to resume with {@code token}, checked as a first socket is (tenant
+	 * active, agent version runnable, budget left), or why not:
+	 * @return the grant to run it with; empty when the token is unknown or used, the session ended
+	 * or its grace period is over; errors with {@link StillConnected} when the session is still
+	 * active (its old socket not yet seen to drop)
+	 */
+	public Mono<SessionGrant> resumable(String sessionId, String token) {
+		if (!ResumeTokens.plausible(token)) {
+			return Mono.empty();
+		}
+		return this.sessions.findByResumeToken(sessionId, token).flatMap((found) -> {
+			if (Session.ACTIVE.equals(found.status())) {
+				return Mono.error(new StillConnected(sessionId, found.nodeId()));
+			}
+			if (!Session.DETACHED.equals(found.status()) || !found.inGrace()) {
+				return Mono.empty();
+			}
+			return grant(found.tenantId(), sessionId).map((grant) -> grant.resuming(token));
+		});
+	}
+
+	/** A session asked to be resumed still runs on {@code nodeId}: its old socket has not been seen to drop. */
+	public static final class StillConnected extends RuntimeException {
+
+		private final @Nullable String nodeId;
+
+		StillConnected(String sessionId, @Nullable String nodeId) {
+			super("session " + sessionId + " is still connected", null, false, false);
+			this.nodeId = nodeId;
+		}
+
+		public @Nullable String nodeId() {
+			return this.nodeId;
+		}
+
+	}
+
+	/**
+	 * Claims a detached session for this node with the token its client presented: of two nodes
+	 * resuming it at once, one wins.
+	 * @return where it continues from; empty when the token is no longer good for it
+	 */
+	public Mono<ResumeState> claimResume(String tenantId, String sessionId, String token, String nodeId) {
+		return this.sessions.claimResume(tenantId, sessionId, token, nodeId);
+	}
+
+	/**
+	 * Leaves the session this node runs resumable for {@code grace}: its socket is gone (or its node
+	 * stops) and its upstream closed; a client with its resume token may continue it on any node.
+	 * @return whether it was detached; false when it was not active here (ended meanwhile)
+	 */
+	public Mono<Boolean> markDetached(String tenantId, String sessionId, String nodeId, Duration grace) {
+		return this.sessions.markDetached(tenantId, sessionId, nodeId, grace);
+	}
+
+	/** Stores the session object as the client last configured it, for a resume to restore. */
+	public Mono<Void> saveConfig(String tenantId, String sessionId, String session) {
+		return this.sessions.saveConfig(tenantId, sessionId, session);
 	}
 
 	/**
@@ -174,7 +245,7 @@ public class Sessions {
 				.flatMap((model) -> this.sessions.continuesConversation(session.tenantId(), session.id())
 					.map((continued) -> new SessionGrant(session.id(), session.tenantId(), session.conversationId(),
 							continued, SessionStarter.withOverrides(agent, session.configOverrides()), model,
-							session.metadata(), session.createdAt()))))
+							session.metadata(), session.createdAt(), null))))
 			.switchIfEmpty(Mono.defer(() -> cannotRun(session, AGENT_UNAVAILABLE)));
 	}
 

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.jspecify.annotations.Nullable;
+
 import io.duplex.session.audio.Pcm16;
 import io.duplex.session.protocol.RealtimeSchema;
 import tools.jackson.databind.JsonNode;
@@ -38,12 +40,13 @@ public final class RealtimeTestClient implements AutoCloseable {
 
 	private final String selectedProtocol;
 
-	private RealtimeTestClient(URI uri, String bearer, boolean asBrowser) {
+	private RealtimeTestClient(URI uri, @Nullable String bearer, boolean asBrowser) {
 		WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-		if (asBrowser) {
+		// no bearer for a resume: the token in the query is the credential
+		if (bearer != null && asBrowser) {
 			builder.subprotocols("realtime", "openai-insecure-api-key." + bearer);
 		}
-		else {
+		else if (bearer != null) {
 			builder.header("Authorization", "Bearer " + bearer);
 		}
 		this.socket = builder.buildAsync(uri, new Listener()).join();
@@ -53,6 +56,11 @@ public final class RealtimeTestClient implements AutoCloseable {
 	/** Connects with {@code Authorization: Bearer}, as a server would. */
 	public static RealtimeTestClient connect(URI uri, String bearer) {
 		return new RealtimeTestClient(uri, bearer, false);
+	}
+
+	/** Connects with no credential: for {@code ?session=…&resume_token=…}, where the token is the credential. */
+	public static RealtimeTestClient resume(URI uri) {
+		return new RealtimeTestClient(uri, null, false);
 	}
 
 	/** Connects with the credential in the subprotocols, as OpenAI's browser SDK does. */
@@ -176,6 +184,11 @@ public final class RealtimeTestClient implements AutoCloseable {
 		catch (Exception ex) {
 			throw new AssertionError("the server did not close the socket within " + timeout, ex);
 		}
+	}
+
+	/** Drops the connection without a close frame, as a lost network would. */
+	public void drop() {
+		this.socket.abort();
 	}
 
 	public boolean isClosed() {

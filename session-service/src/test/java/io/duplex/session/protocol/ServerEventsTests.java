@@ -285,6 +285,7 @@ class ServerEventsTests {
 		// vendor events: no OpenAI schema, only the envelope is checked
 		events.add(this.events.sessionRollover("completed", 2, "scheduled", 14));
 		events.add(this.events.sessionExpiring("max_duration", 1_795_310_400L, 60));
+		events.add(this.events.sessionResumable("rt_" + "k".repeat(48), 60));
 		Map<String, String> byType = new LinkedHashMap<>();
 		for (String event : events) {
 			byType.put(read(event).path("type").stringValue(), event);
