@@ -10,11 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RequestIdFilterTests {
 
 	@Test
-	void loadedThenOnlyTheRequestIdIsPropagatedNotTheObservation() {
+	void loadedThenOnlyTheRequestIdIsPropagatedNotTheObservationNorSecurity() {
 		assertThat(new RequestIdFilter().getOrder()).isNegative();
 		assertThat(ContextRegistry.getInstance().getThreadLocalAccessors()).extracting(ThreadLocalAccessor::key)
 			.contains(RequestIdFilter.CONTEXT_KEY)
-			.doesNotContain(RequestIdFilter.OBSERVATION_ACCESSOR_KEY);
+			.doesNotContain(RequestIdFilter.OBSERVATION_ACCESSOR_KEY)
+			.doesNotContainAnyElementsOf(RequestIdFilter.UNUSED_ACCESSOR_KEYS);
 	}
 
 }
