@@ -1,5 +1,8 @@
 package io.duplex.session.protocol;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -29,6 +32,15 @@ import tools.jackson.databind.node.ObjectNode;
  * @see <a href="https://platform.openai.com/docs/api-reference/realtime-client-events">OpenAI client events</a>
  */
 public final class ClientEventDecoder {
+
+	private static final VarHandle LITTLE_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+			ByteOrder.LITTLE_ENDIAN);
+
+	private static final long QUOTES = 0x2222_2222_2222_2222L;
+
+	private static final long ONES = 0x0101_0101_0101_0101L;
+
+	private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
 
 	/** The largest frame accepted: OpenAI's limit for one {@code input_audio_buffer.append}, 15 MiB. */
 	public static final int MAX_FRAME_BYTES = 15 * 1024 * 1024;
@@ -190,7 +202,10 @@ public final class ClientEventDecoder {
 				return null;
 			}
 			at = skipSpace(frame, at + 1);
-			int valueEnd = stringEnd(frame, at);
+			boolean audioKey = is(frame, key, keyLength, AUDIO_KEY);
+			// the audio's end is only searched for: the base64 decoder refuses anything a plain
+			// string would not hold (an escape, a control character, a byte beyond ASCII)
+			int valueEnd = audioKey ? quoteAfter(frame, at) : stringEnd(frame, at);
 			if (valueEnd < 0) {
 				return null;
 			}
@@ -207,7 +222,7 @@ public final class ClientEventDecoder {
 				}
 				eventId = new String(frame, value, valueEnd - value, StandardCharsets.US_ASCII);
 			}
-			else if (is(frame, key, keyLength, AUDIO_KEY)) {
+			else if (audioKey) {
 				if (audio != null) {
 					return null;
 				}
@@ -262,6 +277,32 @@ public final class ClientEventDecoder {
 			if (b == '\\' || b < 0x20) {
 				// a negative byte is beyond ASCII
 				return -1;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * Where the first quote after the opening quote at {@code at} is, or -1: eight bytes at a time
+	 * (a byte equal to the quote is a zero byte of the word XOR eight quotes), since the audio of
+	 * a 20 ms frame is 1,280 characters long.
+	 */
+	static int quoteAfter(byte[] frame, int at) {
+		if (at >= frame.length || frame[at] != '"') {
+			return -1;
+		}
+		int i = at + 1;
+		for (; i + Long.BYTES <= frame.length; i += Long.BYTES) {
+			long word = (long) LITTLE_ENDIAN_LONG.get(frame, i) ^ QUOTES;
+			long zeros = (word - ONES) & ~word & HIGH_BITS;
+			if (zeros != 0) {
+				// the lowest flagged byte is exact: the first quote in the word
+				return i + (Long.numberOfTrailingZeros(zeros) >>> 3);
+			}
+		}
+		for (; i < frame.length; i++) {
+			if (frame[i] == '"') {
+				return i;
 			}
 		}
 		return -1;

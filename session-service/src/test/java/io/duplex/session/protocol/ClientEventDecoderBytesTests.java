@@ -33,6 +33,35 @@ class ClientEventDecoderBytesTests {
 	}
 
 	@Test
+	void quoteAfterWhenSearchingWordsAtATimeThenFindsTheFirstQuoteAsAByteLoopWould() {
+		Random random = new Random(11);
+		for (int round = 0; round < 5_000; round++) {
+			byte[] frame = new byte[1 + random.nextInt(60)];
+			for (int i = 0; i < frame.length; i++) {
+				// quotes, their neighbours, bytes beyond ASCII and zeros: what could confuse the word test
+				frame[i] = (byte) switch (random.nextInt(6)) {
+					case 0 -> '"';
+					case 1 -> '"' + 1;
+					case 2 -> '"' - 1;
+					case 3 -> 0;
+					case 4 -> 0x80 + random.nextInt(128);
+					default -> 'A' + random.nextInt(26);
+				};
+			}
+			int at = random.nextInt(frame.length);
+			frame[at] = '"';
+			int expected = -1;
+			for (int i = at + 1; i < frame.length; i++) {
+				if (frame[i] == '"') {
+					expected = i;
+					break;
+				}
+			}
+			assertThat(ClientEventDecoder.quoteAfter(frame, at)).as("round %d", round).isEqualTo(expected);
+		}
+	}
+
+	@Test
 	void decodeBytesWhenAppendIsUnusualThenAnswersAsTheStringPath() {
 		String audio = "AAECAwQFBgc=";
 		List<String> frames = List.of(
