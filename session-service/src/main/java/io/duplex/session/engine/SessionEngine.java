@@ -303,29 +303,43 @@ public final class SessionEngine {
 	 * Every handler is short CPU work that never blocks; database writes only start here.
 	 */
 	private void submit(Object input) {
+		if (this.pending.compareAndSet(0, 1)) {
+			// nothing queued and nobody handling: this input needs no queue (the common case, a frame)
+			handleSafely(input);
+			drain(1);
+			return;
+		}
 		this.inbox.offer(input);
 		if (this.pending.getAndIncrement() == 0) {
-			drain();
+			drain(1);
 		}
 	}
 
-	private void drain() {
-		int missed = 1;
+	/**
+	 * Handles what is queued until nothing is.
+	 * @param missed inputs counted in {@code pending} that this thread took on and has handled or
+	 * will find queued
+	 */
+	private void drain(int missed) {
 		do {
 			Object input;
 			while ((input = this.inbox.poll()) != null) {
-				try {
-					handle(input);
-				}
-				catch (RuntimeException ex) {
-					log.error("Session {} failed handling {}", this.grant.sessionId(), input.getClass().getSimpleName(), ex);
-					stop(new Ending("internal_error", ProtocolError.serverError("internal_error",
-							"The session failed on the server.", null), Ending.INTERNAL_ERROR));
-				}
+				handleSafely(input);
 			}
 			missed = this.pending.addAndGet(-missed);
 		}
 		while (missed != 0);
+	}
+
+	private void handleSafely(Object input) {
+		try {
+			handle(input);
+		}
+		catch (RuntimeException ex) {
+			log.error("Session {} failed handling {}", this.grant.sessionId(), input.getClass().getSimpleName(), ex);
+			stop(new Ending("internal_error", ProtocolError.serverError("internal_error",
+					"The session failed on the server.", null), Ending.INTERNAL_ERROR));
+		}
 	}
 
 	private void handle(Object input) {
