@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderSession;
+import io.duplex.session.text.TextTokens;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,7 +21,9 @@ import tools.jackson.databind.JsonNode;
  * <p>
  * A switch opens the next upstream seeded with the carried context while a {@link SwitchBuffer}
  * keeps every call meant for the model, then replays them on the new upstream, closes the old one
- * and counts a new segment. The same switch resumes a session whose upstream failed.
+ * and counts a new segment. With {@code summary}, the old upstream's model is first asked to
+ * summarise the earlier conversation ({@link RolloverSummary}), the buffer already holding what the
+ * client sends. The same switch resumes a session whose upstream failed.
  */
 final class Rollover {
 
@@ -47,6 +50,8 @@ final class Rollover {
 	private final String carry;
 
 	private final int maxCarriedTokens;
+
+	private final RolloverSummary summary;
 
 	private long segmentStartedNanos = System.nanoTime();
 
@@ -81,6 +86,7 @@ final class Rollover {
 		this.deadlineNanos = latest * 1_000_000_000L;
 		this.carry = policy.path("carry").asString("full");
 		this.maxCarriedTokens = policy.path("max_carried_tokens").asInt(8000);
+		this.summary = new RolloverSummary(engine);
 	}
 
 	/** Whether a switch is under way: calls for the model are being held. */
@@ -168,19 +174,31 @@ final class Rollover {
 		if (!announced) {
 			this.engine.send(this.engine.services.events.sessionRollover("started", next, reason, null));
 		}
-		List<ContextItem> carried = ContextCarry.carry(this.engine.conversation.context(), this.carry,
-				this.maxCarriedTokens, next);
 		ProviderSession current = this.engine.provider();
 		this.previous = current;
 		this.previousClockMs = this.engine.input.restartUpstreamClock();
 		this.switchClockMs = this.engine.input.audioMs();
 		this.buffer = new SwitchBuffer(current.upstreamId());
 		this.engine.provider = this.buffer;
-		this.engine.openUpstream(carried, reason);
+		List<ContextItem> context = this.engine.conversation.context();
+		// a failed upstream has no model left to ask
+		if ("summary".equals(this.carry) && !this.previousFailed) {
+			ContextCarry.Split split = ContextCarry.split(context, this.maxCarriedTokens);
+			long budget = split.summaryBudget(this.maxCarriedTokens) - TextTokens.count(ContextCarry.MODEL_HEADER);
+			if (!split.earlier().isEmpty() && budget >= RolloverSummary.MIN_TOKENS) {
+				this.summary.request(current, split.earlier(), (int) budget, (text) -> this.engine.openUpstream(
+						(text != null) ? ContextCarry.summarised(split, text, this.maxCarriedTokens, next)
+								: ContextCarry.condensed(split, this.maxCarriedTokens, next),
+						reason));
+				return;
+			}
+		}
+		this.engine.openUpstream(ContextCarry.carry(context, this.carry, this.maxCarriedTokens, next), reason);
 	}
 
 	/** The session is ending during a switch: the upstream left behind is closed too. */
 	void abandon() {
+		this.summary.abandon();
 		if (this.previous != null) {
 			this.previous.close();
 			this.previous = null;

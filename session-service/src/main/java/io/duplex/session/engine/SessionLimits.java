@@ -22,11 +22,14 @@ import jakarta.validation.constraints.Positive;
  * {@code duplex.session.expiring}
  * @param expiringGrace how long a session ended from outside (a used-up budget) runs on after its
  * {@code duplex.session.expiring}
+ * @param rolloverSummaryTimeout how long a rollover that carries a {@code summary} waits for the
+ * agent's model to write it before it condenses the conversation itself
  */
 @Validated
 @ConfigurationProperties("duplex.sessions")
 public record SessionLimits(@DefaultValue("5m") Duration idleTimeout, @DefaultValue("2h") Duration maxDuration,
 		@DefaultValue("200") @Positive int eventsPerSecond, @DefaultValue("400") @Positive int eventBurst,
+		@DefaultValue("2s") Duration rolloverSummaryTimeout,
 		@DefaultValue("60s") Duration audioAhead, @DefaultValue("4096") @Positive int outboundBuffer,
 		@DefaultValue("300ms") Duration sandboxDelay, @DefaultValue("60s") Duration expiringWarning,
 		@DefaultValue("10s") Duration expiringGrace) {
