@@ -71,6 +71,11 @@ final class Rollover {
 
 	private long switchClockMs;
 
+	/** What the model had when the switch began, and what the next upstream is given in its place. */
+	private List<ContextItem> before = List.of();
+
+	private List<ContextItem> carried = List.of();
+
 	/** A rollover that must happen but waits for the response in flight to end (it was cancelled). */
 	private @Nullable String due;
 
@@ -186,14 +191,20 @@ final class Rollover {
 			ContextCarry.Split split = ContextCarry.split(context, this.maxCarriedTokens);
 			long budget = split.summaryBudget(this.maxCarriedTokens) - TextTokens.count(ContextCarry.MODEL_HEADER);
 			if (!split.earlier().isEmpty() && budget >= RolloverSummary.MIN_TOKENS) {
-				this.summary.request(current, split.earlier(), (int) budget, (text) -> this.engine.openUpstream(
+				this.summary.request(current, split.earlier(), (int) budget, (text) -> open(context,
 						(text != null) ? ContextCarry.summarised(split, text, this.maxCarriedTokens, next)
 								: ContextCarry.condensed(split, this.maxCarriedTokens, next),
 						reason));
 				return;
 			}
 		}
-		this.engine.openUpstream(ContextCarry.carry(context, this.carry, this.maxCarriedTokens, next), reason);
+		open(context, ContextCarry.carry(context, this.carry, this.maxCarriedTokens, next), reason);
+	}
+
+	private void open(List<ContextItem> before, List<ContextItem> carried, String reason) {
+		this.before = before;
+		this.carried = carried;
+		this.engine.openUpstream(carried, reason);
 	}
 
 	/** The session is ending during a switch: the upstream left behind is closed too. */
@@ -217,6 +228,9 @@ final class Rollover {
 			old.close();
 		}
 		this.engine.provider = next;
+		this.engine.conversation.carried(this.before, this.carried);
+		this.before = List.of();
+		this.carried = List.of();
 		if (held != null) {
 			held.replay(next, 0);
 		}
@@ -247,6 +261,8 @@ final class Rollover {
 		this.buffer = null;
 		this.previous = null;
 		this.switching = null;
+		this.before = List.of();
+		this.carried = List.of();
 		if (old == null || this.previousFailed || this.failures >= MAX_FAILURES) {
 			this.engine.stop(new Ending("model_unavailable", ProtocolError.serverError("model_unavailable",
 					"The model could not be reached to continue the session; try again shortly.", null),
