@@ -217,16 +217,18 @@ final class CascadeSession implements ProviderSession {
 
 	/**
 	 * A chat completion of its own, beside any response: the chat model reads the conversation as
-	 * text and writes the summary; its tokens are its usage. Closing the session stops it.
+	 * text (user turns by this session's own transcripts, as its answers do) and writes the
+	 * summary; its tokens are its usage. Closing the session stops it.
 	 */
 	@Override
 	public Mono<Summary> summarize(SummaryRequest request) {
 		StageClient chat = this.stages.chat();
+		SummaryRequest heard = withTranscripts(request);
 		Mono<Summary> summary = Mono.defer(() -> {
 			StringBuilder text = new StringBuilder();
 			TokenUsage[] usage = { TokenUsage.NONE };
 			return chat.post("/chat/completions", "application/json",
-					ChatRequest.summary(chat.model("gpt-4o-mini"), request), ChatStream::chunks)
+					ChatRequest.summary(chat.model("gpt-4o-mini"), heard), ChatStream::chunks)
 				.doOnNext((chunk) -> {
 					text.append(chunk.path("choices").path(0).path("delta").path("content").stringValue(""));
 					JsonNode reported = chunk.path("usage");
@@ -241,6 +243,20 @@ final class CascadeSession implements ProviderSession {
 		Mono<Summary> closed = this.closing.asMono()
 			.then(Mono.error(() -> new IllegalStateException("the session was closed")));
 		return Mono.firstWithSignal(summary, closed);
+	}
+
+	/** The request with the transcripts this session made of its user turns in place of the engine's text. */
+	private SummaryRequest withTranscripts(SummaryRequest request) {
+		Map<String, String> heard;
+		synchronized (this.lock) {
+			heard = heard();
+		}
+		List<ContextItem> items = request.earlier()
+			.stream()
+			.map((item) -> heard.containsKey(item.id()) ? new ContextItem(item.id(), item.type(), item.role(),
+					heard.get(item.id()), item.name(), item.callId(), item.audioMs()) : item)
+			.toList();
+		return new SummaryRequest(items, request.maxTokens());
 	}
 
 	@Override

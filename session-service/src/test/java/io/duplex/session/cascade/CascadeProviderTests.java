@@ -137,7 +137,12 @@ class CascadeProviderTests {
 	void summarizeWhenAskedThenTheChatModelReadsTheConversationAsTextAndItsTokensComeWithTheSummary() {
 		ProviderSession session = TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(true),
 				this.recorder);
-		SummaryRequest request = new SummaryRequest(List.of(ContextItem.message("item_1", "user", "Weather in Paris?", 0),
+		// a spoken turn the cascade transcribed, given with no text, as when the session asked for no transcripts
+		TestCascade.append(session, TestCascade.speech(500));
+		session.commitInput("item_0", 0, 500);
+		this.recorder.await(InputTranscribed.class, 1);
+		SummaryRequest request = new SummaryRequest(List.of(ContextItem.message("item_0", "user", "", 500),
+				ContextItem.message("item_1", "user", "Weather in Paris?", 0),
 				new ContextItem("item_2", "function_call", null, "{\"city\":\"Paris\"}", "get_weather", "call_1", 0),
 				new ContextItem("item_3", "function_call_output", null, "{\"sky\":\"clear\"}", null, "call_1", 0),
 				ContextItem.message("item_4", "assistant", "It is sunny.", 0)), 120);
@@ -152,13 +157,14 @@ class CascadeProviderTests {
 		assertThat(body.path("messages").get(0).path("content").stringValue()).isEqualTo(request.instructions())
 			.contains("at most 90 words");
 		assertThat(body.path("messages").toString()).endsWith("""
+				{"role":"user","content":"What is the weather in Paris?"},\
 				{"role":"user","content":"Weather in Paris?"},\
 				{"role":"system","content":"The assistant called the tool get_weather with {\\"city\\":\\"Paris\\"}."},\
 				{"role":"system","content":"The tool answered: {\\"sky\\":\\"clear\\"}"},\
 				{"role":"assistant","content":"It is sunny."},\
 				{"role":"user","content":"Write the summary of the conversation above now."}]""");
 		// beside the conversation: no response, no event
-		assertThat(this.recorder.events).isEmpty();
+		assertThat(this.recorder.events).containsExactly(new InputTranscribed("item_0", FakeOpenAiCompatible.HEARD));
 		session.close();
 	}
 
