@@ -21,6 +21,10 @@ import io.duplex.session.provider.ProviderOutbox;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.provider.ResponseSpec;
+import io.duplex.session.provider.Summary;
+import io.duplex.session.provider.SummaryRequest;
+import io.duplex.session.provider.TokenUsage;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One cascade session. A committed turn is sent to speech to text at once (its transcript is
@@ -209,6 +213,50 @@ final class CascadeSession implements ProviderSession {
 		synchronized (this.lock) {
 			this.settings = settings;
 		}
+	}
+
+	/**
+	 * A chat completion of its own, beside any response: the chat model reads the conversation as
+	 * text (user turns by this session's own transcripts, as its answers do) and writes the
+	 * summary; its tokens are its usage. Closing the session stops it.
+	 */
+	@Override
+	public Mono<Summary> summarize(SummaryRequest request) {
+		StageClient chat = this.stages.chat();
+		SummaryRequest heard = withTranscripts(request);
+		Mono<Summary> summary = Mono.defer(() -> {
+			StringBuilder text = new StringBuilder();
+			TokenUsage[] usage = { TokenUsage.NONE };
+			return chat.post("/chat/completions", "application/json",
+					ChatRequest.summary(chat.model("gpt-4o-mini"), heard), ChatStream::chunks)
+				.doOnNext((chunk) -> {
+					text.append(chunk.path("choices").path(0).path("delta").path("content").stringValue(""));
+					JsonNode reported = chunk.path("usage");
+					if (reported.isObject()) {
+						usage[0] = new TokenUsage(reported.path("prompt_tokens").asLong(0), 0,
+								reported.path("prompt_tokens_details").path("cached_tokens").asLong(0), 0,
+								reported.path("completion_tokens").asLong(0), 0);
+					}
+				})
+				.then(Mono.fromSupplier(() -> new Summary(text.toString(), usage[0])));
+		});
+		Mono<Summary> closed = this.closing.asMono()
+			.then(Mono.error(() -> new IllegalStateException("the session was closed")));
+		return Mono.firstWithSignal(summary, closed);
+	}
+
+	/** The request with the transcripts this session made of its user turns in place of the engine's text. */
+	private SummaryRequest withTranscripts(SummaryRequest request) {
+		Map<String, String> heard;
+		synchronized (this.lock) {
+			heard = heard();
+		}
+		List<ContextItem> items = request.earlier()
+			.stream()
+			.map((item) -> heard.containsKey(item.id()) ? new ContextItem(item.id(), item.type(), item.role(),
+					heard.get(item.id()), item.name(), item.callId(), item.audioMs()) : item)
+			.toList();
+		return new SummaryRequest(items, request.maxTokens());
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ResponseSpec;
+import io.duplex.session.provider.SummaryRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -84,6 +85,24 @@ final class ChatRequest {
 			// max_tokens rather than max_completion_tokens: what self-hosted servers (vLLM, Ollama) read
 			body.put("max_tokens", spec.maxOutputTokens());
 		}
+		body.put("stream", true);
+		body.putObject("stream_options").put("include_usage", true);
+		return JSON.writeValueAsBytes(body);
+	}
+
+	/**
+	 * The request's JSON for a summary: its instructions as the system message, the conversation as
+	 * text messages, no tools, at most its token budget; streamed like a response, with usage.
+	 */
+	static byte[] summary(String model, SummaryRequest request) {
+		ObjectNode body = JSON.createObjectNode();
+		body.put("model", model);
+		ArrayNode messages = body.putArray("messages");
+		messages.addObject().put("role", "system").put("content", request.instructions());
+		for (SummaryRequest.Message message : request.messages()) {
+			messages.addObject().put("role", message.role()).put("content", message.text());
+		}
+		body.put("max_tokens", request.maxTokens());
 		body.put("stream", true);
 		body.putObject("stream_options").put("include_usage", true);
 		return JSON.writeValueAsBytes(body);

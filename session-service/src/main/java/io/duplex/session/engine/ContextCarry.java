@@ -15,29 +15,68 @@ import io.duplex.session.text.TextTokens;
  * <ul>
  * <li>{@code full}: the items themselves; when they exceed the budget, the oldest are left out.</li>
  * <li>{@code summary}: the latest items as they are, up to half the budget, and the earlier ones as
- * one system item that condenses each to its first sentence, trimmed from its oldest end to fit.</li>
+ * one system item: the summary the agent's model wrote of them ({@link #summarised}), or, when
+ * there is none, one that condenses each to its first sentence, trimmed from its oldest end to
+ * fit.</li>
  * </ul>
- * Deterministic: the same conversation and policy give the same context. A function output whose
- * call was left out is left out too.
+ * Without a model's summary it is deterministic: the same conversation and policy give the same
+ * context. A function output whose call was left out is left out too.
  */
 final class ContextCarry {
 
 	/** Words kept of an earlier item in a summary. */
 	private static final int SUMMARY_WORDS = 24;
 
+	/** Tokens a chat format adds to each item. */
+	private static final int FRAMING = 4;
+
+	/** How a summary the model wrote begins. */
+	static final String MODEL_HEADER = "Summary of the earlier conversation: ";
+
 	private ContextCarry() {
 	}
 
 	static List<ContextItem> carry(List<ContextItem> context, String strategy, int maxTokens, int segment) {
-		List<ContextItem> asText = context.stream().map(ContextCarry::asText).toList();
 		if ("summary".equals(strategy)) {
-			return summarised(asText, maxTokens, segment);
+			return condensed(split(context, maxTokens), maxTokens, segment);
 		}
-		return newest(asText, maxTokens);
+		return newest(context.stream().map(ContextCarry::asText).toList(), maxTokens);
+	}
+
+	/**
+	 * A {@code summary} carry's two parts, as text: the newest items kept as they are (up to half
+	 * the budget) and the earlier ones, to be summarised. A function output whose call is among the
+	 * earlier items goes with them.
+	 */
+	record Split(List<ContextItem> earlier, List<ContextItem> recent) {
+
+		/** What a summary of the earlier items may take: the budget less the recent items and the item's framing. */
+		long summaryBudget(int maxTokens) {
+			return maxTokens - this.recent.stream().mapToLong(ContextCarry::tokens).sum() - FRAMING;
+		}
+
+	}
+
+	static Split split(List<ContextItem> context, int maxTokens) {
+		List<ContextItem> items = context.stream().map(ContextCarry::asText).toList();
+		int from = newestFrom(items, maxTokens / 2);
+		List<ContextItem> recent = withoutOrphans(items.subList(from, items.size()));
+		List<ContextItem> earlier = new ArrayList<>(items.subList(0, from));
+		for (ContextItem item : items.subList(from, items.size())) {
+			if (!recent.contains(item)) {
+				earlier.add(item);
+			}
+		}
+		return new Split(List.copyOf(earlier), recent);
 	}
 
 	/** The newest items whose tokens fit {@code budget}, oldest first. */
 	static List<ContextItem> newest(List<ContextItem> items, long budget) {
+		return withoutOrphans(items.subList(newestFrom(items, budget), items.size()));
+	}
+
+	/** Where the newest items that fit {@code budget} start. */
+	private static int newestFrom(List<ContextItem> items, long budget) {
 		int from = items.size();
 		long used = 0;
 		while (from > 0) {
@@ -48,12 +87,50 @@ final class ContextCarry {
 			used += tokens;
 			from--;
 		}
-		return withoutOrphans(items.subList(from, items.size()));
+		return from;
 	}
 
-	private static List<ContextItem> summarised(List<ContextItem> items, int maxTokens, int segment) {
-		List<ContextItem> recent = newest(items, maxTokens / 2);
-		List<ContextItem> earlier = items.subList(0, items.size() - recent.size());
+	/**
+	 * The model's summary of the earlier items as one system item, then the recent items: within
+	 * {@code maxTokens}, the summary cut short at a word if the model wrote more than it was asked.
+	 */
+	static List<ContextItem> summarised(Split split, String summary, int maxTokens, int segment) {
+		long left = split.summaryBudget(maxTokens);
+		String text = MODEL_HEADER + summary.strip();
+		if (TextTokens.count(text) > left) {
+			text = cut(text, left);
+		}
+		List<ContextItem> carried = new ArrayList<>();
+		carried.add(ContextItem.message("item_summary_" + segment, "system", text, 0));
+		carried.addAll(split.recent());
+		return carried;
+	}
+
+	/** The longest run of {@code text}'s first words that fits {@code maxTokens} with the mark of a cut. */
+	private static String cut(String text, long maxTokens) {
+		String[] words = text.split("\\s+");
+		int fits = 0;
+		int tooMany = words.length;
+		while (tooMany - fits > 1) {
+			int middle = (fits + tooMany) >>> 1;
+			if (TextTokens.count(cutAt(words, middle)) <= maxTokens) {
+				fits = middle;
+			}
+			else {
+				tooMany = middle;
+			}
+		}
+		return cutAt(words, fits);
+	}
+
+	private static String cutAt(String[] words, int count) {
+		return String.join(" ", List.of(words).subList(0, count)) + " …";
+	}
+
+	/** The deterministic summary: each earlier item condensed to a line, the oldest lines dropped to fit. */
+	static List<ContextItem> condensed(Split split, int maxTokens, int segment) {
+		List<ContextItem> recent = split.recent();
+		List<ContextItem> earlier = split.earlier();
 		if (earlier.isEmpty()) {
 			return recent;
 		}
@@ -142,7 +219,7 @@ final class ContextCarry {
 
 	static long tokens(ContextItem item) {
 		// a few tokens of framing per item, as chat formats add
-		return TextTokens.count(item.text()) + 4;
+		return TextTokens.count(item.text()) + FRAMING;
 	}
 
 }

@@ -1,7 +1,9 @@
 package io.duplex.session.engine;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -10,7 +12,9 @@ import io.duplex.session.provider.ContextItem;
 
 /**
  * The conversation as the session holds it: items in order, each both as the client sees it
- * (protocol item) and as the model sees it (text context). Engine thread only.
+ * (protocol item) and as the model sees it (text context). After a rollover the model sees what
+ * was carried in place of the items left behind (a summary, say), then the items that stayed and
+ * those that came since. Engine thread only.
  */
 final class Conversation {
 
@@ -42,6 +46,15 @@ final class Conversation {
 	}
 
 	private final List<Entry> entries = new ArrayList<>();
+
+	/** What the model is given ahead of the items: carried items of no entry's own (a summary). */
+	private List<ContextItem> head = List.of();
+
+	/** Items a rollover did not carry: the client still has them, the model no longer does. */
+	private final Set<String> leftBehind = new HashSet<>();
+
+	/** Items a rollover carried as text: the model has their transcript, not their audio. */
+	private final Set<String> asText = new HashSet<>();
 
 	/** Adds after {@code previousItemId}, or at the end when that is null or unknown. */
 	void add(@Nullable String previousItemId, Entry entry) {
@@ -78,13 +91,54 @@ final class Conversation {
 		return this.entries.isEmpty() ? null : this.entries.get(this.entries.size() - 1).id;
 	}
 
-	/** What a model is given for a response: every item, in order. */
+	/**
+	 * What a model is given for a response: every item, in order, but for those a rollover left
+	 * behind, whose place its carried summary (if any) takes.
+	 */
 	List<ContextItem> context() {
-		List<ContextItem> context = new ArrayList<>(this.entries.size());
+		List<ContextItem> context = new ArrayList<>(this.head.size() + this.entries.size());
+		context.addAll(this.head);
 		for (Entry entry : this.entries) {
-			context.add(entry.context);
+			if (this.leftBehind.contains(entry.id)) {
+				continue;
+			}
+			ContextItem item = entry.context;
+			if (item.audioMs() > 0 && this.asText.contains(entry.id)) {
+				item = new ContextItem(item.id(), item.type(), item.role(), item.text(), item.name(), item.callId(), 0);
+			}
+			context.add(item);
 		}
 		return context;
+	}
+
+	/**
+	 * A rollover moved the model to a fresh upstream given {@code carried} in place of
+	 * {@code before}, the context it had: items of {@code before} that were not carried are left
+	 * behind, and carried items of no entry (a summary) lead what the model is given.
+	 */
+	void carried(List<ContextItem> before, List<ContextItem> carried) {
+		Set<String> had = new HashSet<>();
+		before.forEach((item) -> had.add(item.id()));
+		Set<String> heads = new HashSet<>();
+		this.head.forEach((item) -> heads.add(item.id()));
+		Set<String> kept = new HashSet<>();
+		List<ContextItem> head = new ArrayList<>();
+		for (ContextItem item : carried) {
+			kept.add(item.id());
+			if (indexOf(item.id()) >= 0) {
+				this.asText.add(item.id());
+			}
+			else if (!had.contains(item.id()) || heads.contains(item.id())) {
+				head.add(item);
+			}
+			// else an item the client deleted during the switch
+		}
+		for (String id : had) {
+			if (!kept.contains(id)) {
+				this.leftBehind.add(id);
+			}
+		}
+		this.head = List.copyOf(head);
 	}
 
 	/** Whether the last item is a function call whose output the client has not added yet. */

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderSession;
+import io.duplex.session.text.TextTokens;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,7 +21,9 @@ import tools.jackson.databind.JsonNode;
  * <p>
  * A switch opens the next upstream seeded with the carried context while a {@link SwitchBuffer}
  * keeps every call meant for the model, then replays them on the new upstream, closes the old one
- * and counts a new segment. The same switch resumes a session whose upstream failed.
+ * and counts a new segment. With {@code summary}, the old upstream's model is first asked to
+ * summarise the earlier conversation ({@link RolloverSummary}), the buffer already holding what the
+ * client sends. The same switch resumes a session whose upstream failed.
  */
 final class Rollover {
 
@@ -48,6 +51,8 @@ final class Rollover {
 
 	private final int maxCarriedTokens;
 
+	private final RolloverSummary summary;
+
 	private long segmentStartedNanos = System.nanoTime();
 
 	private long notBeforeNanos;
@@ -66,6 +71,11 @@ final class Rollover {
 
 	private long switchClockMs;
 
+	/** What the model had when the switch began, and what the next upstream is given in its place. */
+	private List<ContextItem> before = List.of();
+
+	private List<ContextItem> carried = List.of();
+
 	/** A rollover that must happen but waits for the response in flight to end (it was cancelled). */
 	private @Nullable String due;
 
@@ -81,6 +91,7 @@ final class Rollover {
 		this.deadlineNanos = latest * 1_000_000_000L;
 		this.carry = policy.path("carry").asString("full");
 		this.maxCarriedTokens = policy.path("max_carried_tokens").asInt(8000);
+		this.summary = new RolloverSummary(engine);
 	}
 
 	/** Whether a switch is under way: calls for the model are being held. */
@@ -168,19 +179,37 @@ final class Rollover {
 		if (!announced) {
 			this.engine.send(this.engine.services.events.sessionRollover("started", next, reason, null));
 		}
-		List<ContextItem> carried = ContextCarry.carry(this.engine.conversation.context(), this.carry,
-				this.maxCarriedTokens, next);
 		ProviderSession current = this.engine.provider();
 		this.previous = current;
 		this.previousClockMs = this.engine.input.restartUpstreamClock();
 		this.switchClockMs = this.engine.input.audioMs();
 		this.buffer = new SwitchBuffer(current.upstreamId());
 		this.engine.provider = this.buffer;
+		List<ContextItem> context = this.engine.conversation.context();
+		// a failed upstream has no model left to ask
+		if ("summary".equals(this.carry) && !this.previousFailed) {
+			ContextCarry.Split split = ContextCarry.split(context, this.maxCarriedTokens);
+			long budget = split.summaryBudget(this.maxCarriedTokens) - TextTokens.count(ContextCarry.MODEL_HEADER);
+			if (!split.earlier().isEmpty() && budget >= RolloverSummary.MIN_TOKENS) {
+				this.summary.request(current, split.earlier(), (int) budget, (text) -> open(context,
+						(text != null) ? ContextCarry.summarised(split, text, this.maxCarriedTokens, next)
+								: ContextCarry.condensed(split, this.maxCarriedTokens, next),
+						reason));
+				return;
+			}
+		}
+		open(context, ContextCarry.carry(context, this.carry, this.maxCarriedTokens, next), reason);
+	}
+
+	private void open(List<ContextItem> before, List<ContextItem> carried, String reason) {
+		this.before = before;
+		this.carried = carried;
 		this.engine.openUpstream(carried, reason);
 	}
 
 	/** The session is ending during a switch: the upstream left behind is closed too. */
 	void abandon() {
+		this.summary.abandon();
 		if (this.previous != null) {
 			this.previous.close();
 			this.previous = null;
@@ -199,6 +228,9 @@ final class Rollover {
 			old.close();
 		}
 		this.engine.provider = next;
+		this.engine.conversation.carried(this.before, this.carried);
+		this.before = List.of();
+		this.carried = List.of();
 		if (held != null) {
 			held.replay(next, 0);
 		}
@@ -229,6 +261,8 @@ final class Rollover {
 		this.buffer = null;
 		this.previous = null;
 		this.switching = null;
+		this.before = List.of();
+		this.carried = List.of();
 		if (old == null || this.previousFailed || this.failures >= MAX_FAILURES) {
 			this.engine.stop(new Ending("model_unavailable", ProtocolError.serverError("model_unavailable",
 					"The model could not be reached to continue the session; try again shortly.", null),

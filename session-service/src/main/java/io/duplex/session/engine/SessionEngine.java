@@ -370,6 +370,7 @@ public final class SessionEngine {
 				this.rollover.switched(switched.session(), switched.carriedItems(), switched.reason());
 			}
 			case SwitchFailed failed -> this.rollover.switchFailed(failed.error(), failed.reason());
+			case Deferred deferred -> deferred.step().run();
 			case Tick tick -> tick();
 			case Expire expire -> expireLater(expire);
 			case ServerShutdown shutdown -> serverShutdown();
@@ -514,6 +515,14 @@ public final class SessionEngine {
 					(error) -> submit(new SwitchFailed(error, reason)));
 	}
 
+	/**
+	 * Runs {@code step} as one of the engine's inputs, in turn with the others: how work that ends
+	 * on another thread (a side request to the model) comes back. Not run once the session ends.
+	 */
+	void defer(Runnable step) {
+		submit(new Deferred(step));
+	}
+
 	/** Nobody is speaking, no response is under way, no tool call awaits its output: a moment to switch upstreams. */
 	boolean idle() {
 		return !this.input.speaking() && this.responses.idle() && !this.conversation.awaitsToolOutput();
@@ -637,6 +646,9 @@ public final class SessionEngine {
 	}
 
 	private record SwitchFailed(Throwable error, String reason) {
+	}
+
+	private record Deferred(Runnable step) {
 	}
 
 	private record Tick() {

@@ -24,6 +24,8 @@ import jakarta.validation.constraints.Positive;
  * {@code duplex.session.expiring}
  * @param resumeGrace how long a session whose socket dropped (or whose server stopped) stays
  * resumable with its resume token; zero turns resume off (a dropped socket ends the session)
+ * @param rolloverSummaryTimeout how long a rollover that carries a {@code summary} waits for the
+ * agent's model to write it before it condenses the conversation itself
  */
 @Validated
 @ConfigurationProperties("duplex.sessions")
@@ -31,7 +33,8 @@ public record SessionLimits(@DefaultValue("5m") Duration idleTimeout, @DefaultVa
 		@DefaultValue("200") @Positive int eventsPerSecond, @DefaultValue("400") @Positive int eventBurst,
 		@DefaultValue("60s") Duration audioAhead, @DefaultValue("4096") @Positive int outboundBuffer,
 		@DefaultValue("300ms") Duration sandboxDelay, @DefaultValue("60s") Duration expiringWarning,
-		@DefaultValue("10s") Duration expiringGrace, @DefaultValue("60s") Duration resumeGrace) {
+		@DefaultValue("10s") Duration expiringGrace, @DefaultValue("60s") Duration resumeGrace,
+		@DefaultValue("2s") Duration rolloverSummaryTimeout) {
 
 	/** Whether sessions stay resumable when their socket drops. */
 	public boolean resumes() {

@@ -27,39 +27,63 @@ final class UsageRecorder {
 	 */
 	static void record(SessionEngine engine, String responseId, TokenUsage usage, ResponseLatency latency) {
 		SessionGrant grant = engine.grant;
-		Instant now = Instant.now();
-		List<UsageEvent> events = new ArrayList<>();
-		// cached tokens are part of the input totals; the ledger keeps them apart so they are priced apart
-		add(events, engine, responseId, UsageEvent.INPUT_TEXT_TOKENS, usage.inputTextTokens() - usage.cachedTextTokens(), now);
-		add(events, engine, responseId, UsageEvent.INPUT_AUDIO_TOKENS, usage.inputAudioTokens() - usage.cachedAudioTokens(),
-				now);
-		add(events, engine, responseId, UsageEvent.CACHED_INPUT_TEXT_TOKENS, usage.cachedTextTokens(), now);
-		add(events, engine, responseId, UsageEvent.CACHED_INPUT_AUDIO_TOKENS, usage.cachedAudioTokens(), now);
-		add(events, engine, responseId, UsageEvent.OUTPUT_TEXT_TOKENS, usage.outputTextTokens(), now);
-		add(events, engine, responseId, UsageEvent.OUTPUT_AUDIO_TOKENS, usage.outputAudioTokens(), now);
-		// a cascade's speech models: seconds transcribed (exact to the millisecond) and characters spoken
-		add(events, engine, responseId, UsageEvent.STT_SECONDS, BigDecimal.valueOf(usage.sttMillis(), 3), now);
-		add(events, engine, responseId, UsageEvent.TTS_CHARACTERS, usage.ttsCharacters(), now);
+		List<UsageEvent> events = events(engine, engine.segment, responseId, usage);
 		UsageTotals totals = new UsageTotals(1, usage.inputTextTokens(), usage.inputAudioTokens(), usage.cachedTextTokens(),
 				usage.cachedAudioTokens(), usage.outputTextTokens(), usage.outputAudioTokens());
 		engine.persist(engine.services.usage.record(events)
 			.then(engine.services.sessions.finishResponse(grant.tenantId(), grant.sessionId(), totals, latency)));
 	}
 
-	private static void add(List<UsageEvent> events, SessionEngine engine, String responseId, String metric,
-			long quantity, Instant at) {
-		add(events, engine, responseId, metric, BigDecimal.valueOf(quantity), at);
+	/**
+	 * Records the usage of a side request the client never sees (a rollover's summary), for
+	 * {@code segment}, the upstream it ran on: its usage events and the session's token totals, but
+	 * no response and no latency.
+	 */
+	static void recordSide(SessionEngine engine, int segment, String requestId, TokenUsage usage) {
+		SessionGrant grant = engine.grant;
+		List<UsageEvent> events = events(engine, segment, requestId, usage);
+		if (events.isEmpty()) {
+			return;
+		}
+		UsageTotals totals = new UsageTotals(0, usage.inputTextTokens(), usage.inputAudioTokens(), usage.cachedTextTokens(),
+				usage.cachedAudioTokens(), usage.outputTextTokens(), usage.outputAudioTokens());
+		engine.persist(engine.services.usage.record(events)
+			.then(engine.services.sessions.addUsage(grant.tenantId(), grant.sessionId(), totals)));
 	}
 
-	private static void add(List<UsageEvent> events, SessionEngine engine, String responseId, String metric,
-			BigDecimal quantity, Instant at) {
+	private static List<UsageEvent> events(SessionEngine engine, int segment, String responseId, TokenUsage usage) {
+		Instant now = Instant.now();
+		List<UsageEvent> events = new ArrayList<>();
+		// cached tokens are part of the input totals; the ledger keeps them apart so they are priced apart
+		add(events, engine, segment, responseId, UsageEvent.INPUT_TEXT_TOKENS,
+				usage.inputTextTokens() - usage.cachedTextTokens(), now);
+		add(events, engine, segment, responseId, UsageEvent.INPUT_AUDIO_TOKENS,
+				usage.inputAudioTokens() - usage.cachedAudioTokens(), now);
+		add(events, engine, segment, responseId, UsageEvent.CACHED_INPUT_TEXT_TOKENS, usage.cachedTextTokens(), now);
+		add(events, engine, segment, responseId, UsageEvent.CACHED_INPUT_AUDIO_TOKENS, usage.cachedAudioTokens(), now);
+		add(events, engine, segment, responseId, UsageEvent.OUTPUT_TEXT_TOKENS, usage.outputTextTokens(), now);
+		add(events, engine, segment, responseId, UsageEvent.OUTPUT_AUDIO_TOKENS, usage.outputAudioTokens(), now);
+		// a cascade's speech models: seconds transcribed (exact to the millisecond) and characters spoken
+		add(events, engine, segment, responseId, UsageEvent.STT_SECONDS, BigDecimal.valueOf(usage.sttMillis(), 3),
+				now);
+		add(events, engine, segment, responseId, UsageEvent.TTS_CHARACTERS, usage.ttsCharacters(), now);
+		return events;
+	}
+
+	private static void add(List<UsageEvent> events, SessionEngine engine, int segment, String responseId,
+			String metric, long quantity, Instant at) {
+		add(events, engine, segment, responseId, metric, BigDecimal.valueOf(quantity), at);
+	}
+
+	private static void add(List<UsageEvent> events, SessionEngine engine, int segment, String responseId,
+			String metric, BigDecimal quantity, Instant at) {
 		if (quantity.signum() <= 0) {
 			return;
 		}
 		SessionGrant grant = engine.grant;
 		Map<String, String> tags = grant.metadata();
 		events.add(new UsageEvent(grant.tenantId(), grant.sessionId() + ":" + responseId + ":" + metric,
-				grant.agent().agentId(), grant.agent().version(), grant.sessionId(), engine.segment, grant.model().id(),
+				grant.agent().agentId(), grant.agent().version(), grant.sessionId(), segment, grant.model().id(),
 				grant.agent().region(), grant.agent().compute(), metric, quantity, at, tags));
 	}
 

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.provider.ResponseSpec;
+import io.duplex.session.provider.SummaryRequest;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -17,6 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class ClientEvents {
 
 	private static final JsonMapper JSON = JsonMapper.shared();
+
+	/** The most output a response may be limited to. */
+	static final int MAX_OUTPUT_TOKENS = 4096;
 
 	private final String transcriptionModel;
 
@@ -144,6 +148,36 @@ final class ClientEvents {
 		}
 		if (spec.maxOutputTokens() != null) {
 			response.put("max_output_tokens", spec.maxOutputTokens());
+		}
+		ObjectNode event = event("response.create");
+		event.put("event_id", eventId);
+		event.set("response", response);
+		return JSON.writeValueAsString(event);
+	}
+
+	/**
+	 * An out-of-band response that writes {@code request}'s summary: outside the conversation
+	 * ({@code conversation: "none"}), over only the items given as text ({@code input}), in text,
+	 * with no tools, tagged in its metadata so that its events can be told apart.
+	 */
+	String summaryCreate(SummaryRequest request, String eventId) {
+		ObjectNode response = JSON.createObjectNode();
+		response.put("conversation", "none");
+		response.putArray("output_modalities").add("text");
+		response.put("instructions", request.instructions());
+		response.put("tool_choice", "none");
+		// OpenAI takes 1 to 4096
+		response.put("max_output_tokens", Math.min(MAX_OUTPUT_TOKENS, request.maxTokens()));
+		response.putObject("metadata").put("purpose", Summaries.PURPOSE).put("request", eventId);
+		ArrayNode input = response.putArray("input");
+		for (SummaryRequest.Message message : request.messages()) {
+			ObjectNode item = input.addObject();
+			item.put("type", "message");
+			item.put("role", message.role());
+			item.putArray("content")
+				.addObject()
+				.put("type", message.role().equals("assistant") ? "output_text" : "input_text")
+				.put("text", message.text());
 		}
 		ObjectNode event = event("response.create");
 		event.put("event_id", eventId);

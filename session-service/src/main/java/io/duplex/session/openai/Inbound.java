@@ -49,7 +49,7 @@ final class Inbound {
 				transcribed(event.path("item_id").stringValue(""), event.path("transcript").stringValue(""));
 			// the engine waits for every transcript it asked for: a failed one is an empty one
 			case "conversation.item.input_audio_transcription.failed" -> transcribed(event.path("item_id").stringValue(""), "");
-			case "response.created" -> responseCreated(event.path("response").path("id").stringValue(""));
+			case "response.created" -> responseCreated(event.path("response"));
 			case "response.output_item.added" -> outputItemAdded(event);
 			case "response.output_audio.delta" -> {
 				String responseId = response(event);
@@ -65,6 +65,9 @@ final class Inbound {
 				}
 			}
 			case "response.output_text.delta" -> {
+				if (this.session.summaries.delta(event.path("response_id").stringValue(""), delta(event))) {
+					return;
+				}
 				String responseId = response(event);
 				if (responseId != null) {
 					this.session.emit(new ProviderEvent.TextDelta(responseId, index(event), delta(event)));
@@ -98,6 +101,10 @@ final class Inbound {
 		String param = error.path("param").stringValue(null);
 		String message = error.path("message").stringValue("The upstream model reported an error.");
 		String eventId = error.path("event_id").stringValue(null);
+		if (this.session.summaries.refused(eventId, code, message)) {
+			// a side request of the engine's, not the client's: its failure is not the conversation's
+			return;
+		}
 		String refused = this.session.ids.responseRefused(eventId);
 		String uncommitted = this.session.ids.commitRefused(eventId);
 		this.session.upstreamError(new ProviderEvent.Failed(code, message, code.equals(SESSION_EXPIRED), type, param));
@@ -118,7 +125,14 @@ final class Inbound {
 		}
 	}
 
-	private void responseCreated(String upstreamId) {
+	private void responseCreated(JsonNode response) {
+		String upstreamId = response.path("id").stringValue("");
+		JsonNode metadata = response.path("metadata");
+		if (Summaries.PURPOSE.equals(metadata.path("purpose").stringValue(null))) {
+			// out of band: not one of the engine's responses, which are answered in order
+			this.session.summaries.created(upstreamId, metadata.path("request").stringValue(""));
+			return;
+		}
 		Correlation.Pending pending = this.session.ids.responseCreated(upstreamId);
 		if (pending != null && pending.cancelled()) {
 			this.session.cancelNow(upstreamId);
@@ -139,12 +153,32 @@ final class Inbound {
 	}
 
 	private void responseDone(JsonNode response) {
-		String responseId = this.session.ids.responseDone(response.path("id").stringValue(""));
+		String upstreamId = response.path("id").stringValue("");
+		if (this.session.summaries.done(upstreamId, response.path("status").stringValue("completed"),
+				outputText(response.path("output")), usage(response.path("usage")))) {
+			return;
+		}
+		String responseId = this.session.ids.responseDone(upstreamId);
 		if (responseId != null) {
 			this.session.firstByte(responseId);
 			this.session.emit(new ProviderEvent.ResponseDone(responseId, response.path("status").stringValue("completed"),
 					usage(response.path("usage"))));
 		}
+	}
+
+	/** The text of a response's message output items, or null when it reports none (the deltas then tell). */
+	private static @Nullable String outputText(JsonNode output) {
+		StringBuilder text = new StringBuilder();
+		boolean found = false;
+		for (JsonNode item : output) {
+			for (JsonNode part : item.path("content")) {
+				if ("output_text".equals(part.path("type").stringValue(""))) {
+					text.append(part.path("text").stringValue(""));
+					found = true;
+				}
+			}
+		}
+		return found ? text.toString() : null;
 	}
 
 	/** Usage exactly as reported: cached tokens are part of the input totals, as upstream counts them. */

@@ -21,6 +21,8 @@ import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.provider.ResponseSpec;
+import io.duplex.session.provider.Summary;
+import io.duplex.session.provider.SummaryRequest;
 import io.duplex.session.provider.TokenUsage;
 
 /**
@@ -42,6 +44,8 @@ final class OpenAiSession implements ProviderSession {
 	final ClientEvents events;
 
 	final Correlation ids = new Correlation();
+
+	final Summaries summaries = new Summaries();
 
 	private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
 
@@ -213,10 +217,25 @@ final class OpenAiSession implements ProviderSession {
 		send(sessionUpdate(settings));
 	}
 
+	/**
+	 * An out-of-band response on this upstream session, beside its conversation: it adds nothing to
+	 * it and runs alongside a response of the conversation, and its events go to the summary, not
+	 * the engine. Cancelling the returned summary only stops waiting for it.
+	 */
+	@Override
+	public Mono<Summary> summarize(SummaryRequest request) {
+		return Mono.defer(() -> {
+			Summaries.Pending pending = this.summaries.requested();
+			send(this.events.summaryCreate(request, pending.eventId));
+			return pending.result.asMono().doOnCancel(() -> this.summaries.forget(pending));
+		});
+	}
+
 	@Override
 	public void close() {
 		this.closed = true;
 		this.ended = true;
+		this.summaries.close("The upstream session was closed.");
 		synchronized (this) {
 			if (this.firstByteTimer != null) {
 				this.firstByteTimer.dispose();
@@ -264,6 +283,7 @@ final class OpenAiSession implements ProviderSession {
 		}
 		if (failed.fatal()) {
 			this.ended = true;
+			this.summaries.close(failed.message());
 		}
 		emit(failed);
 	}
@@ -283,6 +303,7 @@ final class OpenAiSession implements ProviderSession {
 		String message = (status != null)
 				? "The upstream session closed (" + status.code() + " " + status.reasonText() + ")."
 				: "The upstream connection was lost.";
+		this.summaries.close(message);
 		if (error != null) {
 			log.debug("Upstream session {} failed", this.upstreamId, error);
 		}

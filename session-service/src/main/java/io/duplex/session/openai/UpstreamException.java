@@ -1,6 +1,9 @@
 package io.duplex.session.openai;
 
-/** The upstream refused or dropped a session before it was ready, with OpenAI's error code. */
+/**
+ * The upstream refused or dropped a session before it was ready, or failed a side request (a
+ * summary), with OpenAI's error code.
+ */
 final class UpstreamException extends RuntimeException {
 
 	private final String code;

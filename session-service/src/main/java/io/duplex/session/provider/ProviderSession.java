@@ -1,5 +1,7 @@
 package io.duplex.session.provider;
 
+import reactor.core.publisher.Mono;
+
 /**
  * One upstream model session. Calls come from the session's engine, one at a time; none blocks.
  * Ids of items and responses are the engine's: a provider reports output items by their index in
@@ -36,6 +38,17 @@ public interface ProviderSession {
 
 	/** Applies changed settings (instructions, voice, tools, ...) to later responses. */
 	void update(ProviderSettings settings);
+
+	/**
+	 * Asks the model, beside the conversation, for a summary of {@code request}'s items: nothing of
+	 * it reaches the listener or the upstream conversation. Calls for the conversation may go on
+	 * meanwhile.
+	 * @return the summary with its usage; empty when this provider writes no summaries (the caller
+	 * then condenses the items itself); an error when the request failed or the session closed
+	 */
+	default Mono<Summary> summarize(SummaryRequest request) {
+		return Mono.empty();
+	}
 
 	/** Closes the upstream session; no events follow. */
 	void close();

@@ -2,6 +2,7 @@ package io.duplex.session.cascade;
 
 import java.util.List;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,12 @@ import io.duplex.session.provider.ProviderEvent.ResponseDone;
 import io.duplex.session.provider.ProviderEvent.TextDelta;
 import io.duplex.session.provider.ProviderEvent.TranscriptDelta;
 import io.duplex.session.provider.ProviderSession;
+import io.duplex.session.provider.Summary;
+import io.duplex.session.provider.SummaryRequest;
 import io.duplex.session.provider.TokenUsage;
+import io.duplex.session.provider.UpstreamHttpException;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -125,6 +131,60 @@ class CascadeProviderTests {
 		assertThat(this.fake.received("/chat/completions").get(0).json().path("messages").get(1).path("content")
 			.stringValue()).isEqualTo(FakeOpenAiCompatible.HEARD);
 		session.close();
+	}
+
+	@Test
+	void summarizeWhenAskedThenTheChatModelReadsTheConversationAsTextAndItsTokensComeWithTheSummary() {
+		ProviderSession session = TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(true),
+				this.recorder);
+		// a spoken turn the cascade transcribed, given with no text, as when the session asked for no transcripts
+		TestCascade.append(session, TestCascade.speech(500));
+		session.commitInput("item_0", 0, 500);
+		this.recorder.await(InputTranscribed.class, 1);
+		SummaryRequest request = new SummaryRequest(List.of(ContextItem.message("item_0", "user", "", 500),
+				ContextItem.message("item_1", "user", "Weather in Paris?", 0),
+				new ContextItem("item_2", "function_call", null, "{\"city\":\"Paris\"}", "get_weather", "call_1", 0),
+				new ContextItem("item_3", "function_call_output", null, "{\"sky\":\"clear\"}", null, "call_1", 0),
+				ContextItem.message("item_4", "assistant", "It is sunny.", 0)), 120);
+		Summary summary = session.summarize(request).block(TestCascade.WAIT);
+		assertThat(summary).isEqualTo(new Summary(String.join("", FakeOpenAiCompatible.ANSWER),
+				new TokenUsage(57, 0, 32, 0, 13, 0)));
+		JsonNode body = this.fake.received("/chat/completions").getLast().json();
+		assertThat(body.path("model").stringValue()).isEqualTo("llama-3.1-8b-instruct");
+		assertThat(body.path("max_tokens").asInt()).isEqualTo(120);
+		assertThat(body.has("tools")).isFalse();
+		assertThat(body.path("messages").get(0).path("role").stringValue()).isEqualTo("system");
+		assertThat(body.path("messages").get(0).path("content").stringValue()).isEqualTo(request.instructions())
+			.contains("at most 90 words");
+		assertThat(body.path("messages").toString()).endsWith("""
+				{"role":"user","content":"What is the weather in Paris?"},\
+				{"role":"user","content":"Weather in Paris?"},\
+				{"role":"system","content":"The assistant called the tool get_weather with {\\"city\\":\\"Paris\\"}."},\
+				{"role":"system","content":"The tool answered: {\\"sky\\":\\"clear\\"}"},\
+				{"role":"assistant","content":"It is sunny."},\
+				{"role":"user","content":"Write the summary of the conversation above now."}]""");
+		// beside the conversation: no response, no event
+		assertThat(this.recorder.events).containsExactly(new InputTranscribed("item_0", FakeOpenAiCompatible.HEARD));
+		session.close();
+	}
+
+	@Test
+	void summarizeWhenTheChatModelFailsOrTheSessionClosesThenAnError() {
+		ProviderSession session = TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(true),
+				this.recorder);
+		SummaryRequest request = new SummaryRequest(List.of(ContextItem.message("item_1", "user", "Hi", 0)), 50);
+		this.fake.chat = FakeOpenAiCompatible.Chat.UNAVAILABLE;
+		StepVerifier.create(session.summarize(request)).expectError(UpstreamHttpException.class).verify(TestCascade.WAIT);
+		this.fake.chat = FakeOpenAiCompatible.Chat.HOLD;
+		Mono<Summary> held = session.summarize(request).cache();
+		held.subscribe(null, (error) -> {
+		});
+		Awaitility.await().atMost(TestCascade.WAIT).until(() -> this.fake.received("/chat/completions").size() == 2);
+		session.close();
+		StepVerifier.create(held).expectError(IllegalStateException.class).verify(TestCascade.WAIT);
+		// the held request's connection is closed rather than left streaming
+		Awaitility.await().atMost(TestCascade.WAIT).until(() -> this.fake.aborted.contains("/chat/completions"));
+		assertThat(this.recorder.events).isEmpty();
 	}
 
 	@Test

@@ -115,11 +115,76 @@ class CascadeRealtimeSocketTests extends SessionTestSupport {
 			.isEqualByComparingTo(BigDecimal.valueOf("It is sunny in Paris today.".length() + "Anything else?".length()));
 	}
 
-	/** A region and pool of their own with a {@code cascade} model, as a platform admin adds them. */
+	@Test
+	void rolloverWhenCarryIsSummaryThenTheChatModelWritesItAndTheNextAnswerReadsIt() {
+		Placement placement = newCascadePlacement();
+		TestTenant tenant = newTenant();
+		Map<String, Object> fields = new HashMap<>(Map.of("model", placement.model(), "region", placement.region(),
+				"compute", placement.compute()));
+		fields.put("rollover", Map.of("after_seconds", 5, "carry", "summary", "max_carried_tokens", 200));
+		String agent = newAgent(tenant.adminKey(), fields);
+		URI uri = URI.create("ws://127.0.0.1:" + this.port + "/v1/realtime?agent=" + agent);
+		int chatsBefore = fake.received("/chat/completions").size();
+		String sessionId;
+		try (RealtimeTestClient client = RealtimeTestClient.connect(uri, tenant.adminKey())) {
+			sessionId = client.await("session.created").path("session").path("id").stringValue();
+			for (int i = 0; i < 6; i++) {
+				client.send("{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"message\",\"role\":\"user\","
+						+ "\"content\":[{\"type\":\"input_text\",\"text\":\"Question " + i + ": which train leaves Paris "
+						+ "for Lyon earliest on Friday, and how long does the journey take?\"}]}}");
+			}
+			String textResponse = "{\"type\":\"response.create\",\"response\":{\"output_modalities\":[\"text\"]}}";
+			client.send(textResponse);
+			client.await("response.done");
+			JsonNode completed = client.await((event) -> "duplex.session.rollover".equals(event.path("type").stringValue(""))
+					&& "completed".equals(event.path("phase").stringValue("")), Duration.ofSeconds(15));
+			client.send(textResponse);
+			JsonNode answered = client.awaitAfter(completed, "response.done");
+			assertThat(answered.path("response").path("status").stringValue()).isEqualTo("completed");
+			// one response before the rollover and one after: nothing of the summary
+			assertThat(client.types()).filteredOn("response.created"::equals).hasSize(2);
+			assertThat(client.types()).doesNotContain("error");
+			assertThat(client.schemaViolations()).isEmpty();
+		}
+		List<FakeOpenAiCompatible.Received> chats = fake.received("/chat/completions");
+		assertThat(chats).hasSize(chatsBefore + 3);
+		// the chat model was asked for the summary between the two answers ...
+		JsonNode asked = chats.get(chatsBefore + 1).json();
+		assertThat(asked.path("messages").get(0).path("content").stringValue()).startsWith("You summarise a conversation");
+		assertThat(asked.path("messages").get(1).path("content").stringValue()).startsWith("Question 0:");
+		assertThat(asked.path("messages").get(asked.path("messages").size() - 1).path("content").stringValue())
+			.isEqualTo("Write the summary of the conversation above now.");
+		// ... and the answer after the rollover read it, ahead of the latest items
+		JsonNode next = chats.get(chatsBefore + 2).json();
+		assertThat(next.path("messages").get(0).path("role").stringValue()).isEqualTo("system");
+		assertThat(next.path("messages").get(0).path("content").stringValue())
+			.isEqualTo("Summary of the earlier conversation: It is sunny in Paris today. Anything else?");
+		assertThat(next.path("messages").get(next.path("messages").size() - 1).path("content").stringValue())
+			.isEqualTo("It is sunny in Paris today. Anything else?");
+		// what the summary cost is metered for the segment it was written on
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> "ended".equals(get(as(tenant.adminKey()), "/v1/sessions/" + sessionId).get("status")));
+		Map<String, BigDecimal> summary = this.db
+			.sql("SELECT metric, quantity FROM billing.usage_event WHERE session_id = :id AND segment = 1 "
+					+ "AND idempotency_key LIKE :key")
+			.bind("id", sessionId)
+			.bind("key", sessionId + ":summary_%")
+			.map((row) -> Map.entry(row.get("metric", String.class), row.get("quantity", BigDecimal.class)))
+			.all()
+			.collectMap(Map.Entry::getKey, Map.Entry::getValue)
+			.block(Duration.ofSeconds(10));
+		assertThat(summary).containsOnlyKeys("input_text_tokens", "cached_input_text_tokens", "output_text_tokens");
+		assertThat(summary.get("input_text_tokens")).isEqualByComparingTo("25");
+		assertThat(summary.get("cached_input_text_tokens")).isEqualByComparingTo("32");
+		assertThat(summary.get("output_text_tokens")).isEqualByComparingTo("13");
+	}
+
 	/** Where the test's cascade model runs. */
 	private record Placement(String region, String compute, String model) {
 	}
 
+	/** A region and pool of their own with a {@code cascade} model, as a platform admin adds them. */
 	private Placement newCascadePlacement() {
 		String suffix = UUID.randomUUID().toString().substring(0, 8);
 		String id = "cascade-" + suffix;

@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.duplex.session.provider.ContextItem;
+import io.duplex.session.text.TextTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,6 +69,49 @@ class ContextCarryTests {
 	void carryWhenSummaryAndEverythingFitsHalfTheBudgetThenNoSummary() {
 		List<ContextItem> context = conversation(2);
 		assertThat(ContextCarry.carry(context, "summary", 8_000, 2)).isEqualTo(context);
+	}
+
+	@Test
+	void summarisedWhenModelWroteASummaryThenItLeadsTheRecentItemsVerbatim() {
+		List<ContextItem> context = conversation(40);
+		int budget = 300;
+		ContextCarry.Split split = ContextCarry.split(context, budget);
+		List<ContextItem> carried = ContextCarry.summarised(split, " The user asked forty questions. ", budget, 4);
+		assertThat(carried.get(0)).isEqualTo(ContextItem.message("item_summary_4", "system",
+				"Summary of the earlier conversation: The user asked forty questions.", 0));
+		assertThat(carried.subList(1, carried.size())).isEqualTo(split.recent())
+			.isEqualTo(context.subList(context.size() - split.recent().size(), context.size()));
+		assertThat(split.earlier()).isEqualTo(context.subList(0, context.size() - split.recent().size()));
+	}
+
+	@Test
+	void summarisedWhenModelWroteTooMuchThenItIsCutAtAWordToFitTheBudget() {
+		List<ContextItem> context = conversation(40);
+		int budget = 300;
+		ContextCarry.Split split = ContextCarry.split(context, budget);
+		String rambling = "The user keeps asking about the weather in many cities. ".repeat(60);
+		List<ContextItem> carried = ContextCarry.summarised(split, rambling, budget, 2);
+		String text = carried.get(0).text();
+		assertThat(text).startsWith("Summary of the earlier conversation: The user keeps asking").endsWith(" …");
+		assertThat(carried.stream().mapToLong(ContextCarry::tokens).sum()).isLessThanOrEqualTo(budget);
+		// cut at a word, and no shorter than it must be: one more word would not fit
+		String kept = text.substring(ContextCarry.MODEL_HEADER.length(), text.length() - 2);
+		assertThat(rambling).startsWith(kept);
+		String nextWord = rambling.substring(kept.length()).strip().split(" ")[0];
+		assertThat(TextTokens.count(ContextCarry.MODEL_HEADER + kept + " " + nextWord + " …"))
+			.isGreaterThan(split.summaryBudget(budget));
+	}
+
+	@Test
+	void splitWhenAnOutputsCallIsEarlierThenTheOutputIsSummarisedWithIt() {
+		List<ContextItem> context = new ArrayList<>(List.of(
+				new ContextItem("c1", "function_call", null, "{\"city\": \"" + "Lisbon ".repeat(60) + "\"}", "weather",
+						"call_1", 0),
+				new ContextItem("o1", "function_call_output", null, "{\"c\":21}", null, "call_1", 0),
+				ContextItem.message("m1", "assistant", "It is 21 degrees.", 0)));
+		ContextCarry.Split split = ContextCarry.split(context, 80);
+		assertThat(split.recent()).extracting(ContextItem::id).containsExactly("m1");
+		assertThat(split.earlier()).extracting(ContextItem::id).containsExactly("c1", "o1");
 	}
 
 	/** User and assistant turns of a few sentences each. */

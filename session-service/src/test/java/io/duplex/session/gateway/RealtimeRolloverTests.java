@@ -206,6 +206,37 @@ class RealtimeRolloverTests extends SessionTestSupport {
 		}
 	}
 
+	@Test
+	void summaryCarryOnTheSandboxThenCondensedWithoutASideRequestAndTheNextAnswerReadsTheSummary() {
+		TestTenant tenant = newTenant();
+		String agent = newAgent(tenant.adminKey(),
+				Map.of("rollover", Map.of("after_seconds", 5, "carry", "summary", "max_carried_tokens", 120)));
+		try (RealtimeTestClient client = RealtimeTestClient.connect(socket("model=" + agent), tenant.adminKey())) {
+			String sessionId = client.await("session.created").path("session").path("id").asString();
+			for (int i = 0; i < 6; i++) {
+				client.send("{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"message\",\"role\":\"user\","
+						+ "\"content\":[{\"type\":\"input_text\",\"text\":\"Question " + i + ": which train leaves "
+						+ "Paris for Lyon earliest on Friday?\"}]}}");
+			}
+			JsonNode completed = client.await((event) -> "duplex.session.rollover".equals(event.path("type").asString())
+					&& "completed".equals(event.path("phase").asString()), Duration.ofSeconds(15));
+			List<Upstream> opened = this.upstreams.ofSession(sessionId);
+			assertThat(opened).hasSize(2);
+			List<ContextItem> carried = opened.get(1).context;
+			assertThat(completed.path("carried_items").asInt()).isEqualTo(carried.size());
+			assertThat(carried.get(0).role()).isEqualTo("system");
+			assertThat(carried.get(0).text()).startsWith("Summary of the conversation so far:\n- User: Question 0:");
+			assertThat(carried.getLast().text()).startsWith("Question 5:");
+			// the next answer reads what was carried, not the items left behind
+			client.send("{\"type\":\"response.create\"}");
+			client.awaitAfter(completed, "response.done");
+			assertThat(opened.get(1).responses).hasSize(1);
+			assertThat(opened.get(1).responses.get(0).context()).isEqualTo(carried);
+			assertThat(client.received()).filteredOn((event) -> "error".equals(event.path("type").asString())).isEmpty();
+			assertThat(client.schemaViolations()).isEmpty();
+		}
+	}
+
 	private java.net.URI socket(String query) {
 		return java.net.URI.create("ws://127.0.0.1:" + this.port + "/v1/realtime?" + query);
 	}
@@ -236,6 +267,9 @@ class RealtimeRolloverTests extends SessionTestSupport {
 		final List<ContextItem> context;
 
 		final List<short[]> audio = Collections.synchronizedList(new ArrayList<>());
+
+		/** Every response it was asked for. */
+		final List<ResponseSpec> responses = Collections.synchronizedList(new ArrayList<>());
 
 		/** Where the upstream's events go: a test can make it fail through this. */
 		final ProviderListener listener;
@@ -342,6 +376,7 @@ class RealtimeRolloverTests extends SessionTestSupport {
 
 		@Override
 		public void createResponse(ResponseSpec spec) {
+			this.upstream.responses.add(spec);
 			this.session.createResponse(spec);
 		}
 

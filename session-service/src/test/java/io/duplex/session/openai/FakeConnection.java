@@ -1,9 +1,11 @@
 package io.duplex.session.openai;
 
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -35,6 +37,12 @@ final class FakeConnection {
 	private ByteArrayOutputStream buffer = new ByteArrayOutputStream();
 
 	final List<byte[]> turns = new ArrayList<>();
+
+	/** Every client event this session received, in order. */
+	final List<JsonNode> received = new CopyOnWriteArrayList<>();
+
+	/** Every byte of input audio appended to this session, in order. */
+	private final ByteArrayOutputStream appended = new ByteArrayOutputStream();
 
 	/** Item ids of the conversation, in order. */
 	final List<String> items = new ArrayList<>();
@@ -110,6 +118,7 @@ final class FakeConnection {
 		this.server.checkClientEvent(frame);
 		JsonNode event = FakeEvents.JSON.readTree(frame);
 		this.server.received.add(event);
+		this.received.add(event);
 		String eventId = event.path("event_id").stringValue(null);
 		switch (event.path("type").stringValue("")) {
 			case "session.update" -> {
@@ -119,8 +128,11 @@ final class FakeConnection {
 				updated.set("session", this.events.session(this.sessionId, this.model, session));
 				send(updated);
 			}
-			case "input_audio_buffer.append" ->
-				this.buffer.writeBytes(Base64.getDecoder().decode(event.path("audio").stringValue("")));
+			case "input_audio_buffer.append" -> {
+				byte[] audio = Base64.getDecoder().decode(event.path("audio").stringValue(""));
+				this.buffer.writeBytes(audio);
+				this.appended.writeBytes(audio);
+			}
 			case "input_audio_buffer.clear" -> {
 				this.buffer = new ByteArrayOutputStream();
 				send(this.events.event("input_audio_buffer.cleared"));
@@ -140,7 +152,14 @@ final class FakeConnection {
 				deleted.put("item_id", event.path("item_id").stringValue(""));
 				send(deleted);
 			}
-			case "response.create" -> respond(event.path("response"), eventId);
+			case "response.create" -> {
+				if ("none".equals(event.path("response").path("conversation").stringValue("auto"))) {
+					outOfBand(event.path("response"), eventId);
+				}
+				else {
+					respond(event.path("response"), eventId);
+				}
+			}
 			case "response.cancel" -> cancel(eventId);
 			default -> send(this.events.error("invalid_request_error", "unknown_event", "Unknown event.", eventId));
 		}
@@ -222,6 +241,24 @@ final class FakeConnection {
 				this.heldItem = itemId;
 			}
 		}
+	}
+
+	/** A response outside the conversation: it may run beside the conversation's, and adds no item to it. */
+	private void outOfBand(JsonNode params, String eventId) {
+		if (this.server.outOfBand == FakeOpenAiRealtime.OutOfBand.REFUSE) {
+			send(this.events.error("invalid_request_error", "invalid_value",
+					"Invalid value: the response could not be created.", eventId));
+			return;
+		}
+		Duration delay = (this.server.outOfBand == FakeOpenAiRealtime.OutOfBand.SLOW) ? this.server.outOfBandDelay
+				: Duration.ZERO;
+		FakeResponses.outOfBand(this, this.events.id("resp_"), this.events.id("item_"), params,
+				FakeOpenAiRealtime.SUMMARY, delay);
+	}
+
+	/** All the input audio appended to this session. */
+	synchronized byte[] appended() {
+		return this.appended.toByteArray();
 	}
 
 	private void cancel(String eventId) {

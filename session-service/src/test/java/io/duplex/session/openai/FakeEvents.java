@@ -21,7 +21,7 @@ final class FakeEvents {
 
 	private int next;
 
-	String id(String prefix) {
+	synchronized String id(String prefix) {
 		this.next++;
 		return prefix + "fake" + this.next;
 	}
@@ -80,6 +80,32 @@ final class FakeEvents {
 			error.putNull("event_id");
 		}
 		return event;
+	}
+
+	/** The usage of a fake out-of-band text response: text only, and distinct from {@link #USAGE}. */
+	static final String OUT_OF_BAND_USAGE = """
+			{"total_tokens":345,"input_tokens":300,"output_tokens":45,
+			 "input_token_details":{"text_tokens":300,"audio_tokens":0,"image_tokens":0,"cached_tokens":128,
+			   "cached_tokens_details":{"text_tokens":128,"audio_tokens":0,"image_tokens":0}},
+			 "output_token_details":{"text_tokens":45,"audio_tokens":0}}""";
+
+	/**
+	 * An out-of-band response (one created with {@code conversation: "none"}): its metadata and
+	 * modalities as asked, and no conversation; OpenAI documents its {@code conversation_id} as null,
+	 * but the schema has no null, so it is left out.
+	 */
+	ObjectNode outOfBandResponse(String responseId, String status, ArrayNode output, boolean done, JsonNode params) {
+		ObjectNode response = response(responseId, status, output, false);
+		response.remove("conversation_id");
+		response.set("output_modalities", params.path("output_modalities").deepCopy());
+		if (params.path("max_output_tokens").isInt()) {
+			response.put("max_output_tokens", params.path("max_output_tokens").asInt());
+		}
+		response.set("metadata", params.path("metadata").deepCopy());
+		if (done) {
+			response.set("usage", JSON.readTree(OUT_OF_BAND_USAGE));
+		}
+		return response;
 	}
 
 	ObjectNode response(String responseId, String status, ArrayNode output, boolean done) {

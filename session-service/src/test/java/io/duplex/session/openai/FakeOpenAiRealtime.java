@@ -23,8 +23,9 @@ import tools.jackson.databind.JsonNode;
  * A fake OpenAI Realtime server that follows the GA wire protocol: a WebSocket at
  * {@code /v1/realtime?model=…} behind {@code Authorization: Bearer}, {@code session.created} first,
  * manual turns (commit, transcription), streamed responses with usage, function calls, cancels,
- * error events with codes, and {@code session_expired} then close 1001 at a configurable maximum
- * duration. Every client event it receives is checked against OpenAI's schema, and so is every
+ * error events with codes, out-of-band responses ({@code conversation: "none"}, answered outside
+ * the conversation and alongside its response), and {@code session_expired} then close 1001 at a
+ * configurable maximum duration. Every client event it receives is checked against OpenAI's schema, and so is every
  * server event it sends; tests assert that neither list of violations has anything in it.
  */
 final class FakeOpenAiRealtime implements AutoCloseable {
@@ -46,7 +47,24 @@ final class FakeOpenAiRealtime implements AutoCloseable {
 
 	}
 
+	/** How the next out-of-band responses ({@code conversation: "none"}) are answered. */
+	enum OutOfBand {
+
+		/** At once: {@link #SUMMARY} as text, with usage. */
+		ANSWER,
+
+		/** Created at once, then answered after {@link #outOfBandDelay}. */
+		SLOW,
+
+		/** Refused with an {@code error} event that names the request. */
+		REFUSE
+
+	}
+
 	static final String KEY = "sk-fake-0123456789";
+
+	/** What an out-of-band response answers. */
+	static final String SUMMARY = "The user asked about trains to Lyon and wants the earliest one on Friday.";
 
 	static final String TRANSCRIPT = "Hello from the fake.";
 
@@ -76,6 +94,10 @@ final class FakeOpenAiRealtime implements AutoCloseable {
 	volatile Mode mode = Mode.SPEAK;
 
 	volatile int audioDeltas = 3;
+
+	volatile OutOfBand outOfBand = OutOfBand.ANSWER;
+
+	volatile Duration outOfBandDelay = Duration.ofSeconds(3);
 
 	/** After how long a session expires; null for never. */
 	volatile Duration maxDuration;

@@ -1,5 +1,10 @@
 package io.duplex.session.openai;
 
+import java.time.Duration;
+
+import reactor.core.publisher.Mono;
+
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -105,6 +110,51 @@ final class FakeResponses {
 		outputItem(connection, "response.output_item.done", responseId, item);
 		connection.itemEvent("conversation.item.done", null, item);
 		done(connection, responseId, "completed", item);
+	}
+
+	/**
+	 * The answer to an out-of-band response ({@code conversation: "none"}): a text message in two
+	 * deltas, events for the response only (none for the conversation), its metadata echoed; the
+	 * events after {@code response.created} come {@code delay} later.
+	 */
+	static void outOfBand(FakeConnection connection, String responseId, String itemId, JsonNode params, String text,
+			Duration delay) {
+		FakeEvents events = connection.events();
+		ObjectNode created = events.event("response.created");
+		created.set("response", events.outOfBandResponse(responseId, "in_progress", connection.array(), false, params));
+		connection.send(created);
+		Runnable rest = () -> {
+			outputItem(connection, "response.output_item.added", responseId,
+					events.assistantItem(itemId, "in_progress", null, false));
+			ObjectNode part = ids(connection, "response.content_part.added", responseId, itemId);
+			part.set("part", part(false, ""));
+			connection.send(part);
+			int half = text.length() / 2;
+			for (String piece : new String[] { text.substring(0, half), text.substring(half) }) {
+				ObjectNode delta = ids(connection, "response.output_text.delta", responseId, itemId);
+				delta.put("delta", piece);
+				connection.send(delta);
+			}
+			ObjectNode textDone = ids(connection, "response.output_text.done", responseId, itemId);
+			textDone.put("text", text);
+			connection.send(textDone);
+			ObjectNode partDone = ids(connection, "response.content_part.done", responseId, itemId);
+			partDone.set("part", part(false, text));
+			connection.send(partDone);
+			ObjectNode item = events.assistantItem(itemId, "completed", text, false);
+			outputItem(connection, "response.output_item.done", responseId, item);
+			ArrayNode output = connection.array();
+			output.add(item);
+			ObjectNode done = events.event("response.done");
+			done.set("response", events.outOfBandResponse(responseId, "completed", output, true, params));
+			connection.send(done);
+		};
+		if (delay.isZero()) {
+			rest.run();
+		}
+		else {
+			Mono.delay(delay).subscribe((tick) -> rest.run());
+		}
 	}
 
 	private static void done(FakeConnection connection, String responseId, String status, ObjectNode item) {

@@ -17,6 +17,11 @@ import io.duplex.session.provider.ProviderEvent.OutputItemStarted;
 import io.duplex.session.provider.ProviderEvent.ResponseDone;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
+import io.duplex.session.provider.Summary;
+import io.duplex.session.provider.SummaryRequest;
+import io.duplex.session.provider.TokenUsage;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,6 +72,57 @@ class OpenAiProviderCallTests {
 		assertThat(this.fake.received("conversation.item.delete").get(0).path("item_id").stringValue())
 			.isEqualTo(upstreamCall);
 		session.close();
+	}
+
+	@Test
+	void summarizeWhileAResponsePlaysThenAnsweredOutOfBandAndNothingOfItReachesTheEngine() {
+		this.fake.mode = FakeOpenAiRealtime.Mode.HOLD;
+		ProviderSession session = open();
+		session.createResponse(TestOpenAi.audio("resp_long", List.of()));
+		this.recorder.await(AudioDelta.class, 1);
+		int eventsBefore = this.recorder.events.size();
+		SummaryRequest request = new SummaryRequest(List.of(ContextItem.message("item_1", "user", "Trains to Lyon?", 0),
+				ContextItem.message("item_2", "assistant", "The first leaves at 6:04.", 0)), 120);
+		Summary summary = session.summarize(request).block(TestOpenAi.WAIT);
+		assertThat(summary).isEqualTo(new Summary(FakeOpenAiRealtime.SUMMARY, new TokenUsage(300, 0, 128, 0, 45, 0)));
+		assertThat(this.recorder.events).hasSize(eventsBefore);
+		JsonNode asked = this.fake.received("response.create").getLast().path("response");
+		assertThat(asked.path("conversation").stringValue()).isEqualTo("none");
+		assertThat(asked.path("instructions").stringValue()).isEqualTo(request.instructions());
+		assertThat(asked.path("tool_choice").stringValue()).isEqualTo("none");
+		assertThat(asked.path("max_output_tokens").asInt()).isEqualTo(120);
+		assertThat(asked.path("input").toString()).isEqualTo("""
+				[{"type":"message","role":"user","content":[{"type":"input_text","text":"Trains to Lyon?"}]},\
+				{"type":"message","role":"assistant","content":[{"type":"output_text","text":"The first leaves at 6:04."}]},\
+				{"type":"message","role":"user","content":[{"type":"input_text","text":"Write the summary of the \
+				conversation above now."}]}]""");
+		// the conversation's own response is untouched: it still cancels as the engine's
+		session.cancelResponse();
+		assertThat(this.recorder.await(ResponseDone.class, 1)).extracting(ResponseDone::responseId, ResponseDone::status)
+			.containsExactly("resp_long", "cancelled");
+		assertThat(this.fake.connection().items).hasSize(1);
+		session.close();
+	}
+
+	@Test
+	void summarizeWhenRefusedOrTheSessionClosesThenItFailsWithoutAWordToTheEngine() {
+		ProviderSession session = open();
+		SummaryRequest request = new SummaryRequest(List.of(ContextItem.message("item_1", "user", "Hi", 0)), 50);
+		this.fake.outOfBand = FakeOpenAiRealtime.OutOfBand.REFUSE;
+		StepVerifier.create(session.summarize(request))
+			.expectErrorSatisfies((error) -> assertThat(error).isInstanceOf(UpstreamException.class)
+				.extracting((failure) -> ((UpstreamException) failure).code())
+				.isEqualTo("invalid_value"))
+			.verify(TestOpenAi.WAIT);
+		this.fake.outOfBand = FakeOpenAiRealtime.OutOfBand.SLOW;
+		Mono<Summary> slow = session.summarize(request).cache();
+		slow.subscribe(null, (error) -> {
+		});
+		Awaitility.await().atMost(TestOpenAi.WAIT).until(() -> this.fake.received("response.create").size() == 2);
+		session.close();
+		StepVerifier.create(slow).expectError(UpstreamException.class).verify(TestOpenAi.WAIT);
+		StepVerifier.create(session.summarize(request)).expectError(UpstreamException.class).verify(TestOpenAi.WAIT);
+		assertThat(this.recorder.events).isEmpty();
 	}
 
 	@Test

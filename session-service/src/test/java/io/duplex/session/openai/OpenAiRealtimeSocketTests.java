@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -33,7 +36,11 @@ class OpenAiRealtimeSocketTests extends SessionTestSupport {
 	static void upstream(DynamicPropertyRegistry registry) {
 		registry.add("duplex.providers.openai.base-url", fake::baseUrl);
 		registry.add("duplex.providers.openai.api-key", () -> FakeOpenAiRealtime.KEY);
+		registry.add("duplex.sessions.rollover-summary-timeout", () -> "1500ms");
 	}
+
+	@Autowired
+	private DatabaseClient db;
 
 	@AfterAll
 	static void stopFake() {
@@ -123,6 +130,201 @@ class OpenAiRealtimeSocketTests extends SessionTestSupport {
 		finally {
 			fake.maxDuration = null;
 		}
+	}
+
+	@Test
+	void rolloverWhenCarryIsSummaryThenTheModelLeftBehindWritesItOutOfBandUnseenAndPaidForByItsSegment() {
+		SummaryAgent agent = summaryAgent();
+		TestTenant tenant = agent.tenant();
+		int before = fake.connections.size();
+		String sessionId;
+		JsonNode completed;
+		List<JsonNode> received;
+		try (RealtimeTestClient client = RealtimeTestClient.connect(agent.socket(), tenant.adminKey())) {
+			sessionId = client.await("session.created").path("session").path("id").stringValue();
+			askSixQuestions(client);
+			completed = awaitRollover(client, "completed");
+			received = client.received();
+			assertThat(client.schemaViolations()).isEmpty();
+		}
+		assertThat(completed.path("reason").stringValue()).isEqualTo("scheduled");
+		// the client saw its own response and nothing of the summary
+		assertThat(received).filteredOn((event) -> event.path("type").stringValue("").startsWith("response."))
+			.extracting((event) -> event.path("type").stringValue(""))
+			.contains("response.created", "response.done")
+			.doesNotContain("response.output_text.delta", "response.output_text.done")
+			.filteredOn((type) -> type.equals("response.created") || type.equals("response.done"))
+			.hasSize(2);
+		assertThat(received).filteredOn((event) -> "error".equals(event.path("type").stringValue(""))).isEmpty();
+
+		assertThat(fake.connections).hasSize(before + 2);
+		FakeConnection left = fake.connections.get(before);
+		FakeConnection next = fake.connections.get(before + 1);
+		// the new upstream: the model's summary, then the latest items as they were
+		List<JsonNode> seeded = items(next);
+		assertThat(completed.path("carried_items").asInt()).isEqualTo(seeded.size());
+		assertThat(seeded.get(0).path("role").stringValue()).isEqualTo("system");
+		assertThat(text(seeded.get(0))).isEqualTo("Summary of the earlier conversation: " + FakeOpenAiRealtime.SUMMARY);
+		List<JsonNode> recent = seeded.subList(1, seeded.size());
+		assertThat(recent).hasSizeGreaterThanOrEqualTo(2);
+		assertThat(recent.getLast().path("role").stringValue()).isEqualTo("assistant");
+		assertThat(text(recent.getLast())).isEqualTo(FakeResponses.transcript(3));
+		int kept = recent.size() - 1;
+		assertThat(recent.subList(0, kept)).extracting(OpenAiRealtimeSocketTests::text)
+			.isEqualTo(questions().subList(6 - kept, 6));
+		// the old upstream was asked once, outside its conversation, about exactly the earlier items
+		List<JsonNode> asked = left.received.stream()
+			.filter((event) -> "response.create".equals(event.path("type").stringValue("")))
+			.map((event) -> event.path("response"))
+			.filter((response) -> "none".equals(response.path("conversation").stringValue("")))
+			.toList();
+		assertThat(asked).hasSize(1);
+		JsonNode request = asked.get(0);
+		assertThat(request.path("output_modalities").toString()).isEqualTo("[\"text\"]");
+		assertThat(request.path("metadata").path("purpose").stringValue()).isEqualTo("duplex_summary");
+		assertThat(request.path("max_output_tokens").asInt()).isBetween(32, 200);
+		List<String> input = new java.util.ArrayList<>();
+		request.path("input").forEach((item) -> input.add(text(item)));
+		assertThat(input.subList(0, input.size() - 1)).isEqualTo(questions().subList(0, 6 - kept));
+		assertThat(next.received).noneMatch((event) -> "none".equals(event.path("response").path("conversation")
+			.stringValue("")));
+
+		// the summary's tokens are in the ledger, for the segment it ran on, and in the session's totals
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> "ended".equals(get(as(tenant.adminKey()), "/v1/sessions/" + sessionId).get("status")));
+		Map<String, Object> session = get(as(tenant.adminKey()), "/v1/sessions/" + sessionId);
+		Map<String, Long> summaryUsage = new HashMap<>();
+		this.db.sql("SELECT metric, segment, quantity FROM billing.usage_event WHERE session_id = :id "
+				+ "AND idempotency_key LIKE :key")
+			.bind("id", sessionId)
+			.bind("key", sessionId + ":summary_%")
+			.fetch()
+			.all()
+			.doOnNext((row) -> {
+				assertThat(row.get("segment")).isEqualTo(1);
+				summaryUsage.put((String) row.get("metric"), ((java.math.BigDecimal) row.get("quantity")).longValue());
+			})
+			.blockLast(Duration.ofSeconds(10));
+		assertThat(summaryUsage).isEqualTo(Map.of("input_text_tokens", 172L, "cached_input_text_tokens", 128L,
+				"output_text_tokens", 45L));
+		Map<?, ?> totals = (Map<?, ?>) session.get("usage");
+		// the client's one response (253 tokens) and the summary (345)
+		assertThat(((Number) totals.get("total_tokens")).longValue()).isEqualTo(598);
+		assertThat(fake.clientViolations).isEmpty();
+		assertThat(fake.serverViolations).isEmpty();
+	}
+
+	@Test
+	void rolloverWhenTheSummaryComesTooLateThenTheConversationIsCondensedAndNoAudioIsLostOrRepeated() {
+		SummaryAgent agent = summaryAgent();
+		int before = fake.connections.size();
+		fake.outOfBand = FakeOpenAiRealtime.OutOfBand.SLOW;
+		fake.outOfBandDelay = Duration.ofSeconds(4);
+		short[] samples = new SpeechLikeAudio(61).silence(9_000).samples();
+		JsonNode completed;
+		try (RealtimeTestClient client = RealtimeTestClient.connect(agent.socket(), agent.tenant().adminKey())) {
+			client.await("session.created");
+			askSixQuestions(client);
+			// the user goes on sending audio through the whole switch
+			client.streamPcm(samples);
+			completed = awaitRollover(client, "completed");
+			assertThat(client.received()).filteredOn((event) -> "error".equals(event.path("type").stringValue("")))
+				.isEmpty();
+			assertThat(client.schemaViolations()).isEmpty();
+		}
+		finally {
+			fake.outOfBand = FakeOpenAiRealtime.OutOfBand.ANSWER;
+		}
+		assertThat(fake.connections).hasSize(before + 2);
+		FakeConnection left = fake.connections.get(before);
+		FakeConnection next = fake.connections.get(before + 1);
+		assertThat(left.received).anyMatch((event) -> "none".equals(event.path("response").path("conversation")
+			.stringValue("")));
+		List<JsonNode> seeded = items(next);
+		assertThat(completed.path("carried_items").asInt()).isEqualTo(seeded.size());
+		assertThat(text(seeded.get(0))).startsWith("Summary of the conversation so far:\n- User: Question 0:");
+		// every sample reached exactly one upstream, once and in order
+		java.io.ByteArrayOutputStream delivered = new java.io.ByteArrayOutputStream();
+		delivered.writeBytes(left.appended());
+		delivered.writeBytes(next.appended());
+		assertThat(delivered.toByteArray()).isEqualTo(TestOpenAi.pcm(samples));
+	}
+
+	@Test
+	void rolloverWhenTheSummaryIsRefusedThenTheConversationIsCondensedAndTheClientSeesNoError() {
+		SummaryAgent agent = summaryAgent();
+		int before = fake.connections.size();
+		fake.outOfBand = FakeOpenAiRealtime.OutOfBand.REFUSE;
+		JsonNode started;
+		JsonNode completed;
+		List<JsonNode> received;
+		try (RealtimeTestClient client = RealtimeTestClient.connect(agent.socket(), agent.tenant().adminKey())) {
+			client.await("session.created");
+			askSixQuestions(client);
+			started = awaitRollover(client, "started");
+			completed = awaitRollover(client, "completed");
+			received = client.received();
+		}
+		finally {
+			fake.outOfBand = FakeOpenAiRealtime.OutOfBand.ANSWER;
+		}
+		assertThat(received).filteredOn((event) -> "error".equals(event.path("type").stringValue(""))).isEmpty();
+		List<JsonNode> seeded = items(fake.connections.get(before + 1));
+		assertThat(text(seeded.get(0))).startsWith("Summary of the conversation so far:\n- User: Question 0:");
+		assertThat(completed.path("carried_items").asInt()).isEqualTo(seeded.size());
+		assertThat(completed.path("segment").asInt()).isEqualTo(started.path("segment").asInt()).isEqualTo(2);
+	}
+
+	/** An agent of its own tenant, and where its sessions start. */
+	private record SummaryAgent(TestTenant tenant, URI socket) {
+	}
+
+	/** An agent on the fake that rolls over after 5 s, carrying a summary within 200 tokens. */
+	private SummaryAgent summaryAgent() {
+		Placement placement = newOpenAiPlacement();
+		TestTenant tenant = newTenant();
+		Map<String, Object> fields = new HashMap<>(
+				Map.of("model", placement.model(), "region", placement.region(), "compute", placement.compute()));
+		fields.put("rollover", Map.of("after_seconds", 5, "carry", "summary", "max_carried_tokens", 200));
+		String agent = newAgent(tenant.adminKey(), fields);
+		return new SummaryAgent(tenant, URI.create("ws://127.0.0.1:" + this.port + "/v1/realtime?agent=" + agent));
+	}
+
+	private static List<String> questions() {
+		List<String> questions = new java.util.ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			questions.add("Question " + i + ": which train leaves Paris for Lyon earliest on Friday, and how long "
+					+ "does the journey take?");
+		}
+		return questions;
+	}
+
+	/** Six text turns of the user and one answer: more than half of a 200-token carry. */
+	private static void askSixQuestions(RealtimeTestClient client) {
+		for (String question : questions()) {
+			client.send("{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"message\",\"role\":\"user\","
+					+ "\"content\":[{\"type\":\"input_text\",\"text\":\"" + question + "\"}]}}");
+		}
+		client.send("{\"type\":\"response.create\"}");
+		assertThat(client.await("response.done").path("response").path("status").stringValue()).isEqualTo("completed");
+	}
+
+	private static JsonNode awaitRollover(RealtimeTestClient client, String phase) {
+		return client.await((event) -> "duplex.session.rollover".equals(event.path("type").stringValue(""))
+				&& phase.equals(event.path("phase").stringValue("")), Duration.ofSeconds(15));
+	}
+
+	/** The items an upstream session was seeded with. */
+	private static List<JsonNode> items(FakeConnection connection) {
+		return connection.received.stream()
+			.filter((event) -> "conversation.item.create".equals(event.path("type").stringValue("")))
+			.map((event) -> event.path("item"))
+			.toList();
+	}
+
+	private static String text(JsonNode item) {
+		return item.path("content").path(0).path("text").stringValue("");
 	}
 
 	/** Where the test's openai model runs. */
