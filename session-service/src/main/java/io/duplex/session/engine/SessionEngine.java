@@ -32,6 +32,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.util.concurrent.Queues;
+import reactor.util.context.Context;
 
 /**
  * One realtime session: a serialised event loop over client events, provider events and timers.
@@ -113,7 +114,9 @@ public final class SessionEngine {
 		this.grant = grant;
 		this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(services.limits.outboundBuffer()).get());
 		this.flushed = this.writes.asFlux().concatMap((write) -> write, 1).then().cache();
-		this.flushed.subscribe();
+		// no context: the writes must not restore the thread locals of the request that opened the
+		// socket around every database signal (see RealtimeSocketHandler)
+		this.flushed.subscribe(null, null, null, Context.empty());
 		this.rateLimiter = new EventRateLimiter(services.limits.eventsPerSecond(), services.limits.eventBurst(),
 				this.startedNanos);
 		this.config = SessionSetup.fromAgent(grant.agent(), services.decoder, services.json);
@@ -398,7 +401,8 @@ public final class SessionEngine {
 			this.resumable = true;
 			send(this.services.events.sessionResumable(ready.resumeToken(), this.services.limits.resumeGrace().toSeconds()));
 		}
-		this.ticker = Flux.interval(Duration.ofSeconds(1), this.services.scheduler).subscribe((n) -> submit(new Tick()));
+		this.ticker = Flux.interval(Duration.ofSeconds(1), this.services.scheduler)
+			.subscribe((n) -> submit(new Tick()), null, null, Context.empty());
 	}
 
 	private void client(Decoded decoded, long arrivedNanos) {
