@@ -54,6 +54,16 @@ public class EngineServices {
 	/** Time from an audio frame's arrival at the socket until the model has it. */
 	final Timer frameLatency;
 
+	/** Sessions this node left resumable, by why (the socket dropped, the node stopped, another socket resumed it). */
+	void countDetached(String reason) {
+		this.meters.counter("duplex.sessions.detached", "reason", reason).increment();
+	}
+
+	/** Resumes this node was asked to run, by outcome: {@code resumed}, or {@code refused} (claimed elsewhere first). */
+	void countResume(String outcome) {
+		this.meters.counter("duplex.sessions.resumes", "outcome", outcome).increment();
+	}
+
 	/** Names this process in the session records (which node holds a live session). */
 	final String nodeId = Ids.newId("node");
 

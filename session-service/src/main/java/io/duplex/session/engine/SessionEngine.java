@@ -154,7 +154,10 @@ public final class SessionEngine {
 				? this.services.sessions
 					.claimResume(this.grant.tenantId(), this.grant.sessionId(), this.grant.resumeToken(),
 							this.services.nodeId)
-					.doOnNext((state) -> this.claimed = true)
+					.doOnNext((state) -> {
+						this.claimed = true;
+						this.services.countResume("resumed");
+					})
 					.map(Optional::of)
 					.switchIfEmpty(Mono.error(ResumeRefused::new))
 				: Mono.just(Optional.empty());
@@ -213,6 +216,7 @@ public final class SessionEngine {
 
 	private Mono<Void> failStart(Throwable error) {
 		if (error instanceof ResumeRefused) {
+			this.services.countResume("refused");
 			submit(new Stop(new Ending("resume_refused", ProtocolError.invalidRequest("resume_failed",
 					"The session could not be resumed: it was resumed by another socket, ended, or its grace period "
 							+ "is over.", null, null), Ending.POLICY_VIOLATION)));
@@ -551,7 +555,7 @@ public final class SessionEngine {
 		}
 		this.writes.tryEmitComplete();
 		this.flushed.onErrorComplete()
-			.then((ending.detaches() && (this.resumable || this.claimed)) ? detach()
+			.then((ending.detaches() && (this.resumable || this.claimed)) ? detach(ending.reason())
 					: this.services.sessions.endSegment(this.grant.tenantId(), this.grant.sessionId(), this.segment)
 						.then(this.services.sessions.markEnded(this.grant.tenantId(), this.grant.sessionId(),
 								ending.reason())))
@@ -565,7 +569,8 @@ public final class SessionEngine {
 	}
 
 	/** Leaves the session resumable for the grace period; its state is all in the database by now. */
-	private Mono<Void> detach() {
+	private Mono<Void> detach(String reason) {
+		this.services.countDetached(reason);
 		log.debug("Session {} detached: resumable for {}", this.grant.sessionId(), this.services.limits.resumeGrace());
 		return this.services.sessions
 			.markDetached(this.grant.tenantId(), this.grant.sessionId(), this.services.nodeId,

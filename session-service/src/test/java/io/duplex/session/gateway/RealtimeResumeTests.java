@@ -13,6 +13,8 @@ import org.springframework.context.annotation.Import;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import io.duplex.session.SessionNode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.duplex.session.SessionTestSupport;
 import io.duplex.session.gateway.RealtimeRolloverTests.Upstream;
 import io.duplex.session.gateway.RealtimeRolloverTests.UpstreamLog;
@@ -35,6 +37,9 @@ class RealtimeResumeTests extends SessionTestSupport {
 	@Autowired
 	private DatabaseClient db;
 
+	@Autowired
+	private MeterRegistry meters;
+
 	@Test
 	void droppedSocketWhenResumedWithItsTokenThenTheConversationContinues() {
 		TestTenant tenant = newTenant();
@@ -42,6 +47,8 @@ class RealtimeResumeTests extends SessionTestSupport {
 		String sessionId;
 		String token;
 		String userItem;
+		double lostBefore = count("duplex.sessions.detached", "reason", "client_lost");
+		double resumedBefore = count("duplex.sessions.resumes", "outcome", "resumed");
 		try (RealtimeTestClient first = RealtimeTestClient.connect(socket(this.port, "model=" + agent),
 				tenant.adminKey())) {
 			JsonNode created = first.await("session.created");
@@ -76,6 +83,9 @@ class RealtimeResumeTests extends SessionTestSupport {
 			assertThat(second.schemaViolations()).isEmpty();
 			assertThat(second.types()).doesNotContain("error");
 		}
+		// at least this session: one left by an earlier test may still be counting
+		assertThat(count("duplex.sessions.detached", "reason", "client_lost")).isGreaterThanOrEqualTo(lostBefore + 1);
+		assertThat(count("duplex.sessions.resumes", "outcome", "resumed")).isGreaterThanOrEqualTo(resumedBefore + 1);
 		// a token resumes once: the one used, and the new one after a clean close, are spent
 		assertThat(RealtimeAuthTests.handshakeStatus(resumeUri(this.port, sessionId, token), null)).isEqualTo(401);
 		Map<String, Object> ended = RealtimeVoiceTests.await(() -> session(tenant, sessionId),
@@ -322,6 +332,11 @@ class RealtimeResumeTests extends SessionTestSupport {
 		client.await((event) -> "response.done".equals(event.path("type").asString()) && client.indexOf(event) > before,
 				Duration.ofSeconds(10));
 		return added.path("item").path("id").asString();
+	}
+
+	private double count(String name, String tag, String value) {
+		Counter counter = this.meters.find(name).tag(tag, value).counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	/** The member {@code name} of each object of a JSON array. */
