@@ -2,6 +2,7 @@ package io.duplex.session.protocol;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -227,7 +228,11 @@ public final class ClientEventDecoder {
 					return null;
 				}
 				try {
-					audio = Base64.getDecoder().decode(Arrays.copyOfRange(frame, value, valueEnd));
+					// decoded where it lies: the decoder sizes its output exactly, padding included
+					ByteBuffer decoded = Base64.getDecoder().decode(ByteBuffer.wrap(frame, value, valueEnd - value));
+					audio = (decoded.arrayOffset() == 0 && decoded.remaining() == decoded.array().length)
+							? decoded.array() : Arrays.copyOfRange(decoded.array(), decoded.arrayOffset() + decoded.position(),
+									decoded.arrayOffset() + decoded.limit());
 				}
 				catch (IllegalArgumentException ex) {
 					return null;
