@@ -1,12 +1,15 @@
 package io.duplex.session.openai;
 
 import java.io.ByteArrayOutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
@@ -49,7 +52,14 @@ final class FakeConnection {
 
 	private volatile String closeReason = "";
 
-	FakeConnection(FakeOpenAiRealtime server, String model, WebsocketInbound in, WebsocketOutbound out) {
+	/** When its handshake arrived, and when its first {@code session.updated} left ({@link System#nanoTime()}). */
+	final long acceptedNanos;
+
+	volatile long updatedNanos;
+
+	FakeConnection(FakeOpenAiRealtime server, String model, WebsocketInbound in, WebsocketOutbound out,
+			long acceptedNanos) {
+		this.acceptedNanos = acceptedNanos;
 		this.server = server;
 		this.model = model;
 		this.in = in;
@@ -69,11 +79,21 @@ final class FakeConnection {
 			.asString()
 			.doOnNext(this::onFrame)
 			.then();
-		Mono<Void> send = this.out.sendString(this.outbound.asFlux())
+		Duration spacing = this.server.eventSpacing;
+		Scheduler timer = this.server.timer;
+		Flux<String> events = spacing.isZero() ? this.outbound.asFlux()
+				: this.outbound.asFlux().concatMap((event) -> Mono.just(event).delayElement(spacing, timer));
+		Mono<Void> send = this.out.sendString(events.doOnNext(this::sent))
 			.then()
 			.then(Mono.defer(() -> (this.closeCode != 0) ? this.out.sendClose(this.closeCode, this.closeReason)
 					: Mono.empty()));
 		return Mono.firstWithSignal(receive, send);
+	}
+
+	private void sent(String event) {
+		if (this.updatedNanos == 0 && event.startsWith("{\"type\":\"session.updated\"")) {
+			this.updatedNanos = System.nanoTime();
+		}
 	}
 
 	String sessionId() {
@@ -109,7 +129,9 @@ final class FakeConnection {
 	private synchronized void onFrame(String frame) {
 		this.server.checkClientEvent(frame);
 		JsonNode event = FakeEvents.JSON.readTree(frame);
-		this.server.received.add(event);
+		if (this.server.recording) {
+			this.server.received.add(event);
+		}
 		String eventId = event.path("event_id").stringValue(null);
 		switch (event.path("type").stringValue("")) {
 			case "session.update" -> {
@@ -119,8 +141,14 @@ final class FakeConnection {
 				updated.set("session", this.events.session(this.sessionId, this.model, session));
 				send(updated);
 			}
-			case "input_audio_buffer.append" ->
-				this.buffer.writeBytes(Base64.getDecoder().decode(event.path("audio").stringValue("")));
+			case "input_audio_buffer.append" -> {
+				byte[] audio = Base64.getDecoder().decode(event.path("audio").stringValue(""));
+				FakeOpenAiRealtime.AudioTap tap = this.server.audioTap;
+				if (tap != null) {
+					tap.appended(this, audio);
+				}
+				this.buffer.writeBytes(audio);
+			}
 			case "input_audio_buffer.clear" -> {
 				this.buffer = new ByteArrayOutputStream();
 				send(this.events.event("input_audio_buffer.cleared"));
@@ -154,7 +182,9 @@ final class FakeConnection {
 					"Error committing input audio buffer: buffer too small.", eventId));
 			return;
 		}
-		this.turns.add(audio);
+		if (this.server.recording) {
+			this.turns.add(audio);
+		}
 		this.buffer = new ByteArrayOutputStream();
 		String itemId = this.events.id("item_");
 		String previous = this.items.isEmpty() ? null : this.items.get(this.items.size() - 1);
