@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,7 +207,8 @@ public final class RolloverStallBenchmark {
 			long measureFrom = begun + TimeUnit.SECONDS.toNanos(o.warmup);
 			this.sessions.forEach((session) -> session.measureFrom(measureFrom));
 			sleepNanos(measureFrom - System.nanoTime());
-			Usage before = Usage.now();
+			int postgresPort = TestDatabase.get().port();
+			Usage before = Usage.now(postgresPort);
 			Recording recording = null;
 			if (o.jfr != null) {
 				recording = new Recording(Configuration.getConfiguration("profile"));
@@ -222,7 +225,7 @@ public final class RolloverStallBenchmark {
 			// one more cycle, so that the last rollovers are followed by an answer
 			sleepNanos(TimeUnit.MILLISECONDS.toNanos(o.cycleMs() + 500L));
 			this.streaming = false;
-			Usage after = Usage.now();
+			Usage after = Usage.now(postgresPort);
 			if (recording != null) {
 				recording.dump(Path.of(o.jfr));
 				recording.close();
@@ -323,13 +326,20 @@ public final class RolloverStallBenchmark {
 
 	}
 
-	/** CPU time of this JVM and of the whole machine, and the load average, at one moment. */
-	record Usage(long nanos, long jvmCpuNanos, long machineBusyTicks, long machineTotalTicks, String loadAverage) {
+	/**
+	 * CPU time of this JVM, of the embedded PostgreSQL (its postmaster, found by its port, and that
+	 * one's children) and of the whole machine, and the load average, at one moment.
+	 */
+	record Usage(long nanos, long jvmCpuNanos, long postgresTicks, long machineBusyTicks, long machineTotalTicks,
+			String loadAverage) {
 
-		static Usage now() throws IOException {
+		/** Linux's USER_HZ, which /proc counts CPU time in. */
+		static final int TICKS_PER_SECOND = 100;
+
+		static Usage now(int postgresPort) throws IOException {
 			long jvm = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
 				.getProcessCpuTime();
-			String[] cpu = java.nio.file.Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+			String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
 			long total = 0;
 			long idle = 0;
 			for (int i = 1; i < cpu.length; i++) {
@@ -340,9 +350,41 @@ public final class RolloverStallBenchmark {
 					idle += ticks;
 				}
 			}
-			String load = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
-			String[] parts = load.split("\\s+");
-			return new Usage(System.nanoTime(), jvm, total - idle, total, parts[0] + " " + parts[1] + " " + parts[2]);
+			String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+			return new Usage(System.nanoTime(), jvm, postgres(postgresPort), total - idle, total,
+					load[0] + " " + load[1] + " " + load[2]);
+		}
+
+		/** CPU ticks of the postmaster listening on {@code port} and of its children. */
+		private static long postgres(int port) throws IOException {
+			Map<Long, long[]> processes = new HashMap<>();
+			long postmaster = -1;
+			try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+				for (Path dir : proc) {
+					try {
+						String stat = Files.readString(dir.resolve("stat"));
+						// the fields after the command, which may hold spaces: state ppid ... utime stime
+						String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+						long pid = Long.parseLong(dir.getFileName().toString());
+						processes.put(pid, new long[] { Long.parseLong(fields[1]),
+								Long.parseLong(fields[11]) + Long.parseLong(fields[12]) });
+						String command = Files.readString(dir.resolve("cmdline")).replace('\0', ' ');
+						if (command.contains("postgres -D ") && command.contains(" -p " + port + " ")) {
+							postmaster = pid;
+						}
+					}
+					catch (IOException | RuntimeException ex) {
+						// a process that ended while being read counts for nothing
+					}
+				}
+			}
+			long ticks = 0;
+			for (Map.Entry<Long, long[]> process : processes.entrySet()) {
+				if (process.getKey() == postmaster || process.getValue()[0] == postmaster) {
+					ticks += process.getValue()[1];
+				}
+			}
+			return (postmaster < 0) ? 0 : ticks;
 		}
 
 	}

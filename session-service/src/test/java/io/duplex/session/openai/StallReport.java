@@ -151,8 +151,11 @@ final class StallReport {
 	int print(RolloverStallBenchmark.Usage before, RolloverStallBenchmark.Usage after, boolean timedOut) {
 		long normalGap = median(this.normalGaps);
 		long normalTurn = median(this.normalLatency);
-		long[] stalls = this.switchGaps.stream().mapToLong((gap) -> gap - normalGap).sorted().toArray();
-		long[] turnStalls = this.switchLatency.stream().mapToLong((latency) -> latency - normalTurn).sorted().toArray();
+		// without a normal gap to compare with (too short a run) there is no stall to give
+		long[] stalls = this.normalGaps.isEmpty() ? new long[0]
+				: this.switchGaps.stream().mapToLong((gap) -> gap - normalGap).sorted().toArray();
+		long[] turnStalls = this.normalLatency.isEmpty() ? new long[0]
+				: this.switchLatency.stream().mapToLong((latency) -> latency - normalTurn).sorted().toArray();
 		System.out.printf(Locale.ROOT, "rollovers completed after the warm-up: %d (failed: %d)%s%n", this.rollovers,
 				this.failedRollovers, timedOut ? " -- stopped at the time limit" : "");
 		System.out.printf(Locale.ROOT, "%-44s %8s %8s %8s %8s %8s  (n)%n", "", "min", "p50", "p90", "p99", "max");
@@ -195,13 +198,17 @@ final class StallReport {
 				failed, closedEarly, this.errors);
 		double wall = after.nanos() - before.nanos();
 		int cores = Runtime.getRuntime().availableProcessors();
-		double machine = (after.machineTotalTicks() == before.machineTotalTicks()) ? 0
-				: 100.0 * (after.machineBusyTicks() - before.machineBusyTicks())
-						/ (after.machineTotalTicks() - before.machineTotalTicks());
+		long machineTicks = after.machineTotalTicks() - before.machineTotalTicks();
+		double machine = (machineTicks == 0) ? 0
+				: 100.0 * (after.machineBusyTicks() - before.machineBusyTicks()) / machineTicks;
+		double jvm = 100.0 * (after.jvmCpuNanos() - before.jvmCpuNanos()) / wall / cores;
+		double postgres = 100.0 * (after.postgresTicks() - before.postgresTicks())
+				/ RolloverStallBenchmark.Usage.TICKS_PER_SECOND / (wall / 1e9) / cores;
+		double other = Math.max(0, machine - jvm - postgres);
 		System.out.printf(Locale.ROOT,
-				"CPU over the measured window (%.0f s, %d cores): this JVM (server, fake upstream, clients) %.0f%%, "
-						+ "whole machine %.0f%%; load average %s at its start, %s at its end%n",
-				wall / 1e9, cores, 100.0 * (after.jvmCpuNanos() - before.jvmCpuNanos()) / wall / cores, machine,
+				"CPU over the measured window (%.0f s, share of %d cores): this JVM (server, fake upstream, clients) "
+						+ "%.0f%%, PostgreSQL %.0f%%, other processes %.0f%%%s; load average %s at its start, %s at its end%n",
+				wall / 1e9, cores, jvm, postgres, other, (other > 10) ? " (disturbed: others were busy)" : "",
 				before.loadAverage(), after.loadAverage());
 		boolean clean = failed == 0 && closedEarly == 0 && this.errors == 0 && lost == 0 && duplicated == 0
 				&& reordered == 0 && unknown == 0 && this.ledger.unreadable() == 0 && this.ledger.mixedConnections() == 0
