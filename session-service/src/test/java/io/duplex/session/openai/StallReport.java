@@ -166,6 +166,9 @@ final class StallReport {
 		row("stall: delta gap across a switch - normal", stalls);
 		row("  gap across a switch", sorted(this.switchGaps));
 		row("  normal gap between answers", sorted(this.normalGaps));
+		// the same measure without a switch: how much the machine alone moves a gap
+		row("  normal gap - its median (jitter)",
+				this.normalGaps.stream().mapToLong((gap) -> gap - normalGap).sorted().toArray());
 		row("turn latency after a switch - normal", turnStalls);
 		row("  normal turn latency (commit to 1st delta)", sorted(this.normalLatency));
 		row("delta spacing within an answer", sorted(this.deltaSpacing));
