@@ -3,6 +3,8 @@ package io.duplex.session.openai;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.duplex.session.openai.StallSession.Event;
 import io.duplex.session.openai.StallSession.Kind;
@@ -51,6 +53,8 @@ final class StallReport {
 	private int failedRollovers;
 
 	private int errors;
+
+	private final Set<String> errorMessages = new TreeSet<>();
 
 	StallReport(RolloverStallBenchmark.Options options, List<StallSession> sessions, FrameLedger ledger,
 			long measureFrom) {
@@ -113,7 +117,10 @@ final class StallReport {
 					}
 				}
 				case FAILED -> this.failedRollovers += (started >= this.measureFrom) ? 1 : 0;
-				case ERROR -> this.errors++;
+				case ERROR -> {
+					this.errors++;
+					this.errorMessages.add(event.detail());
+				}
 				default -> {
 					// session.created and response.done only delimit what is above
 				}
@@ -197,8 +204,9 @@ final class StallReport {
 						+ "unreadable %d, connections with another session's frames %d%n",
 				sent, received, lost, duplicated, reordered, unknown, this.ledger.unreadable(),
 				this.ledger.mixedConnections());
-		System.out.printf(Locale.ROOT, "sessions: %d, failed %d, closed early %d, error events %d%n", this.sessions.size(),
-				failed, closedEarly, this.errors);
+		System.out.printf(Locale.ROOT, "sessions: %d, failed %d, closed early %d, error events %d%s%n",
+				this.sessions.size(), failed, closedEarly, this.errors,
+				this.errorMessages.isEmpty() ? "" : " " + this.errorMessages.stream().limit(3).toList());
 		double wall = after.nanos() - before.nanos();
 		int cores = Runtime.getRuntime().availableProcessors();
 		long machineTicks = after.machineTotalTicks() - before.machineTotalTicks();
