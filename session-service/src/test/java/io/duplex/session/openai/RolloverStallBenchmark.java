@@ -296,14 +296,20 @@ public final class RolloverStallBenchmark {
 					}
 					long due = (now - ready) / frameNanos;
 					long sent = session.framesSent;
-					while (sent < due) {
-						int at = (int) ((sent * frameSamples) % this.cycle.length);
-						System.arraycopy(this.cycle, at, frame, 0, frameSamples);
-						FrameLedger.stamp(frame, session.index + 1, sent);
-						String event = "{\"type\":\"input_audio_buffer.append\",\"audio\":\""
-								+ Base64.getEncoder().encodeToString(Pcm16.toBytes(frame, 0, frameSamples)) + "\"}";
-						channel.writeAndFlush(new TextWebSocketFrame(event), channel.voidPromise());
-						sent++;
+					try {
+						while (sent < due) {
+							int at = (int) ((sent * frameSamples) % this.cycle.length);
+							System.arraycopy(this.cycle, at, frame, 0, frameSamples);
+							FrameLedger.stamp(frame, session.index + 1, sent);
+							String event = "{\"type\":\"input_audio_buffer.append\",\"audio\":\""
+									+ Base64.getEncoder().encodeToString(Pcm16.toBytes(frame, 0, frameSamples)) + "\"}";
+							channel.writeAndFlush(new TextWebSocketFrame(event), channel.voidPromise());
+							sent++;
+						}
+					}
+					catch (RuntimeException ex) {
+						// one session's failure must not stop the others' audio; it shows as that session failed
+						session.failure = String.valueOf(ex);
 					}
 					session.framesSent = sent;
 				}
