@@ -10,7 +10,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -172,7 +172,8 @@ public final class RolloverStallBenchmark {
 
 		private final short[] cycle;
 
-		private final List<StallSession> sessions = new ArrayList<>();
+		/** Added to while the tick thread reads it. */
+		private final List<StallSession> sessions = new CopyOnWriteArrayList<>();
 
 		private volatile boolean streaming = true;
 
