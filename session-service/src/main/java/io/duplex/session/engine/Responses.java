@@ -35,6 +35,11 @@ final class Responses {
 
 	private final Map<String, Conversation.Entry> awaitingTranscript = new HashMap<>();
 
+	/** How long a rollover waits for a transcript still to come. */
+	private static final long TRANSCRIPT_WAIT_NANOS = 10_000_000_000L;
+
+	private long lastAwaitedNanos;
+
 	private @Nullable Run run;
 
 	/**
@@ -211,6 +216,15 @@ final class Responses {
 
 	void awaitTranscript(Conversation.Entry entry) {
 		this.awaitingTranscript.put(entry.id, entry);
+		this.lastAwaitedNanos = System.nanoTime();
+	}
+
+	/**
+	 * Whether a turn's transcript is still to come from the upstream: a rollover waits for it, or the
+	 * old upstream, closed, would never send it. Not for ever: a transcript this late is not coming.
+	 */
+	boolean awaitsTranscript() {
+		return !this.awaitingTranscript.isEmpty() && System.nanoTime() - this.lastAwaitedNanos < TRANSCRIPT_WAIT_NANOS;
 	}
 
 	/** An item is complete: the client is told and it is stored. */

@@ -531,9 +531,13 @@ public final class SessionEngine {
 		submit(new Deferred(step));
 	}
 
-	/** Nobody is speaking, no response is under way, no tool call awaits its output: a moment to switch upstreams. */
+	/**
+	 * Nobody is speaking, no response is under way, no transcript is still to come, no tool call
+	 * awaits its output: a moment to switch upstreams.
+	 */
 	boolean idle() {
-		return !this.input.speaking() && this.responses.idle() && !this.conversation.awaitsToolOutput();
+		return !this.input.speaking() && this.responses.idle() && !this.responses.awaitsTranscript()
+				&& !this.conversation.awaitsToolOutput();
 	}
 
 	/** Ends the session: tells the client why, closes the model session, flushes writes, closes the record. */

@@ -2,6 +2,7 @@ package io.duplex.session.openai;
 
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -16,6 +17,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** Writes the GA client events the provider sends upstream, as JSON text. */
 final class ClientEvents {
+
+	private static final String CANCEL_EVENT_PREFIX = "duplex_cancel_";
+
+	private static final AtomicLong CANCELS = new AtomicLong();
 
 	private static final JsonMapper JSON = JsonMapper.shared();
 
@@ -185,12 +190,22 @@ final class ClientEvents {
 		return JSON.writeValueAsString(event);
 	}
 
+	/**
+	 * {@code response.cancel}, with an event id of its own: a cancel that reaches the upstream
+	 * after its response ended is refused, and that refusal is the engine's, not the client's.
+	 */
 	String cancel(@Nullable String upstreamResponseId) {
 		ObjectNode event = event("response.cancel");
+		event.put("event_id", CANCEL_EVENT_PREFIX + CANCELS.incrementAndGet());
 		if (upstreamResponseId != null) {
 			event.put("response_id", upstreamResponseId);
 		}
 		return JSON.writeValueAsString(event);
+	}
+
+	/** Whether {@code eventId} names a {@code response.cancel} this provider sent. */
+	static boolean isCancel(@Nullable String eventId) {
+		return eventId != null && eventId.startsWith(CANCEL_EVENT_PREFIX);
 	}
 
 	private static ObjectNode event(String type) {

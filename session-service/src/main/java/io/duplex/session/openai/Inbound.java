@@ -19,6 +19,9 @@ import io.duplex.session.provider.TokenUsage;
  */
 final class Inbound {
 
+	/** The upstream's answer to a cancel of a response that has already ended. */
+	static final String CANCEL_NOT_ACTIVE = "response_cancel_not_active";
+
 	private static final Logger log = LoggerFactory.getLogger(Inbound.class);
 
 	/** OpenAI's code for a session that reached its maximum duration; the socket closes next. */
@@ -103,6 +106,11 @@ final class Inbound {
 		String eventId = error.path("event_id").stringValue(null);
 		if (this.session.summaries.refused(eventId, code, message)) {
 			// a side request of the engine's, not the client's: its failure is not the conversation's
+			return;
+		}
+		if (ClientEvents.isCancel(eventId) && CANCEL_NOT_ACTIVE.equals(code)) {
+			// the engine cancelled a response whose last events were still on their way: it has ended
+			// anyway, and the client, who asked for nothing, must not see an error
 			return;
 		}
 		String refused = this.session.ids.responseRefused(eventId);

@@ -7,8 +7,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
@@ -57,7 +59,14 @@ final class FakeConnection {
 
 	private volatile String closeReason = "";
 
-	FakeConnection(FakeOpenAiRealtime server, String model, WebsocketInbound in, WebsocketOutbound out) {
+	/** When its handshake arrived, and when its first {@code session.updated} left ({@link System#nanoTime()}). */
+	final long acceptedNanos;
+
+	volatile long updatedNanos;
+
+	FakeConnection(FakeOpenAiRealtime server, String model, WebsocketInbound in, WebsocketOutbound out,
+			long acceptedNanos) {
+		this.acceptedNanos = acceptedNanos;
 		this.server = server;
 		this.model = model;
 		this.in = in;
@@ -77,11 +86,24 @@ final class FakeConnection {
 			.asString()
 			.doOnNext(this::onFrame)
 			.then();
-		Mono<Void> send = this.out.sendString(this.outbound.asFlux())
+		Duration spacing = this.server.eventSpacing;
+		Scheduler timer = this.server.timer;
+		Flux<String> events = spacing.isZero() ? this.outbound.asFlux()
+				: this.outbound.asFlux().concatMap((event) -> Mono.just(event).delayElement(spacing, timer));
+		Mono<Void> send = this.out.sendString(events.doOnNext(this::sent))
 			.then()
 			.then(Mono.defer(() -> (this.closeCode != 0) ? this.out.sendClose(this.closeCode, this.closeReason)
 					: Mono.empty()));
 		return Mono.firstWithSignal(receive, send);
+	}
+
+	private void sent(String event) {
+		if (this.server.recording && event.startsWith("{\"type\":\"error\"")) {
+			this.server.errorsSent.add(event);
+		}
+		if (this.updatedNanos == 0 && event.startsWith("{\"type\":\"session.updated\"")) {
+			this.updatedNanos = System.nanoTime();
+		}
 	}
 
 	String sessionId() {
@@ -117,8 +139,10 @@ final class FakeConnection {
 	private synchronized void onFrame(String frame) {
 		this.server.checkClientEvent(frame);
 		JsonNode event = FakeEvents.JSON.readTree(frame);
-		this.server.received.add(event);
-		this.received.add(event);
+		if (this.server.recording) {
+			this.server.received.add(event);
+			this.received.add(event);
+		}
 		String eventId = event.path("event_id").stringValue(null);
 		switch (event.path("type").stringValue("")) {
 			case "session.update" -> {
@@ -130,8 +154,14 @@ final class FakeConnection {
 			}
 			case "input_audio_buffer.append" -> {
 				byte[] audio = Base64.getDecoder().decode(event.path("audio").stringValue(""));
+				FakeOpenAiRealtime.AudioTap tap = this.server.audioTap;
+				if (tap != null) {
+					tap.appended(this, audio);
+				}
 				this.buffer.writeBytes(audio);
-				this.appended.writeBytes(audio);
+				if (this.server.recording) {
+					this.appended.writeBytes(audio);
+				}
 			}
 			case "input_audio_buffer.clear" -> {
 				this.buffer = new ByteArrayOutputStream();
@@ -173,7 +203,9 @@ final class FakeConnection {
 					"Error committing input audio buffer: buffer too small.", eventId));
 			return;
 		}
-		this.turns.add(audio);
+		if (this.server.recording) {
+			this.turns.add(audio);
+		}
 		this.buffer = new ByteArrayOutputStream();
 		String itemId = this.events.id("item_");
 		String previous = this.items.isEmpty() ? null : this.items.get(this.items.size() - 1);

@@ -10,11 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.resources.LoopResources;
 
 import io.duplex.session.protocol.RealtimeSchema;
 import tools.jackson.databind.JsonNode;
@@ -76,6 +79,9 @@ final class FakeOpenAiRealtime implements AutoCloseable {
 
 	final List<String> serverViolations = new CopyOnWriteArrayList<>();
 
+	/** Every {@code error} event the fake sent, as sent. */
+	final List<String> errorsSent = new CopyOnWriteArrayList<>();
+
 	/** Every client event received, in order, over all connections. */
 	final List<JsonNode> received = new CopyOnWriteArrayList<>();
 
@@ -105,18 +111,49 @@ final class FakeOpenAiRealtime implements AutoCloseable {
 	/** Handshakes to refuse with 503 before accepting one. */
 	volatile int unavailable;
 
+	/** How long a handshake takes before the upgrade: the upstream's session-open time. */
+	volatile Duration openDelay = Duration.ZERO;
+
+	/** The least time between two server events of a connection, as a model's events come spaced out. */
+	volatile Duration eventSpacing = Duration.ZERO;
+
+	/** Where the spacing's timers run. */
+	volatile Scheduler timer = Schedulers.parallel();
+
+	/**
+	 * Whether every client event is checked against the schema and kept in {@link #received} (and
+	 * every committed turn's audio in its connection); a benchmark turns it off so the fake's own
+	 * work stays small and its memory flat.
+	 */
+	volatile boolean recording = true;
+
+	/** Sees the audio of every {@code input_audio_buffer.append}, on the connection's thread; null for none. */
+	volatile AudioTap audioTap;
+
+	/** Receives the input audio a connection is given, in the order it arrives. */
+	@FunctionalInterface
+	interface AudioTap {
+
+		void appended(FakeConnection connection, byte[] pcm);
+
+	}
+
 	private final DisposableServer server;
 
-	private FakeOpenAiRealtime() {
-		this.server = HttpServer.create()
-			.host("127.0.0.1")
+	private FakeOpenAiRealtime(HttpServer server) {
+		this.server = server.host("127.0.0.1")
 			.port(0)
 			.route((routes) -> routes.get("/v1/realtime", this::handshake))
 			.bindNow();
 	}
 
 	static FakeOpenAiRealtime start() {
-		return new FakeOpenAiRealtime();
+		return new FakeOpenAiRealtime(HttpServer.create());
+	}
+
+	/** A fake on event loops of its own, so its work does not queue behind the server's on shared ones. */
+	static FakeOpenAiRealtime start(LoopResources loops) {
+		return new FakeOpenAiRealtime(HttpServer.create().runOn(loops));
 	}
 
 	String baseUrl() {
@@ -152,10 +189,16 @@ final class FakeOpenAiRealtime implements AutoCloseable {
 	}
 
 	void checkClientEvent(String frame) {
+		if (!this.recording) {
+			return;
+		}
 		this.clientViolations.addAll(RealtimeSchema.get().validateClientEvent(frame));
 	}
 
 	void checkServerEvent(String frame) {
+		if (!this.recording) {
+			return;
+		}
 		this.serverViolations.addAll(RealtimeSchema.get().validateServerEvent(frame));
 	}
 
@@ -184,11 +227,14 @@ final class FakeOpenAiRealtime implements AutoCloseable {
 			return response.status(HttpResponseStatus.BAD_REQUEST).send();
 		}
 		this.models.add(model.get(0));
-		return response.sendWebsocket((in, out) -> {
-			FakeConnection connection = new FakeConnection(this, model.get(0), in, out);
+		long accepted = System.nanoTime();
+		Mono<Void> upgrade = Mono.defer(() -> response.sendWebsocket((in, out) -> {
+			FakeConnection connection = new FakeConnection(this, model.get(0), in, out, accepted);
 			this.connections.add(connection);
 			return connection.run();
-		}, WebsocketServerSpec.builder().maxFramePayloadLength(16 * 1024 * 1024).build());
+		}, WebsocketServerSpec.builder().maxFramePayloadLength(16 * 1024 * 1024).build()));
+		Duration open = this.openDelay;
+		return open.isZero() ? upgrade : Mono.delay(open, this.timer).then(upgrade);
 	}
 
 	@Override

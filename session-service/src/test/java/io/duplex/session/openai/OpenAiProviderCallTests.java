@@ -171,6 +171,24 @@ class OpenAiProviderCallTests {
 	}
 
 	@Test
+	void cancelWhenTheResponseHadAlreadyEndedUpstreamThenItsRefusalReachesNobody() {
+		ProviderSession session = open();
+		session.createResponse(TestOpenAi.audio("resp_1", List.of()));
+		this.recorder.await(ResponseDone.class, 1);
+		// the engine's cancel crossed the response's last events: the upstream has nothing to cancel
+		((OpenAiSession) session).cancelNow("resp_already_done");
+		Awaitility.await().atMost(TestOpenAi.WAIT).until(() -> this.fake.received("response.cancel").size() == 1);
+		// events come in order: once the next response is done, the refusal has been read
+		session.createResponse(TestOpenAi.audio("resp_2", List.of()));
+		this.recorder.await(ResponseDone.class, 2);
+		assertThat(this.fake.received("response.cancel").get(0).path("event_id").stringValue())
+			.startsWith("duplex_cancel_");
+		assertThat(this.fake.errorsSent).singleElement().asString().contains("response_cancel_not_active");
+		assertThat(this.recorder.all(io.duplex.session.provider.ProviderEvent.Failed.class)).isEmpty();
+		session.close();
+	}
+
+	@Test
 	void cancelResponseWhenUpstreamHasNotStartedItThenCancelledOnceStarted() {
 		this.fake.mode = FakeOpenAiRealtime.Mode.HOLD;
 		ProviderSession session = open();
