@@ -7,6 +7,8 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import io.duplex.billing.pricing.Money;
 import io.duplex.billing.pricing.PriceUnit;
 
@@ -35,70 +37,75 @@ final class FocusFormat {
 
 	private static final String DUPLEX = "Duplex";
 
-	private FocusFormat() {
+	/** The last day written and its four date columns: an export's rows come a day at a time. */
+	private @Nullable Instant day;
+
+	private String periods = "";
+
+	private String chargePeriods = "";
+
+	/** Writes the rows of one export, in its order. */
+	FocusFormat() {
 	}
 
-	static String row(ExportLine line) {
+	void write(ExportLine line, ExportBuffer out) {
 		Instant day = (line.day() != null) ? line.day() : Instant.EPOCH;
-		YearMonth month = YearMonth.from(day.atZone(ZoneOffset.UTC));
-		Instant monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-		Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+		if (!day.equals(this.day)) {
+			YearMonth month = YearMonth.from(day.atZone(ZoneOffset.UTC));
+			Instant monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+			Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+			this.periods = monthEnd + "," + monthStart; // BillingPeriodEnd, BillingPeriodStart
+			this.chargePeriods = day.plus(1, ChronoUnit.DAYS) + "," + day; // ChargePeriodEnd, ChargePeriodStart
+			this.day = day;
+		}
 		String cost = line.cost().toPlainString();
 		String unitPrice = CsvFormat.plain(line.unitPrice());
 		PriceUnit unit = line.unit();
-		StringBuilder row = new StringBuilder(512);
-		append(row, cost); // BilledCost
-		append(row, line.tenantId()); // BillingAccountId
-		append(row, line.tenantId()); // BillingAccountName
-		append(row, "Tenant"); // BillingAccountType
-		append(row, line.currency()); // BillingCurrency
-		append(row, monthEnd.toString());
-		append(row, monthStart.toString());
-		append(row, "Usage"); // ChargeCategory
-		append(row, ""); // ChargeClass: not a correction
-		append(row, CsvFormat.field(line.metric() + " of " + line.model())); // ChargeDescription
-		append(row, "Usage-Based"); // ChargeFrequency
-		append(row, day.plus(1, ChronoUnit.DAYS).toString()); // ChargePeriodEnd
-		append(row, day.toString()); // ChargePeriodStart
-		append(row, CsvFormat.quantity(line.quantity())); // ConsumedQuantity
-		append(row, consumedUnit(line.metric())); // ConsumedUnit
-		append(row, cost); // ContractedCost: contract prices are the prices billed
-		append(row, unitPrice); // ContractedUnitPrice
-		append(row, cost); // EffectiveCost: no commitments or credits to amortise
-		append(row, DUPLEX); // InvoiceIssuerName
-		append(row, line.listCost().toPlainString()); // ListCost
-		append(row, CsvFormat.plain(line.listUnitPrice())); // ListUnitPrice
-		append(row, (unit != null) ? "Standard" : ""); // PricingCategory
-		append(row, line.currency()); // PricingCurrency
-		append(row, (unit != null) ? pricingQuantity(line.quantity(), unit) : ""); // PricingQuantity
-		append(row, (unit != null) ? pricingUnit(unit) : ""); // PricingUnit
-		append(row, DUPLEX); // ProviderName
-		append(row, DUPLEX); // PublisherName
-		append(row, CsvFormat.field(line.region())); // RegionId
-		append(row, CsvFormat.field(line.region())); // RegionName
-		append(row, CsvFormat.field(line.sessionId())); // ResourceId
-		append(row, CsvFormat.field(line.sessionId())); // ResourceName
-		append(row, (line.sessionId() != null) ? "Realtime Session" : ""); // ResourceType
-		append(row, "AI and Machine Learning"); // ServiceCategory
-		append(row, "Duplex Realtime"); // ServiceName
-		append(row, "Generative AI"); // ServiceSubcategory
-		append(row, CsvFormat.field(line.model() + "/" + line.metric())); // SkuId
-		append(row, CsvFormat.field((line.bookId() != null)
-				? line.bookId() + "/" + line.model() + "/" + line.metric() + "/" + unitPrice : "")); // SkuPriceId
-		append(row, line.tenantId()); // SubAccountId
-		append(row, line.tenantId()); // SubAccountName
-		append(row, "Tenant"); // SubAccountType
-		append(row, CsvFormat.field(line.tags())); // Tags
-		append(row, CsvFormat.field(line.agentId()));
-		append(row, CsvFormat.field(line.compute()));
-		append(row, CsvFormat.field(line.metric()));
-		append(row, CsvFormat.field(line.model()));
-		row.append(CsvFormat.field(line.bookId())).append("\r\n");
-		return row.toString();
-	}
-
-	private static void append(StringBuilder row, String field) {
-		row.append(field).append(',');
+		out.text(cost).comma(); // BilledCost
+		out.text(line.tenantId()).comma(); // BillingAccountId
+		out.text(line.tenantId()).comma(); // BillingAccountName
+		out.text("Tenant").comma(); // BillingAccountType
+		out.text(line.currency()).comma(); // BillingCurrency
+		out.text(this.periods).comma();
+		out.text("Usage").comma(); // ChargeCategory
+		out.comma(); // ChargeClass: not a correction
+		out.field(line.metric() + " of " + line.model()).comma(); // ChargeDescription
+		out.text("Usage-Based").comma(); // ChargeFrequency
+		out.text(this.chargePeriods).comma();
+		out.text(CsvFormat.quantity(line.quantity())).comma(); // ConsumedQuantity
+		out.text(consumedUnit(line.metric())).comma(); // ConsumedUnit
+		out.text(cost).comma(); // ContractedCost: contract prices are the prices billed
+		out.text(unitPrice).comma(); // ContractedUnitPrice
+		out.text(cost).comma(); // EffectiveCost: no commitments or credits to amortise
+		out.text(DUPLEX).comma(); // InvoiceIssuerName
+		out.text(line.listCost().toPlainString()).comma(); // ListCost
+		out.plain(line.listUnitPrice()).comma(); // ListUnitPrice
+		out.text((unit != null) ? "Standard" : "").comma(); // PricingCategory
+		out.text(line.currency()).comma(); // PricingCurrency
+		out.text((unit != null) ? pricingQuantity(line.quantity(), unit) : "").comma(); // PricingQuantity
+		out.text((unit != null) ? pricingUnit(unit) : "").comma(); // PricingUnit
+		out.text(DUPLEX).comma(); // ProviderName
+		out.text(DUPLEX).comma(); // PublisherName
+		out.field(line.region()).comma(); // RegionId
+		out.field(line.region()).comma(); // RegionName
+		out.field(line.sessionId()).comma(); // ResourceId
+		out.field(line.sessionId()).comma(); // ResourceName
+		out.text((line.sessionId() != null) ? "Realtime Session" : "").comma(); // ResourceType
+		out.text("AI and Machine Learning").comma(); // ServiceCategory
+		out.text("Duplex Realtime").comma(); // ServiceName
+		out.text("Generative AI").comma(); // ServiceSubcategory
+		out.field(line.model() + "/" + line.metric()).comma(); // SkuId
+		out.field((line.bookId() != null) ? line.bookId() + "/" + line.model() + "/" + line.metric() + "/" + unitPrice
+				: "").comma(); // SkuPriceId
+		out.text(line.tenantId()).comma(); // SubAccountId
+		out.text(line.tenantId()).comma(); // SubAccountName
+		out.text("Tenant").comma(); // SubAccountType
+		out.field(line.tags()).comma(); // Tags
+		out.field(line.agentId()).comma();
+		out.field(line.compute()).comma();
+		out.field(line.metric()).comma();
+		out.field(line.model()).comma();
+		out.field(line.bookId()).crlf();
 	}
 
 	static String consumedUnit(String metric) {
