@@ -253,7 +253,9 @@ final class CopyExport {
 		}
 		if (price.applied().unit() == PriceUnit.PER_MINUTE) {
 			this.exact = this.exact.add(price.applied().exactCost(quantity));
-			this.exactList = this.exactList.add(price.applied().exactListCost(quantity));
+			if (this.focus) {
+				this.exactList = this.exactList.add(price.applied().exactListCost(quantity));
+			}
 		}
 	}
 
@@ -269,7 +271,9 @@ final class CopyExport {
 		// the price of its summed quantity
 		boolean perMinute = applied.unit() == PriceUnit.PER_MINUTE;
 		BigDecimal exact = perMinute ? this.exact : applied.exactCost(this.quantity);
-		BigDecimal exactList = perMinute ? this.exactList : applied.exactListCost(this.quantity);
+		// the plain CSV has no list costs: not worth a multiplication per line
+		BigDecimal exactList = !this.focus ? BigDecimal.ZERO
+				: perMinute ? this.exactList : applied.exactListCost(this.quantity);
 		RunningCosts.Costs costs = this.running.next(applied.currency(), exact, exactList);
 		ExportLine line = new ExportLine(tenant, this.lineSession, this.lineAgent, this.lineModel, this.lineMetric,
 				this.focus ? this.lineRegion : null, this.focus ? this.lineCompute : null, applied.unit(),

@@ -15,10 +15,10 @@ final class CsvFormat {
 	}
 
 	static void write(ExportLine line, ExportBuffer out) {
-		out.field(line.tenantId()).comma().field(line.sessionId()).comma().field(line.agentId()).comma()
-			.field(line.model()).comma().field(line.metric()).comma().text(quantity(line.quantity())).comma()
-			.text((line.unit() != null) ? line.unit().wireName() : "").comma().plain(line.unitPrice()).comma()
-			.text(line.cost().toPlainString()).comma().text(line.currency()).comma().field(line.tags()).crlf();
+		out.repeated(line.tenantId()).comma().repeated(line.sessionId()).comma().repeated(line.agentId()).comma()
+			.repeated(line.model()).comma().repeated(line.metric()).comma().text(quantity(line.quantity())).comma()
+			.text((line.unit() != null) ? line.unit().wireName() : "").comma().repeatedPlain(line.unitPrice()).comma()
+			.text(line.cost().toPlainString()).comma().text(line.currency()).comma().repeated(line.tags()).crlf();
 	}
 
 	static String quantity(BigDecimal quantity) {

@@ -16,7 +16,14 @@ final class ExportBuffer {
 
 	static final int CHUNK = 64 * 1024;
 
+	/** Slots of {@link #repeated}'s cache (a power of two). */
+	private static final int SLOTS = 1024;
+
 	private final ArrayDeque<byte[]> full = new ArrayDeque<>();
+
+	private final Object[] repeatedValues = new Object[SLOTS];
+
+	private final byte[][] repeatedFields = new byte[SLOTS][];
 
 	private byte[] bytes = new byte[CHUNK];
 
@@ -65,6 +72,39 @@ final class ExportBuffer {
 		return text(value);
 	}
 
+	/**
+	 * As {@link #field} for a value rows repeat (ids, models, tags): encoded once and copied after,
+	 * found by the string's identity (the reader gives the same instance for the same value).
+	 */
+	ExportBuffer repeated(@Nullable String value) {
+		if (value == null) {
+			return this;
+		}
+		int slot = System.identityHashCode(value) & (SLOTS - 1);
+		byte[] field = this.repeatedFields[slot];
+		if (this.repeatedValues[slot] != value || field == null) {
+			field = CsvFormat.field(value).getBytes(StandardCharsets.UTF_8);
+			this.repeatedValues[slot] = value;
+			this.repeatedFields[slot] = field;
+		}
+		return bytes(field);
+	}
+
+	/** As {@link #plain} for a value rows repeat (a unit price): as {@link #repeated}. */
+	ExportBuffer repeatedPlain(@Nullable BigDecimal value) {
+		if (value == null) {
+			return this;
+		}
+		int slot = System.identityHashCode(value) & (SLOTS - 1);
+		byte[] field = this.repeatedFields[slot];
+		if (this.repeatedValues[slot] != value || field == null) {
+			field = value.toPlainString().getBytes(StandardCharsets.US_ASCII);
+			this.repeatedValues[slot] = value;
+			this.repeatedFields[slot] = field;
+		}
+		return bytes(field);
+	}
+
 	/** The plain string of {@code value}; nothing when null. */
 	ExportBuffer plain(@Nullable BigDecimal value) {
 		return (value != null) ? text(value.toPlainString()) : this;
@@ -79,6 +119,11 @@ final class ExportBuffer {
 	}
 
 	ExportBuffer bytes(byte[] source) {
+		if (this.bytes.length - this.length >= source.length) {
+			System.arraycopy(source, 0, this.bytes, this.length, source.length);
+			this.length += source.length;
+			return this;
+		}
 		int from = 0;
 		while (from < source.length) {
 			if (this.length == this.bytes.length) {

@@ -1,6 +1,7 @@
 package io.duplex.billing.report;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -37,6 +38,11 @@ final class FocusFormat {
 
 	private static final String DUPLEX = "Duplex";
 
+	/** Slots of {@link #sku}'s table (a power of two). */
+	private static final int SKUS = 256;
+
+	private final Sku[] skus = new Sku[SKUS];
+
 	/** The last day written and its four date columns: an export's rows come a day at a time. */
 	private @Nullable Instant day;
 
@@ -59,7 +65,7 @@ final class FocusFormat {
 			this.day = day;
 		}
 		String cost = line.cost().toPlainString();
-		String unitPrice = CsvFormat.plain(line.unitPrice());
+		Sku sku = sku(line);
 		PriceUnit unit = line.unit();
 		out.text(cost).comma(); // BilledCost
 		out.text(line.tenantId()).comma(); // BillingAccountId
@@ -69,43 +75,79 @@ final class FocusFormat {
 		out.text(this.periods).comma();
 		out.text("Usage").comma(); // ChargeCategory
 		out.comma(); // ChargeClass: not a correction
-		out.field(line.metric() + " of " + line.model()).comma(); // ChargeDescription
+		out.bytes(sku.description()).comma(); // ChargeDescription
 		out.text("Usage-Based").comma(); // ChargeFrequency
 		out.text(this.chargePeriods).comma();
 		out.text(CsvFormat.quantity(line.quantity())).comma(); // ConsumedQuantity
 		out.text(consumedUnit(line.metric())).comma(); // ConsumedUnit
 		out.text(cost).comma(); // ContractedCost: contract prices are the prices billed
-		out.text(unitPrice).comma(); // ContractedUnitPrice
+		out.bytes(sku.unitPrice()).comma(); // ContractedUnitPrice
 		out.text(cost).comma(); // EffectiveCost: no commitments or credits to amortise
 		out.text(DUPLEX).comma(); // InvoiceIssuerName
 		out.text(line.listCost().toPlainString()).comma(); // ListCost
-		out.plain(line.listUnitPrice()).comma(); // ListUnitPrice
+		out.bytes(sku.listUnitPrice()).comma(); // ListUnitPrice
 		out.text((unit != null) ? "Standard" : "").comma(); // PricingCategory
 		out.text(line.currency()).comma(); // PricingCurrency
 		out.text((unit != null) ? pricingQuantity(line.quantity(), unit) : "").comma(); // PricingQuantity
 		out.text((unit != null) ? pricingUnit(unit) : "").comma(); // PricingUnit
 		out.text(DUPLEX).comma(); // ProviderName
 		out.text(DUPLEX).comma(); // PublisherName
-		out.field(line.region()).comma(); // RegionId
-		out.field(line.region()).comma(); // RegionName
-		out.field(line.sessionId()).comma(); // ResourceId
-		out.field(line.sessionId()).comma(); // ResourceName
+		out.repeated(line.region()).comma(); // RegionId
+		out.repeated(line.region()).comma(); // RegionName
+		out.repeated(line.sessionId()).comma(); // ResourceId
+		out.repeated(line.sessionId()).comma(); // ResourceName
 		out.text((line.sessionId() != null) ? "Realtime Session" : "").comma(); // ResourceType
 		out.text("AI and Machine Learning").comma(); // ServiceCategory
 		out.text("Duplex Realtime").comma(); // ServiceName
 		out.text("Generative AI").comma(); // ServiceSubcategory
-		out.field(line.model() + "/" + line.metric()).comma(); // SkuId
-		out.field((line.bookId() != null) ? line.bookId() + "/" + line.model() + "/" + line.metric() + "/" + unitPrice
-				: "").comma(); // SkuPriceId
+		out.bytes(sku.skuId()).comma(); // SkuId
+		out.bytes(sku.skuPriceId()).comma(); // SkuPriceId
 		out.text(line.tenantId()).comma(); // SubAccountId
 		out.text(line.tenantId()).comma(); // SubAccountName
 		out.text("Tenant").comma(); // SubAccountType
-		out.field(line.tags()).comma(); // Tags
-		out.field(line.agentId()).comma();
-		out.field(line.compute()).comma();
-		out.field(line.metric()).comma();
-		out.field(line.model()).comma();
-		out.field(line.bookId()).crlf();
+		out.repeated(line.tags()).comma(); // Tags
+		out.repeated(line.agentId()).comma();
+		out.repeated(line.compute()).comma();
+		out.repeated(line.metric()).comma();
+		out.repeated(line.model()).comma();
+		out.repeated(line.bookId()).crlf();
+	}
+
+	/**
+	 * The columns a line's model, metric and price make, encoded once: found by the identity of
+	 * those values (the same instances line after line), in a table of {@value #SKUS}.
+	 */
+	private Sku sku(ExportLine line) {
+		int hash = System.identityHashCode(line.model());
+		hash = 31 * hash + System.identityHashCode(line.metric());
+		hash = 31 * hash + System.identityHashCode(line.bookId());
+		hash = 31 * hash + System.identityHashCode(line.unitPrice());
+		hash = 31 * hash + System.identityHashCode(line.listUnitPrice());
+		int slot = (hash ^ (hash >>> 16)) & (SKUS - 1);
+		Sku sku = this.skus[slot];
+		if (sku == null || sku.model() != line.model() || sku.metric() != line.metric()
+				|| sku.bookId() != line.bookId() || sku.price() != line.unitPrice()
+				|| sku.listPrice() != line.listUnitPrice()) {
+			String unitPrice = CsvFormat.plain(line.unitPrice());
+			sku = new Sku(line.model(), line.metric(), line.bookId(), line.unitPrice(), line.listUnitPrice(),
+					utf8(CsvFormat.field(line.metric() + " of " + line.model())),
+					utf8(CsvFormat.field(line.model() + "/" + line.metric())),
+					utf8(CsvFormat.field((line.bookId() != null)
+							? line.bookId() + "/" + line.model() + "/" + line.metric() + "/" + unitPrice : "")),
+					utf8(unitPrice), utf8(CsvFormat.plain(line.listUnitPrice())));
+			this.skus[slot] = sku;
+		}
+		return sku;
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** A line's model, metric and prices, and the columns they make, encoded. */
+	private record Sku(String model, String metric, @Nullable String bookId, @Nullable BigDecimal price,
+			@Nullable BigDecimal listPrice, byte[] description, byte[] skuId, byte[] skuPriceId, byte[] unitPrice,
+			byte[] listUnitPrice) {
 	}
 
 	static String consumedUnit(String metric) {
