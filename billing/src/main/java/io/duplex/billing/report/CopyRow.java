@@ -55,20 +55,20 @@ final class CopyRow {
 	/** Reads the fields' bounds; the row is one {@code CopyData} message, its line end included. */
 	void read(byte[] row) {
 		this.bytes = row;
+		int columns = this.starts.length;
 		int column = 0;
 		int start = 0;
 		boolean escape = false;
 		int end = (row.length > 0 && row[row.length - 1] == '\n') ? row.length - 1 : row.length;
-		for (int i = 0; i <= end; i++) {
-			byte b = (i < end) ? row[i] : (byte) '\t';
+		for (int i = 0; i < end; i++) {
+			byte b = row[i];
 			if (b == '\t') {
-				if (column == this.starts.length) {
-					throw new IllegalStateException("COPY row has more than " + this.starts.length + " fields");
+				if (column == columns - 1) {
+					throw new IllegalStateException("COPY row has more than " + columns + " fields");
 				}
 				this.starts[column] = start;
 				this.ends[column] = i;
-				this.escaped[column] = escape;
-				column++;
+				this.escaped[column++] = escape;
 				start = i + 1;
 				escape = false;
 			}
@@ -78,9 +78,12 @@ final class CopyRow {
 				i++;
 			}
 		}
-		if (column != this.starts.length) {
-			throw new IllegalStateException("COPY row has " + column + " fields, not " + this.starts.length);
+		if (column != columns - 1) {
+			throw new IllegalStateException("COPY row has " + (column + 1) + " fields, not " + columns);
 		}
+		this.starts[column] = start;
+		this.ends[column] = Math.max(start, end);
+		this.escaped[column] = escape;
 	}
 
 	boolean isNull(int column) {

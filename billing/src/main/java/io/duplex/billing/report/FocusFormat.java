@@ -43,12 +43,30 @@ final class FocusFormat {
 
 	private final Sku[] skus = new Sku[SKUS];
 
+	/** Runs of columns every row has: written as bytes encoded once. */
+	private static final byte[] TENANT = ascii("Tenant,");
+
+	private static final byte[] USAGE = ascii("Usage,,"); // ChargeCategory, ChargeClass: not a correction
+
+	private static final byte[] USAGE_BASED = ascii("Usage-Based,"); // ChargeFrequency
+
+	private static final byte[] DUPLEX_ = ascii(DUPLEX + ",");
+
+	private static final byte[] SERVICE = ascii("AI and Machine Learning,Duplex Realtime,Generative AI,");
+
+	private static final byte[] SESSION = ascii("Realtime Session,");
+
 	/** The last day written and its four date columns: an export's rows come a day at a time. */
 	private @Nullable Instant day;
 
-	private String periods = "";
+	private byte[] periods = new byte[0];
 
-	private String chargePeriods = "";
+	private byte[] chargePeriods = new byte[0];
+
+	/** The last tenant written, with a comma: most exports are one tenant's. */
+	private @Nullable String tenant;
+
+	private byte[] tenantId = new byte[0];
 
 	/** Writes the rows of one export, in its order. */
 	FocusFormat() {
@@ -60,51 +78,58 @@ final class FocusFormat {
 			YearMonth month = YearMonth.from(day.atZone(ZoneOffset.UTC));
 			Instant monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
 			Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-			this.periods = monthEnd + "," + monthStart; // BillingPeriodEnd, BillingPeriodStart
-			this.chargePeriods = day.plus(1, ChronoUnit.DAYS) + "," + day; // ChargePeriodEnd, ChargePeriodStart
+			this.periods = ascii(monthEnd + "," + monthStart + ","); // BillingPeriodEnd, BillingPeriodStart
+			this.chargePeriods = ascii(day.plus(1, ChronoUnit.DAYS) + "," + day + ","); // ChargePeriodEnd, -Start
 			this.day = day;
 		}
+		if (!line.tenantId().equals(this.tenant)) {
+			this.tenantId = utf8(line.tenantId() + ",");
+			this.tenant = line.tenantId();
+		}
+		byte[] tenantId = this.tenantId;
 		String cost = line.cost().toPlainString();
 		Sku sku = sku(line);
 		PriceUnit unit = line.unit();
 		out.text(cost).comma(); // BilledCost
-		out.text(line.tenantId()).comma(); // BillingAccountId
-		out.text(line.tenantId()).comma(); // BillingAccountName
-		out.text("Tenant").comma(); // BillingAccountType
+		out.bytes(tenantId); // BillingAccountId
+		out.bytes(tenantId); // BillingAccountName
+		out.bytes(TENANT); // BillingAccountType
 		out.text(line.currency()).comma(); // BillingCurrency
-		out.text(this.periods).comma();
-		out.text("Usage").comma(); // ChargeCategory
-		out.comma(); // ChargeClass: not a correction
+		out.bytes(this.periods);
+		out.bytes(USAGE);
 		out.bytes(sku.description()).comma(); // ChargeDescription
-		out.text("Usage-Based").comma(); // ChargeFrequency
-		out.text(this.chargePeriods).comma();
+		out.bytes(USAGE_BASED);
+		out.bytes(this.chargePeriods);
 		out.text(CsvFormat.quantity(line.quantity())).comma(); // ConsumedQuantity
 		out.text(consumedUnit(line.metric())).comma(); // ConsumedUnit
 		out.text(cost).comma(); // ContractedCost: contract prices are the prices billed
 		out.bytes(sku.unitPrice()).comma(); // ContractedUnitPrice
 		out.text(cost).comma(); // EffectiveCost: no commitments or credits to amortise
-		out.text(DUPLEX).comma(); // InvoiceIssuerName
+		out.bytes(DUPLEX_); // InvoiceIssuerName
 		out.text(line.listCost().toPlainString()).comma(); // ListCost
 		out.bytes(sku.listUnitPrice()).comma(); // ListUnitPrice
 		out.text((unit != null) ? "Standard" : "").comma(); // PricingCategory
 		out.text(line.currency()).comma(); // PricingCurrency
 		out.text((unit != null) ? pricingQuantity(line.quantity(), unit) : "").comma(); // PricingQuantity
 		out.text((unit != null) ? pricingUnit(unit) : "").comma(); // PricingUnit
-		out.text(DUPLEX).comma(); // ProviderName
-		out.text(DUPLEX).comma(); // PublisherName
+		out.bytes(DUPLEX_); // ProviderName
+		out.bytes(DUPLEX_); // PublisherName
 		out.repeated(line.region()).comma(); // RegionId
 		out.repeated(line.region()).comma(); // RegionName
 		out.repeated(line.sessionId()).comma(); // ResourceId
 		out.repeated(line.sessionId()).comma(); // ResourceName
-		out.text((line.sessionId() != null) ? "Realtime Session" : "").comma(); // ResourceType
-		out.text("AI and Machine Learning").comma(); // ServiceCategory
-		out.text("Duplex Realtime").comma(); // ServiceName
-		out.text("Generative AI").comma(); // ServiceSubcategory
+		if (line.sessionId() != null) {
+			out.bytes(SESSION); // ResourceType
+		}
+		else {
+			out.comma();
+		}
+		out.bytes(SERVICE); // ServiceCategory, ServiceName, ServiceSubcategory
 		out.bytes(sku.skuId()).comma(); // SkuId
 		out.bytes(sku.skuPriceId()).comma(); // SkuPriceId
-		out.text(line.tenantId()).comma(); // SubAccountId
-		out.text(line.tenantId()).comma(); // SubAccountName
-		out.text("Tenant").comma(); // SubAccountType
+		out.bytes(tenantId); // SubAccountId
+		out.bytes(tenantId); // SubAccountName
+		out.bytes(TENANT); // SubAccountType
 		out.repeated(line.tags()).comma(); // Tags
 		out.repeated(line.agentId()).comma();
 		out.repeated(line.compute()).comma();
@@ -142,6 +167,10 @@ final class FocusFormat {
 
 	private static byte[] utf8(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
 	}
 
 	/** A line's model, metric and prices, and the columns they make, encoded. */
