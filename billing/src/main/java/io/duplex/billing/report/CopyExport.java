@@ -15,6 +15,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 
 import io.duplex.billing.pricing.AppliedPrice;
+import io.duplex.billing.pricing.Money;
 import io.duplex.billing.pricing.PriceBooks;
 import io.duplex.billing.pricing.PriceUnit;
 import tools.jackson.core.type.TypeReference;
@@ -270,10 +271,10 @@ final class CopyExport {
 		// a line has one price: but for the per-minute quotient, cut per event, its exact cost is
 		// the price of its summed quantity
 		boolean perMinute = applied.unit() == PriceUnit.PER_MINUTE;
-		BigDecimal exact = perMinute ? this.exact : applied.exactCost(this.quantity);
+		BigDecimal exact = perMinute ? this.exact : price.exactCost(this.quantity, false);
 		// the plain CSV has no list costs: not worth a multiplication per line
 		BigDecimal exactList = !this.focus ? BigDecimal.ZERO
-				: perMinute ? this.exactList : applied.exactListCost(this.quantity);
+				: perMinute ? this.exactList : price.exactCost(this.quantity, true);
 		RunningCosts.Costs costs = this.running.next(applied.currency(), exact, exactList);
 		ExportLine line = new ExportLine(tenant, this.lineSession, this.lineAgent, this.lineModel, this.lineMetric,
 				this.focus ? this.lineRegion : null, this.focus ? this.lineCompute : null, applied.unit(),
@@ -321,7 +322,8 @@ final class CopyExport {
 			AppliedPrice applied = this.books.priceFor(tenant, model, metric, compute, instant);
 			PriceBooks.InForce span = this.books.inForce(tenant, instant);
 			price = new Priced(key, applied, ExportLines.scaled(applied.unitPrice()),
-					ExportLines.scaled(applied.listUnitPrice()), ceilMicros(span.from()), ceilMicros(span.until()));
+					ExportLines.scaled(applied.listUnitPrice()), stripped(applied.unitPrice()),
+					stripped(applied.listUnitPrice()), ceilMicros(span.from()), ceilMicros(span.until()));
 			if (this.prices.size() > REMEMBERED) {
 				this.prices.clear();
 			}
@@ -329,6 +331,10 @@ final class CopyExport {
 		}
 		this.lastPrice = price;
 		return price;
+	}
+
+	private static @Nullable BigDecimal stripped(@Nullable BigDecimal price) {
+		return (price != null) ? price.stripTrailingZeros() : null;
 	}
 
 	/** The first whole microsecond at or after {@code instant} (timestamps are whole microseconds). */
@@ -348,12 +354,22 @@ final class CopyExport {
 	/**
 	 * A price and the span of microseconds {@code [from, until)} it holds for its key.
 	 * @param unitPrice as the line prints it (see {@link ExportLines#scaled})
+	 * @param exactUnitPrice the same value without trailing zeros, to compute with: costs of the
+	 * same value with fewer decimals, so that sums and their rounding stay within a long
 	 */
 	private record Priced(PriceKey key, AppliedPrice applied, @Nullable BigDecimal unitPrice,
-			@Nullable BigDecimal listUnitPrice, long from, long until) {
+			@Nullable BigDecimal listUnitPrice, @Nullable BigDecimal exactUnitPrice,
+			@Nullable BigDecimal exactListUnitPrice, long from, long until) {
 
 		boolean covers(long micros) {
 			return micros >= this.from && micros < this.until;
+		}
+
+		/** As {@link AppliedPrice#exactCost} (or {@code exactListCost}): the same value. */
+		BigDecimal exactCost(BigDecimal quantity, boolean list) {
+			PriceUnit unit = this.applied.unit();
+			BigDecimal price = list ? this.exactListUnitPrice : this.exactUnitPrice;
+			return (unit != null && price != null) ? Money.exactCost(quantity, price, unit) : BigDecimal.ZERO;
 		}
 
 		/** Whether events at both prices belong to one line: as {@link ExportLines}' key compares them. */
