@@ -146,12 +146,14 @@ final class CopyExport {
 	 * The export's statement. COPY takes no bind parameters, so the filters are read from settings
 	 * of the transaction that {@link #start} sets with bound parameters: no value the caller gives
 	 * ever becomes SQL text. Each setting is read once, by an uncorrelated sub-select, so the
-	 * tenant and time still narrow the index scan.
+	 * tenant and time still narrow the index scan. Columns are selected as the order sorts them
+	 * ({@code COLLATE "C"} changes no text), so the sort reuses them rather than computing each
+	 * row's tags as text twice.
 	 */
 	static String sql(UsageQuery query, boolean focus) {
 		StringBuilder sql = new StringBuilder("""
-				COPY (SELECT tenant_id, agent_id, session_id, model, region, compute, metric, quantity, occurred_at,
-				    tags::text
+				COPY (SELECT tenant_id, agent_id, session_id, model COLLATE "C", region COLLATE "C",
+				    compute COLLATE "C", metric COLLATE "C", quantity, occurred_at, tags::text COLLATE "C"
 				FROM billing.usage_event
 				WHERE occurred_at >= (SELECT current_setting('duplex.export_from')::timestamptz)
 				    AND occurred_at < (SELECT current_setting('duplex.export_to')::timestamptz)""");
