@@ -89,6 +89,32 @@ public final class PriceBooks {
 		return (platformBook != null) ? platformBook.currency() : FALLBACK_CURRENCY;
 	}
 
+	/**
+	 * The instants around {@code at} between which the books in force for {@code tenantId} stay the
+	 * same: {@link #priceFor} answers the same for any instant of {@code [from, until)}, so a reader
+	 * of many events can look a price up once per span rather than once per event.
+	 */
+	public InForce inForce(String tenantId, Instant at) {
+		Instant from = Instant.MIN;
+		Instant until = Instant.MAX;
+		for (List<PriceBook> versions : List.of(this.platform, this.tenants.getOrDefault(tenantId, List.of()))) {
+			for (PriceBook book : versions) {
+				Instant effective = book.effectiveFrom();
+				if (effective.isAfter(at)) {
+					until = (effective.isBefore(until)) ? effective : until;
+				}
+				else if (effective.isAfter(from)) {
+					from = effective;
+				}
+			}
+		}
+		return new InForce(from, until);
+	}
+
+	/** A span of time with the same books in force: {@code from ≤ t < until}. */
+	public record InForce(Instant from, Instant until) {
+	}
+
 	private @Nullable Price find(PriceBook book, String model, String metric, @Nullable String compute) {
 		Map<String, Price> index = this.prices.get(book.id());
 		Price price = (compute != null) ? index.get(key(model, metric, compute)) : null;

@@ -14,15 +14,11 @@ final class CsvFormat {
 	private CsvFormat() {
 	}
 
-	static String row(ExportLine line) {
-		StringBuilder row = new StringBuilder(256);
-		row.append(field(line.tenantId())).append(',').append(field(line.sessionId())).append(',')
-			.append(field(line.agentId())).append(',').append(field(line.model())).append(',')
-			.append(field(line.metric())).append(',').append(quantity(line.quantity())).append(',')
-			.append((line.unit() != null) ? line.unit().wireName() : "").append(',')
-			.append(plain(line.unitPrice())).append(',').append(line.cost().toPlainString()).append(',')
-			.append(line.currency()).append(',').append(field(line.tags())).append("\r\n");
-		return row.toString();
+	static void write(ExportLine line, ExportBuffer out) {
+		out.repeated(line.tenantId()).comma().repeated(line.sessionId()).comma().repeated(line.agentId()).comma()
+			.repeated(line.model()).comma().repeated(line.metric()).comma().text(quantity(line.quantity())).comma()
+			.text((line.unit() != null) ? line.unit().wireName() : "").comma().repeatedPlain(line.unitPrice()).comma()
+			.text(line.cost().toPlainString()).comma().text(line.currency()).comma().repeated(line.tags()).crlf();
 	}
 
 	static String quantity(BigDecimal quantity) {

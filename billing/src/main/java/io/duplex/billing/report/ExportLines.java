@@ -27,8 +27,7 @@ final class ExportLines {
 
 	private final boolean byDay;
 
-	/** Per currency: exact sum written so far, its rounding, and the same at list prices. */
-	private final Map<String, BigDecimal[]> running = new HashMap<>();
+	private final RunningCosts running = new RunningCosts();
 
 	/** Tags as JSON, by the map they were read as: sessions repeat the same tags row after row. */
 	private final Map<Map<String, String>, String> tagsJson = new HashMap<>();
@@ -79,19 +78,10 @@ final class ExportLines {
 		if (key == null) {
 			return null;
 		}
-		BigDecimal[] sums = this.running.computeIfAbsent(key.currency(), (c) -> new BigDecimal[] { BigDecimal.ZERO,
-				Money.round(BigDecimal.ZERO, c), BigDecimal.ZERO, Money.round(BigDecimal.ZERO, c) });
-		sums[0] = sums[0].add(this.exact);
-		BigDecimal rounded = Money.round(sums[0], key.currency());
-		BigDecimal cost = rounded.subtract(sums[1]);
-		sums[1] = rounded;
-		sums[2] = sums[2].add(this.exactList);
-		BigDecimal roundedList = Money.round(sums[2], key.currency());
-		BigDecimal listCost = roundedList.subtract(sums[3]);
-		sums[3] = roundedList;
+		RunningCosts.Costs costs = this.running.next(key.currency(), this.exact, this.exactList);
 		ExportLine line = new ExportLine(key.tenantId(), key.sessionId(), key.agentId(), key.model(), key.metric(),
 				key.region(), key.compute(), key.unit(), key.unitPrice(), key.listUnitPrice(), key.bookId(),
-				key.currency(), key.tags(), key.day(), this.quantity, cost, listCost);
+				key.currency(), key.tags(), key.day(), this.quantity, costs.cost(), costs.listCost());
 		this.key = null;
 		this.quantity = BigDecimal.ZERO;
 		this.exact = BigDecimal.ZERO;
@@ -111,7 +101,7 @@ final class ExportLines {
 	}
 
 	/** Unit prices compare by value but print with at least ten decimals. */
-	private static @Nullable BigDecimal scaled(@Nullable BigDecimal price) {
+	static @Nullable BigDecimal scaled(@Nullable BigDecimal price) {
 		return (price != null) ? price.setScale(Math.max(price.scale(), Money.UNIT_PRICE_SCALE)) : null;
 	}
 

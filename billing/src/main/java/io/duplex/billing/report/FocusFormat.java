@@ -1,11 +1,14 @@
 package io.duplex.billing.report;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import io.duplex.billing.pricing.Money;
 import io.duplex.billing.pricing.PriceUnit;
@@ -35,70 +38,145 @@ final class FocusFormat {
 
 	private static final String DUPLEX = "Duplex";
 
-	private FocusFormat() {
+	/** Slots of {@link #sku}'s table (a power of two). */
+	private static final int SKUS = 256;
+
+	private final Sku[] skus = new Sku[SKUS];
+
+	/** Runs of columns every row has: written as bytes encoded once. */
+	private static final byte[] TENANT = ascii("Tenant,");
+
+	private static final byte[] USAGE = ascii("Usage,,"); // ChargeCategory, ChargeClass: not a correction
+
+	private static final byte[] USAGE_BASED = ascii("Usage-Based,"); // ChargeFrequency
+
+	private static final byte[] DUPLEX_ = ascii(DUPLEX + ",");
+
+	private static final byte[] SERVICE = ascii("AI and Machine Learning,Duplex Realtime,Generative AI,");
+
+	private static final byte[] SESSION = ascii("Realtime Session,");
+
+	/** The last day written and its four date columns: an export's rows come a day at a time. */
+	private @Nullable Instant day;
+
+	private byte[] periods = new byte[0];
+
+	private byte[] chargePeriods = new byte[0];
+
+	/** The last tenant written, with a comma: most exports are one tenant's. */
+	private @Nullable String tenant;
+
+	private byte[] tenantId = new byte[0];
+
+	/** Writes the rows of one export, in its order. */
+	FocusFormat() {
 	}
 
-	static String row(ExportLine line) {
+	void write(ExportLine line, ExportBuffer out) {
 		Instant day = (line.day() != null) ? line.day() : Instant.EPOCH;
-		YearMonth month = YearMonth.from(day.atZone(ZoneOffset.UTC));
-		Instant monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-		Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+		if (!day.equals(this.day)) {
+			YearMonth month = YearMonth.from(day.atZone(ZoneOffset.UTC));
+			Instant monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+			Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+			this.periods = ascii(monthEnd + "," + monthStart + ","); // BillingPeriodEnd, BillingPeriodStart
+			this.chargePeriods = ascii(day.plus(1, ChronoUnit.DAYS) + "," + day + ","); // ChargePeriodEnd, -Start
+			this.day = day;
+		}
+		if (!line.tenantId().equals(this.tenant)) {
+			this.tenantId = utf8(line.tenantId() + ",");
+			this.tenant = line.tenantId();
+		}
+		byte[] tenantId = this.tenantId;
 		String cost = line.cost().toPlainString();
-		String unitPrice = CsvFormat.plain(line.unitPrice());
+		Sku sku = sku(line);
 		PriceUnit unit = line.unit();
-		StringBuilder row = new StringBuilder(512);
-		append(row, cost); // BilledCost
-		append(row, line.tenantId()); // BillingAccountId
-		append(row, line.tenantId()); // BillingAccountName
-		append(row, "Tenant"); // BillingAccountType
-		append(row, line.currency()); // BillingCurrency
-		append(row, monthEnd.toString());
-		append(row, monthStart.toString());
-		append(row, "Usage"); // ChargeCategory
-		append(row, ""); // ChargeClass: not a correction
-		append(row, CsvFormat.field(line.metric() + " of " + line.model())); // ChargeDescription
-		append(row, "Usage-Based"); // ChargeFrequency
-		append(row, day.plus(1, ChronoUnit.DAYS).toString()); // ChargePeriodEnd
-		append(row, day.toString()); // ChargePeriodStart
-		append(row, CsvFormat.quantity(line.quantity())); // ConsumedQuantity
-		append(row, consumedUnit(line.metric())); // ConsumedUnit
-		append(row, cost); // ContractedCost: contract prices are the prices billed
-		append(row, unitPrice); // ContractedUnitPrice
-		append(row, cost); // EffectiveCost: no commitments or credits to amortise
-		append(row, DUPLEX); // InvoiceIssuerName
-		append(row, line.listCost().toPlainString()); // ListCost
-		append(row, CsvFormat.plain(line.listUnitPrice())); // ListUnitPrice
-		append(row, (unit != null) ? "Standard" : ""); // PricingCategory
-		append(row, line.currency()); // PricingCurrency
-		append(row, (unit != null) ? pricingQuantity(line.quantity(), unit) : ""); // PricingQuantity
-		append(row, (unit != null) ? pricingUnit(unit) : ""); // PricingUnit
-		append(row, DUPLEX); // ProviderName
-		append(row, DUPLEX); // PublisherName
-		append(row, CsvFormat.field(line.region())); // RegionId
-		append(row, CsvFormat.field(line.region())); // RegionName
-		append(row, CsvFormat.field(line.sessionId())); // ResourceId
-		append(row, CsvFormat.field(line.sessionId())); // ResourceName
-		append(row, (line.sessionId() != null) ? "Realtime Session" : ""); // ResourceType
-		append(row, "AI and Machine Learning"); // ServiceCategory
-		append(row, "Duplex Realtime"); // ServiceName
-		append(row, "Generative AI"); // ServiceSubcategory
-		append(row, CsvFormat.field(line.model() + "/" + line.metric())); // SkuId
-		append(row, CsvFormat.field((line.bookId() != null)
-				? line.bookId() + "/" + line.model() + "/" + line.metric() + "/" + unitPrice : "")); // SkuPriceId
-		append(row, line.tenantId()); // SubAccountId
-		append(row, line.tenantId()); // SubAccountName
-		append(row, "Tenant"); // SubAccountType
-		append(row, CsvFormat.field(line.tags())); // Tags
-		append(row, CsvFormat.field(line.agentId()));
-		append(row, CsvFormat.field(line.compute()));
-		append(row, CsvFormat.field(line.metric()));
-		append(row, CsvFormat.field(line.model()));
-		row.append(CsvFormat.field(line.bookId())).append("\r\n");
-		return row.toString();
+		out.text(cost).comma(); // BilledCost
+		out.bytes(tenantId); // BillingAccountId
+		out.bytes(tenantId); // BillingAccountName
+		out.bytes(TENANT); // BillingAccountType
+		out.text(line.currency()).comma(); // BillingCurrency
+		out.bytes(this.periods);
+		out.bytes(USAGE);
+		out.bytes(sku.description()).comma(); // ChargeDescription
+		out.bytes(USAGE_BASED);
+		out.bytes(this.chargePeriods);
+		out.text(CsvFormat.quantity(line.quantity())).comma(); // ConsumedQuantity
+		out.text(consumedUnit(line.metric())).comma(); // ConsumedUnit
+		out.text(cost).comma(); // ContractedCost: contract prices are the prices billed
+		out.bytes(sku.unitPrice()).comma(); // ContractedUnitPrice
+		out.text(cost).comma(); // EffectiveCost: no commitments or credits to amortise
+		out.bytes(DUPLEX_); // InvoiceIssuerName
+		out.text(line.listCost().toPlainString()).comma(); // ListCost
+		out.bytes(sku.listUnitPrice()).comma(); // ListUnitPrice
+		out.text((unit != null) ? "Standard" : "").comma(); // PricingCategory
+		out.text(line.currency()).comma(); // PricingCurrency
+		out.text((unit != null) ? pricingQuantity(line.quantity(), unit) : "").comma(); // PricingQuantity
+		out.text((unit != null) ? pricingUnit(unit) : "").comma(); // PricingUnit
+		out.bytes(DUPLEX_); // ProviderName
+		out.bytes(DUPLEX_); // PublisherName
+		out.repeated(line.region()).comma(); // RegionId
+		out.repeated(line.region()).comma(); // RegionName
+		out.repeated(line.sessionId()).comma(); // ResourceId
+		out.repeated(line.sessionId()).comma(); // ResourceName
+		if (line.sessionId() != null) {
+			out.bytes(SESSION); // ResourceType
+		}
+		else {
+			out.comma();
+		}
+		out.bytes(SERVICE); // ServiceCategory, ServiceName, ServiceSubcategory
+		out.bytes(sku.skuId()).comma(); // SkuId
+		out.bytes(sku.skuPriceId()).comma(); // SkuPriceId
+		out.bytes(tenantId); // SubAccountId
+		out.bytes(tenantId); // SubAccountName
+		out.bytes(TENANT); // SubAccountType
+		out.repeated(line.tags()).comma(); // Tags
+		out.repeated(line.agentId()).comma();
+		out.repeated(line.compute()).comma();
+		out.repeated(line.metric()).comma();
+		out.repeated(line.model()).comma();
+		out.repeated(line.bookId()).crlf();
 	}
 
-	private static void append(StringBuilder row, String field) {
-		row.append(field).append(',');
+	/**
+	 * The columns a line's model, metric and price make, encoded once: found by the identity of
+	 * those values (the same instances line after line), in a table of {@value #SKUS}.
+	 */
+	private Sku sku(ExportLine line) {
+		int hash = System.identityHashCode(line.model());
+		hash = 31 * hash + System.identityHashCode(line.metric());
+		hash = 31 * hash + System.identityHashCode(line.bookId());
+		hash = 31 * hash + System.identityHashCode(line.unitPrice());
+		hash = 31 * hash + System.identityHashCode(line.listUnitPrice());
+		int slot = (hash ^ (hash >>> 16)) & (SKUS - 1);
+		Sku sku = this.skus[slot];
+		if (sku == null || sku.model() != line.model() || sku.metric() != line.metric()
+				|| sku.bookId() != line.bookId() || sku.price() != line.unitPrice()
+				|| sku.listPrice() != line.listUnitPrice()) {
+			String unitPrice = CsvFormat.plain(line.unitPrice());
+			sku = new Sku(line.model(), line.metric(), line.bookId(), line.unitPrice(), line.listUnitPrice(),
+					utf8(CsvFormat.field(line.metric() + " of " + line.model())),
+					utf8(CsvFormat.field(line.model() + "/" + line.metric())),
+					utf8(CsvFormat.field((line.bookId() != null)
+							? line.bookId() + "/" + line.model() + "/" + line.metric() + "/" + unitPrice : "")),
+					utf8(unitPrice), utf8(CsvFormat.plain(line.listUnitPrice())));
+			this.skus[slot] = sku;
+		}
+		return sku;
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static byte[] ascii(String text) {
+		return text.getBytes(StandardCharsets.US_ASCII);
+	}
+
+	/** A line's model, metric and prices, and the columns they make, encoded. */
+	private record Sku(String model, String metric, @Nullable String bookId, @Nullable BigDecimal price,
+			@Nullable BigDecimal listPrice, byte[] description, byte[] skuId, byte[] skuPriceId, byte[] unitPrice,
+			byte[] listUnitPrice) {
 	}
 
 	static String consumedUnit(String metric) {

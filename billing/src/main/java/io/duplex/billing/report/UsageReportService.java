@@ -1,6 +1,5 @@
 package io.duplex.billing.report;
 
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,16 +35,16 @@ class UsageReportService {
 
 	private final PriceBookService books;
 
-	/** Rows per buffer written to the response: fewer, larger writes, still constant memory. */
-	static final int ROWS_PER_BUFFER = 512;
-
 	private static final DefaultDataBufferFactory BUFFERS = DefaultDataBufferFactory.sharedInstance;
+
+	private final CopyExports copies;
 
 	private final JsonMapper json;
 
-	UsageReportService(UsageReader reader, PriceBookService books, JsonMapper json) {
+	UsageReportService(UsageReader reader, PriceBookService books, CopyExports copies, JsonMapper json) {
 		this.reader = reader;
 		this.books = books;
+		this.copies = copies;
 		this.json = json;
 	}
 
@@ -58,14 +57,15 @@ class UsageReportService {
 	}
 
 	/**
-	 * The export in {@code format}, header first; rows are written as the ledger is read, a few
-	 * hundred to a buffer, so memory stays constant whatever the period.
+	 * The export in {@code format}, header first; rows are written as the ledger is read, so memory
+	 * stays constant whatever the period. CSV and FOCUS, the large ones, are read with COPY
+	 * ({@link CopyExports}).
 	 */
 	Flux<DataBuffer> export(UsageQuery query, ExportFormat format) {
-		return this.books.inForce().map(Rater::new).flatMapMany((rater) -> switch (format) {
-			case CSV -> text(CsvFormat.HEADER, lines(rater, query, false).map(CsvFormat::row));
-			case FOCUS -> text(FocusFormat.HEADER, lines(rater, query, true).map(FocusFormat::row));
-			case XLSX -> xlsx(lines(rater, query, false));
+		return this.books.inForce().flatMapMany((books) -> switch (format) {
+			case CSV -> this.copies.export(query, books, false);
+			case FOCUS -> this.copies.export(query, books, true);
+			case XLSX -> xlsx(lines(new Rater(books), query, false));
 		});
 	}
 
@@ -82,12 +82,6 @@ class UsageReportService {
 				})
 				.concatWith(Mono.fromSupplier(lines::finish));
 		});
-	}
-
-	private static Flux<DataBuffer> text(String header, Flux<String> rows) {
-		return rows.startWith(header)
-			.buffer(ROWS_PER_BUFFER)
-			.map((chunk) -> BUFFERS.wrap(String.join("", chunk).getBytes(StandardCharsets.UTF_8)));
 	}
 
 	private static Flux<DataBuffer> xlsx(Flux<ExportLine> lines) {

@@ -204,6 +204,29 @@ class RaterTests {
 		assertThat(applied.exactListCost(new BigDecimal("1000000"))).isEqualByComparingTo("64");
 	}
 
+	@Test
+	void inForceWhenBooksChangeThenTheSpanBetweenTheChangesAroundTheInstant() {
+		Instant tenantFrom = Instant.parse("2026-11-20T00:00:00Z");
+		PriceBooks books = new PriceBooks(List.of(LIST, LIST_CHEAPER, book("pb_t", TENANT, tenantFrom, "10"),
+				book("pb_other", "ten_B", Instant.parse("2026-11-17T00:00:00Z"), "5")));
+
+		assertThat(books.inForce(TENANT, Instant.parse("2025-06-01T00:00:00Z")))
+			.isEqualTo(new PriceBooks.InForce(Instant.MIN, JAN));
+		assertThat(books.inForce(TENANT, JAN)).isEqualTo(new PriceBooks.InForce(JAN, CHANGE));
+		assertThat(books.inForce(TENANT, CHANGE.minusNanos(1))).isEqualTo(new PriceBooks.InForce(JAN, CHANGE));
+		// another tenant's book changes nothing for this one
+		assertThat(books.inForce(TENANT, CHANGE)).isEqualTo(new PriceBooks.InForce(CHANGE, tenantFrom));
+		assertThat(books.inForce(TENANT, Instant.parse("2027-01-01T00:00:00Z")))
+			.isEqualTo(new PriceBooks.InForce(tenantFrom, Instant.MAX));
+		assertThat(books.inForce("ten_B", CHANGE))
+			.isEqualTo(new PriceBooks.InForce(CHANGE, Instant.parse("2026-11-17T00:00:00Z")));
+		// within a span, every price is the one at its start
+		for (Instant at : List.of(CHANGE, CHANGE.plusSeconds(3600), tenantFrom.minusNanos(1))) {
+			assertThat(books.priceFor(TENANT, "gpt-realtime", "output_audio_tokens", null, at))
+				.isEqualTo(books.priceFor(TENANT, "gpt-realtime", "output_audio_tokens", null, CHANGE));
+		}
+	}
+
 	private static UsageEvent onPool(String model, String metric, String compute, String quantity) {
 		return new UsageEvent(TENANT, "k" + quantity, "agt_1", 1, "sess_1", null, model, "us-east", compute, metric,
 				new BigDecimal(quantity), Instant.parse("2026-11-02T10:00:00Z"), Map.of());

@@ -1,0 +1,388 @@
+package io.duplex.billing.report;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import org.jspecify.annotations.Nullable;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
+
+import io.duplex.billing.pricing.AppliedPrice;
+import io.duplex.billing.pricing.Money;
+import io.duplex.billing.pricing.PriceBooks;
+import io.duplex.billing.pricing.PriceUnit;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * One CSV or FOCUS export read with {@code COPY (SELECT …) TO STDOUT} on a JDBC connection of its
+ * own: rows are parsed where they lie in the driver's bytes, rated with a price looked up once per
+ * key and span of books in force, summed into lines as {@link ExportLines} does (same order, same
+ * keys, same running rounding) and written as UTF-8 straight into {@link ExportBuffer} chunks.
+ * Blocking; one thread at a time (see {@link CopyExports}).
+ */
+final class CopyExport {
+
+	private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {
+	};
+
+	private static final int TENANT = 0;
+
+	private static final int AGENT = 1;
+
+	private static final int SESSION = 2;
+
+	private static final int MODEL = 3;
+
+	private static final int REGION = 4;
+
+	private static final int COMPUTE = 5;
+
+	private static final int METRIC = 6;
+
+	private static final int QUANTITY = 7;
+
+	private static final int OCCURRED_AT = 8;
+
+	private static final int TAGS_TEXT = 9;
+
+	private static final long MICROS_PER_SECOND = 1_000_000L;
+
+	private static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;
+
+	/** Distinct tags or prices remembered at most: beyond, forgotten, so memory stays constant. */
+	private static final int REMEMBERED = 10_000;
+
+	private final Connection connection;
+
+	private final PriceBooks books;
+
+	private final JsonMapper json;
+
+	private final UsageQuery query;
+
+	private final boolean focus;
+
+	private final CopyRow row = new CopyRow(10);
+
+	private final CopyStrings tenants = new CopyStrings(64);
+
+	private final CopyStrings agents = new CopyStrings(1024);
+
+	private final CopyStrings sessions = new CopyStrings(1024);
+
+	private final CopyStrings models = new CopyStrings(256);
+
+	private final CopyStrings regions = new CopyStrings(64);
+
+	private final CopyStrings computes = new CopyStrings(64);
+
+	private final CopyStrings metrics = new CopyStrings(64);
+
+	private final CopyStrings rawTags = new CopyStrings(1024);
+
+	/** Tags as sorted JSON, by the JSON text the database printed. */
+	private final Map<String, String> tagsJson = new HashMap<>();
+
+	private final Map<PriceKey, Priced> prices = new HashMap<>();
+
+	private final RunningCosts running = new RunningCosts();
+
+	private final ExportBuffer out = new ExportBuffer();
+
+	private final FocusFormat focusFormat = new FocusFormat();
+
+	private @Nullable CopyOut copy;
+
+	private boolean done;
+
+	private @Nullable Priced lastPrice;
+
+	/** The line being summed; {@code lineTenant} null when there is none. */
+	private @Nullable String lineTenant;
+
+	private @Nullable String lineSession;
+
+	private @Nullable String lineAgent;
+
+	private String lineModel = "";
+
+	private String lineMetric = "";
+
+	private @Nullable String lineRegion;
+
+	private @Nullable String lineCompute;
+
+	private @Nullable Priced linePrice;
+
+	private String lineTags = "";
+
+	private long lineDay;
+
+	private BigDecimal quantity = BigDecimal.ZERO;
+
+	/** Exact amounts of a line priced per minute, summed event by event as {@code Money#exactCost} rounds each. */
+	private BigDecimal exact = BigDecimal.ZERO;
+
+	private BigDecimal exactList = BigDecimal.ZERO;
+
+	/** @param focus FOCUS (lines split by UTC day, region and pool) rather than the plain CSV */
+	CopyExport(Connection connection, PriceBooks books, JsonMapper json, UsageQuery query, boolean focus) {
+		this.connection = connection;
+		this.books = books;
+		this.json = json;
+		this.query = query;
+		this.focus = focus;
+	}
+
+	/**
+	 * The export's statement. COPY takes no bind parameters, so the filters are read from settings
+	 * of the transaction that {@link #start} sets with bound parameters: no value the caller gives
+	 * ever becomes SQL text. Each setting is read once, by an uncorrelated sub-select, so the
+	 * tenant and time still narrow the index scan. Columns are selected as the order sorts them
+	 * ({@code COLLATE "C"} changes no text), so the sort reuses them rather than computing each
+	 * row's tags as text twice.
+	 */
+	static String sql(UsageQuery query, boolean focus) {
+		StringBuilder sql = new StringBuilder("""
+				COPY (SELECT tenant_id, agent_id, session_id, model COLLATE "C", region COLLATE "C",
+				    compute COLLATE "C", metric COLLATE "C", quantity, occurred_at, tags::text COLLATE "C"
+				FROM billing.usage_event
+				WHERE occurred_at >= (SELECT current_setting('duplex.export_from')::timestamptz)
+				    AND occurred_at < (SELECT current_setting('duplex.export_to')::timestamptz)""");
+		if (query.tenantId() != null) {
+			sql.append(" AND tenant_id = (SELECT current_setting('duplex.export_tenant'))");
+		}
+		if (query.agentId() != null) {
+			sql.append(" AND agent_id = (SELECT current_setting('duplex.export_agent'))");
+		}
+		if (query.model() != null) {
+			sql.append(" AND model = (SELECT current_setting('duplex.export_model'))");
+		}
+		return sql.append(" ORDER BY ")
+			.append(focus ? UsageReader.DAY_LINE_ORDER : UsageReader.LINE_ORDER)
+			.append(") TO STDOUT")
+			.toString();
+	}
+
+	/**
+	 * Starts the COPY in a read-only transaction: sort memory as {@link UsageReader} gives its
+	 * query, timestamps in UTC in the ISO style ({@link CopyRow#micros} reads them by position), and
+	 * the filters; all of it ends with the transaction.
+	 */
+	void start() throws SQLException {
+		try (PreparedStatement settings = this.connection.prepareStatement("""
+				SELECT set_config('work_mem', ?, true), set_config('TimeZone', 'UTC', true),
+				    set_config('DateStyle', 'ISO', true), set_config('duplex.export_from', ?, true),
+				    set_config('duplex.export_to', ?, true), set_config('duplex.export_tenant', ?, true),
+				    set_config('duplex.export_agent', ?, true), set_config('duplex.export_model', ?, true)""")) {
+			settings.setString(1, UsageReader.SORT_MEMORY);
+			settings.setString(2, this.query.from().toString());
+			settings.setString(3, this.query.to().toString());
+			settings.setString(4, Objects.requireNonNullElse(this.query.tenantId(), ""));
+			settings.setString(5, Objects.requireNonNullElse(this.query.agentId(), ""));
+			settings.setString(6, Objects.requireNonNullElse(this.query.model(), ""));
+			settings.executeQuery().close();
+		}
+		this.copy = this.connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql(this.query, this.focus));
+		this.out.text(this.focus ? FocusFormat.HEADER : CsvFormat.HEADER);
+	}
+
+	/** The next chunk of the export (header first); null after the last. */
+	byte @Nullable [] next() throws SQLException {
+		CopyOut copy = Objects.requireNonNull(this.copy, "not started");
+		while (true) {
+			byte[] chunk = this.out.poll();
+			if (chunk != null || this.done) {
+				return chunk;
+			}
+			byte[] bytes = copy.readFromCopy();
+			if (bytes == null) {
+				endLine();
+				this.out.flush();
+				this.done = true;
+			}
+			else {
+				add(bytes);
+			}
+		}
+	}
+
+	private void add(byte[] bytes) {
+		CopyRow row = this.row;
+		row.read(bytes);
+		String tenant = Objects.requireNonNull(this.tenants.get(row, TENANT));
+		String agent = this.agents.get(row, AGENT);
+		String session = this.sessions.get(row, SESSION);
+		String model = Objects.requireNonNull(this.models.get(row, MODEL));
+		String region = this.regions.get(row, REGION);
+		String compute = this.computes.get(row, COMPUTE);
+		String metric = Objects.requireNonNull(this.metrics.get(row, METRIC));
+		BigDecimal quantity = row.decimal(QUANTITY);
+		long at = row.micros(OCCURRED_AT);
+		String tags = tags(Objects.requireNonNull(this.rawTags.get(row, TAGS_TEXT)));
+		Priced price = price(tenant, model, metric, compute, at);
+		long day = this.focus ? Math.floorDiv(at, MICROS_PER_DAY) : 0;
+		if (this.lineTenant != null && !(tenant.equals(this.lineTenant) && Objects.equals(session, this.lineSession)
+				&& Objects.equals(agent, this.lineAgent) && model.equals(this.lineModel)
+				&& metric.equals(this.lineMetric) && tags.equals(this.lineTags)
+				&& price.sameAs(Objects.requireNonNull(this.linePrice))
+				&& (!this.focus || (day == this.lineDay && Objects.equals(region, this.lineRegion)
+						&& Objects.equals(compute, this.lineCompute))))) {
+			endLine();
+		}
+		if (this.lineTenant == null) {
+			this.lineTenant = tenant;
+			this.lineSession = session;
+			this.lineAgent = agent;
+			this.lineModel = model;
+			this.lineMetric = metric;
+			this.lineRegion = region;
+			this.lineCompute = compute;
+			this.linePrice = price;
+			this.lineTags = tags;
+			this.lineDay = day;
+			this.quantity = quantity;
+		}
+		else {
+			this.quantity = this.quantity.add(quantity);
+		}
+		if (price.applied().unit() == PriceUnit.PER_MINUTE) {
+			this.exact = this.exact.add(price.applied().exactCost(quantity));
+			if (this.focus) {
+				this.exactList = this.exactList.add(price.applied().exactListCost(quantity));
+			}
+		}
+	}
+
+	/** Writes the line being summed, if any. */
+	private void endLine() {
+		String tenant = this.lineTenant;
+		Priced price = this.linePrice;
+		if (tenant == null || price == null) {
+			return;
+		}
+		AppliedPrice applied = price.applied();
+		// a line has one price: but for the per-minute quotient, cut per event, its exact cost is
+		// the price of its summed quantity
+		boolean perMinute = applied.unit() == PriceUnit.PER_MINUTE;
+		BigDecimal exact = perMinute ? this.exact : price.exactCost(this.quantity, false);
+		// the plain CSV has no list costs: not worth a multiplication per line
+		BigDecimal exactList = !this.focus ? BigDecimal.ZERO
+				: perMinute ? this.exactList : price.exactCost(this.quantity, true);
+		RunningCosts.Costs costs = this.running.next(applied.currency(), exact, exactList);
+		ExportLine line = new ExportLine(tenant, this.lineSession, this.lineAgent, this.lineModel, this.lineMetric,
+				this.focus ? this.lineRegion : null, this.focus ? this.lineCompute : null, applied.unit(),
+				price.unitPrice(), price.listUnitPrice(), applied.bookId(), applied.currency(), this.lineTags,
+				this.focus ? Instant.ofEpochSecond(this.lineDay * 86_400L) : null, this.quantity, costs.cost(),
+				costs.listCost());
+		if (this.focus) {
+			this.focusFormat.write(line, this.out);
+		}
+		else {
+			CsvFormat.write(line, this.out);
+		}
+		this.lineTenant = null;
+		this.linePrice = null;
+		this.exact = BigDecimal.ZERO;
+		this.exactList = BigDecimal.ZERO;
+	}
+
+	private String tags(String raw) {
+		String sorted = this.tagsJson.get(raw);
+		if (sorted == null) {
+			if (this.tagsJson.size() > REMEMBERED) {
+				this.tagsJson.clear();
+			}
+			Map<String, String> tags = this.json.readValue(raw, TAGS);
+			sorted = tags.isEmpty() ? "{}" : this.json.writeValueAsString(new TreeMap<>(tags));
+			this.tagsJson.put(raw, sorted);
+		}
+		return sorted;
+	}
+
+	/** The price in force at {@code at}: the last one found when it still applies, else from the books. */
+	private Priced price(String tenant, String model, String metric, @Nullable String compute, long at) {
+		Priced last = this.lastPrice;
+		// the strings of a column are the same instances row after row (CopyStrings)
+		if (last != null && last.key().tenant() == tenant && last.key().model() == model
+				&& last.key().metric() == metric && last.key().compute() == compute && last.covers(at)) {
+			return last;
+		}
+		PriceKey key = new PriceKey(tenant, model, metric, compute);
+		Priced price = this.prices.get(key);
+		if (price == null || !price.covers(at)) {
+			Instant instant = Instant.ofEpochSecond(Math.floorDiv(at, MICROS_PER_SECOND),
+					Math.floorMod(at, MICROS_PER_SECOND) * 1_000);
+			AppliedPrice applied = this.books.priceFor(tenant, model, metric, compute, instant);
+			PriceBooks.InForce span = this.books.inForce(tenant, instant);
+			price = new Priced(key, applied, ExportLines.scaled(applied.unitPrice()),
+					ExportLines.scaled(applied.listUnitPrice()), stripped(applied.unitPrice()),
+					stripped(applied.listUnitPrice()), ceilMicros(span.from()), ceilMicros(span.until()));
+			if (this.prices.size() > REMEMBERED) {
+				this.prices.clear();
+			}
+			this.prices.put(key, price);
+		}
+		this.lastPrice = price;
+		return price;
+	}
+
+	private static @Nullable BigDecimal stripped(@Nullable BigDecimal price) {
+		return (price != null) ? price.stripTrailingZeros() : null;
+	}
+
+	/** The first whole microsecond at or after {@code instant} (timestamps are whole microseconds). */
+	static long ceilMicros(Instant instant) {
+		try {
+			return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND),
+					(instant.getNano() + 999) / 1_000);
+		}
+		catch (ArithmeticException ex) {
+			return (instant.getEpochSecond() < 0) ? Long.MIN_VALUE : Long.MAX_VALUE;
+		}
+	}
+
+	private record PriceKey(String tenant, String model, String metric, @Nullable String compute) {
+	}
+
+	/**
+	 * A price and the span of microseconds {@code [from, until)} it holds for its key.
+	 * @param unitPrice as the line prints it (see {@link ExportLines#scaled})
+	 * @param exactUnitPrice the same value without trailing zeros, to compute with: costs of the
+	 * same value with fewer decimals, so that sums and their rounding stay within a long
+	 */
+	private record Priced(PriceKey key, AppliedPrice applied, @Nullable BigDecimal unitPrice,
+			@Nullable BigDecimal listUnitPrice, @Nullable BigDecimal exactUnitPrice,
+			@Nullable BigDecimal exactListUnitPrice, long from, long until) {
+
+		boolean covers(long micros) {
+			return micros >= this.from && micros < this.until;
+		}
+
+		/** As {@link AppliedPrice#exactCost} (or {@code exactListCost}): the same value. */
+		BigDecimal exactCost(BigDecimal quantity, boolean list) {
+			PriceUnit unit = this.applied.unit();
+			BigDecimal price = list ? this.exactListUnitPrice : this.exactUnitPrice;
+			return (unit != null && price != null) ? Money.exactCost(quantity, price, unit) : BigDecimal.ZERO;
+		}
+
+		/** Whether events at both prices belong to one line: as {@link ExportLines}' key compares them. */
+		boolean sameAs(Priced other) {
+			return this == other || (this.applied.unit() == other.applied.unit()
+					&& Objects.equals(this.unitPrice, other.unitPrice)
+					&& Objects.equals(this.listUnitPrice, other.listUnitPrice)
+					&& Objects.equals(this.applied.bookId(), other.applied.bookId())
+					&& this.applied.currency().equals(other.applied.currency()));
+		}
+
+	}
+
+}
