@@ -15,11 +15,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
-import reactor.netty.http.websocket.WebsocketOutbound;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
 
@@ -240,11 +239,15 @@ final class LoadRun {
 			if ((state == LoadSession.State.STREAMING || state == LoadSession.State.CONNECTING
 					|| state == LoadSession.State.STOPPING) && !session.closeSent) {
 				session.state = LoadSession.State.STOPPING;
-				WebsocketOutbound out = session.outbound;
-				if (out != null) {
-					// a session still connecting has no outbound yet: a later tick closes it
+				Channel channel = session.channel;
+				if (session.outbound != null && channel != null) {
+					// a session still connecting has no outbound yet: a later tick closes it.
+					// The close frame alone, and the server closes the connection (RFC 6455 §7.1.1):
+					// a client that closed it itself with the server's events still unread would
+					// reset it, losing its own close frame, and the server would see a dropped
+					// connection (and keep the session resumable) rather than a close
 					session.closeSent = true;
-					out.sendClose(1000, "bench done").onErrorResume((error) -> Mono.empty()).subscribe();
+					channel.writeAndFlush(new CloseWebSocketFrame(1000, "bench done"));
 				}
 			}
 		}

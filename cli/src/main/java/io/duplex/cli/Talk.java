@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
@@ -62,6 +63,12 @@ final class Talk {
 	private final AtomicReference<@Nullable WebsocketOutbound> socket = new AtomicReference<>();
 
 	private final AtomicReference<@Nullable WebSocketCloseStatus> closeStatus = new AtomicReference<>();
+
+	/** Completes when the connection has ended, however. */
+	private final CompletableFuture<@Nullable Void> connectionEnded = new CompletableFuture<>();
+
+	/** How long a finished talk waits for the server to end the connection after its close. */
+	private static final long CLOSE_WAIT_MS = 2_000;
 
 	// everything the client sends is emitted on this one thread, so the sink never sees two producers
 	private final Scheduler pace = Schedulers.newSingle("duplex-talk-pace", true);
@@ -131,6 +138,7 @@ final class Talk {
 				return Mono.when(receive, closing, send.onErrorComplete());
 			})
 			.then()
+			.doFinally((signal) -> this.connectionEnded.complete(null))
 			.subscribe(null, (error) -> this.finished.complete(connectionFailure(error)),
 					() -> this.finished.complete(closedEarly()));
 		long inputMs = (clip != null) ? Math.round(clip.seconds() * 1000) + TAIL_MS : 0;
@@ -150,6 +158,17 @@ final class Talk {
 		}
 		finally {
 			close();
+			try {
+				// the server answers the close and ends the connection (RFC 6455 §7.1.1); ending it
+				// here first, with its events unread, would reset it and lose the close frame
+				this.connectionEnded.get(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+			}
+			catch (TimeoutException | ExecutionException ex) {
+				// closed below either way
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 			connection.dispose();
 		}
 	}
@@ -258,7 +277,7 @@ final class Talk {
 	private void close() {
 		WebsocketOutbound out = this.socket.get();
 		if (out != null && this.closeStatus.get() == null) {
-			out.sendClose(1000, "done").onErrorComplete().subscribe();
+			out.sendObject(new CloseWebSocketFrame(1000, "done")).then().onErrorComplete().subscribe();
 		}
 	}
 
