@@ -34,8 +34,12 @@ public class UsageReader {
 			+ "region COLLATE \"C\" NULLS FIRST, compute COLLATE \"C\" NULLS FIRST, tags::text COLLATE \"C\", "
 			+ "occurred_at, id";
 
-	/** PostgreSQL memory for an export's sort. */
-	static final String SORT_MEMORY = "128MB";
+	/**
+	 * PostgreSQL memory for an export's sort: a month of a million events sorts in about 220 MB,
+	 * and a sort that spills to disk takes a fifth longer. At most four exports run at once per
+	 * node, so the database may lend them 1 GB.
+	 */
+	static final String SORT_MEMORY = "256MB";
 
 	private final DatabaseClient db;
 
