@@ -13,6 +13,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.duplex.session.testing.TestModels;
 import io.duplex.test.TestDatabase;
 import io.duplex.test.TestKeys;
 
@@ -103,25 +104,8 @@ public abstract class SessionTestSupport {
 		post(asPlatformAdmin(), "/v1/admin/compute",
 				Map.of("region", region, "id", pool, "accelerator", "none", "kind", "shared-cpu",
 						"max_concurrent_sessions", capacity, "price_per_minute", "0"));
-		Map<String, Object> definition = new HashMap<>();
-		definition.put("id", model);
-		definition.put("provider", "sandbox");
-		definition.put("kind", "sandbox");
-		definition.put("display_name", "Test sandbox " + suffix);
-		definition.put("context_window", 32000);
-		definition.put("max_session_seconds", maxSessionSeconds);
-		definition.put("input_audio_tokens_per_second", 10);
-		definition.put("output_audio_tokens_per_second", 20);
-		definition.put("modalities", List.of("text", "audio"));
-		definition.put("voices", List.of("alloy", "verse"));
-		definition.put("regions", List.of(region));
-		definition.put("compute", List.of(pool));
-		Map<String, String> prices = new HashMap<>();
-		for (String kind : List.of("text_input", "text_cached_input", "text_output", "audio_input",
-				"audio_cached_input", "audio_output")) {
-			prices.put(kind, "0");
-		}
-		definition.put("price_per_million_tokens", prices);
+		Map<String, Object> definition = TestModels.definition(model, "sandbox", "sandbox", "Test sandbox " + suffix,
+				maxSessionSeconds, List.of("alloy", "verse"), "0", region, pool);
 		post(asPlatformAdmin(), "/v1/admin/models", definition);
 		return new TestPlacement(region, pool, model);
 	}

@@ -17,6 +17,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.duplex.session.SessionTestSupport;
+import io.duplex.session.testing.TestModels;
 import io.duplex.session.audio.SpeechLikeAudio;
 import io.duplex.session.gateway.RealtimeTestClient;
 import tools.jackson.databind.JsonNode;
@@ -193,29 +194,12 @@ class CascadeRealtimeSocketTests extends SessionTestSupport {
 		post(asPlatformAdmin(), "/v1/admin/regions", Map.of("id", region, "name", "Test region " + suffix));
 		post(asPlatformAdmin(), "/v1/admin/compute", Map.of("region", region, "id", pool, "accelerator", "none", "kind",
 				"shared-cpu", "max_concurrent_sessions", 10, "price_per_minute", "0"));
-		Map<String, Object> definition = new HashMap<>();
-		definition.put("id", id);
-		definition.put("provider", "cascade");
-		definition.put("kind", "cascade");
-		definition.put("display_name", "Fake cascade");
-		definition.put("context_window", 32000);
-		definition.put("max_session_seconds", 3600);
-		definition.put("input_audio_tokens_per_second", 10);
-		definition.put("output_audio_tokens_per_second", 20);
-		definition.put("modalities", List.of("text", "audio"));
-		definition.put("voices", List.of("alloy"));
-		Map<String, String> prices = new HashMap<>();
-		for (String kind : List.of("text_input", "text_cached_input", "text_output", "audio_input",
-				"audio_cached_input", "audio_output")) {
-			prices.put(kind, "1");
-		}
-		definition.put("price_per_million_tokens", prices);
+		Map<String, Object> definition = TestModels.definition(id, "cascade", "cascade", "Fake cascade", 3600,
+				List.of("alloy"), "1", region, pool);
 		// the stages as the catalog names them: where inference runs for this model, with the catalog's key
 		for (String stage : List.of("transcription", "chat", "speech")) {
 			definition.put(stage, Map.of("base_url", fake.baseUrl(), "model", "fake-" + stage, "api_key", CATALOG_KEY));
 		}
-		definition.put("regions", List.of(region));
-		definition.put("compute", List.of(pool));
 		post(asPlatformAdmin(), "/v1/admin/models", definition);
 		return new Placement(region, pool, id);
 	}

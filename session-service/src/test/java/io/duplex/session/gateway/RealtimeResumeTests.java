@@ -49,8 +49,7 @@ class RealtimeResumeTests extends SessionTestSupport {
 		String userItem;
 		double lostBefore = count("duplex.sessions.detached", "reason", "client_lost");
 		double resumedBefore = count("duplex.sessions.resumes", "outcome", "resumed");
-		try (RealtimeTestClient first = RealtimeTestClient.connect(socket(this.port, "model=" + agent),
-				tenant.adminKey())) {
+		try (RealtimeTestClient first = connect(this.port, tenant, agent)) {
 			JsonNode created = first.await("session.created");
 			sessionId = created.path("session").path("id").asString();
 			JsonNode resumable = first.await("duplex.session.resumable");
@@ -116,10 +115,10 @@ class RealtimeResumeTests extends SessionTestSupport {
 		String agent = newAgent(tenant.adminKey());
 		String sessionId;
 		String token;
-		try (RealtimeTestClient first = RealtimeTestClient.connect(socket(this.port, "model=" + agent),
-				tenant.adminKey())) {
-			sessionId = first.await("session.created").path("session").path("id").asString();
-			token = first.await("duplex.session.resumable").path("resume_token").asString();
+		try (RealtimeTestClient first = connect(this.port, tenant, agent)) {
+			Opened opened = Opened.of(first);
+			sessionId = opened.sessionId();
+			token = opened.token();
 			first.send("""
 					{"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"],
 					 "audio": {"input": {"turn_detection": {"type": "server_vad", "silence_duration_ms": 900}}}}}""");
@@ -143,10 +142,10 @@ class RealtimeResumeTests extends SessionTestSupport {
 		String agent = newAgent(tenant.adminKey());
 		String sessionId;
 		String token;
-		try (RealtimeTestClient client = RealtimeTestClient.connect(socket(this.port, "model=" + agent),
-				tenant.adminKey())) {
-			sessionId = client.await("session.created").path("session").path("id").asString();
-			token = client.await("duplex.session.resumable").path("resume_token").asString();
+		try (RealtimeTestClient client = connect(this.port, tenant, agent)) {
+			Opened opened = Opened.of(client);
+			sessionId = opened.sessionId();
+			token = opened.token();
 		}
 		Map<String, Object> ended = RealtimeVoiceTests.await(() -> session(tenant, sessionId),
 				(body) -> "ended".equals(body.get("status")));
@@ -158,10 +157,10 @@ class RealtimeResumeTests extends SessionTestSupport {
 	void resumeWhileTheOldSocketStillLooksOpenThenTheOldSocketIsClosedAndTheNewOneRuns() {
 		TestTenant tenant = newTenant();
 		String agent = newAgent(tenant.adminKey());
-		try (RealtimeTestClient first = RealtimeTestClient.connect(socket(this.port, "model=" + agent),
-				tenant.adminKey())) {
-			String sessionId = first.await("session.created").path("session").path("id").asString();
-			String token = first.await("duplex.session.resumable").path("resume_token").asString();
+		try (RealtimeTestClient first = connect(this.port, tenant, agent)) {
+			Opened opened = Opened.of(first);
+			String sessionId = opened.sessionId();
+			String token = opened.token();
 			String userItem = say(first, "Half-open connections happen.");
 			try (RealtimeTestClient second = RealtimeTestClient.resume(resumeUri(this.port, sessionId, token))) {
 				second.await("session.created");
@@ -179,10 +178,10 @@ class RealtimeResumeTests extends SessionTestSupport {
 	void badResumeRequestsThenProblemsAndNothingChanges() {
 		TestTenant tenant = newTenant();
 		String agent = newAgent(tenant.adminKey());
-		try (RealtimeTestClient client = RealtimeTestClient.connect(socket(this.port, "model=" + agent),
-				tenant.adminKey())) {
-			String sessionId = client.await("session.created").path("session").path("id").asString();
-			String token = client.await("duplex.session.resumable").path("resume_token").asString();
+		try (RealtimeTestClient client = connect(this.port, tenant, agent)) {
+			Opened opened = Opened.of(client);
+			String sessionId = opened.sessionId();
+			String token = opened.token();
 			String wrong = "rt_" + "a".repeat(48);
 			assertThat(RealtimeAuthTests.handshakeStatus(resumeUri(this.port, sessionId, wrong), null)).isEqualTo(401);
 			assertThat(RealtimeAuthTests.handshakeStatus(resumeUri(this.port, sessionId, "nonsense"), null))
@@ -206,10 +205,10 @@ class RealtimeResumeTests extends SessionTestSupport {
 		String sessionId;
 		String token;
 		String userItem;
-		try (RealtimeTestClient first = RealtimeTestClient.connect(socket(this.port, "model=" + agent),
-				tenant.adminKey())) {
-			sessionId = first.await("session.created").path("session").path("id").asString();
-			token = first.await("duplex.session.resumable").path("resume_token").asString();
+		try (RealtimeTestClient first = connect(this.port, tenant, agent)) {
+			Opened opened = Opened.of(first);
+			sessionId = opened.sessionId();
+			token = opened.token();
 			userItem = say(first, "Before the move.");
 			first.drop();
 		}
@@ -251,10 +250,10 @@ class RealtimeResumeTests extends SessionTestSupport {
 		String token;
 		String userItem;
 		SessionNode node = SessionNode.start(Map.of());
-		try (RealtimeTestClient client = RealtimeTestClient.connect(socket(node.port(), "model=" + agent),
-				tenant.adminKey())) {
-			sessionId = client.await("session.created").path("session").path("id").asString();
-			token = client.await("duplex.session.resumable").path("resume_token").asString();
+		try (RealtimeTestClient client = connect(node.port(), tenant, agent)) {
+			Opened opened = Opened.of(client);
+			sessionId = opened.sessionId();
+			token = opened.token();
 			userItem = say(client, "Said before the restart.");
 			node.close();
 			JsonNode error = client.await("error").path("error");
@@ -293,8 +292,7 @@ class RealtimeResumeTests extends SessionTestSupport {
 				Map.of("duplex.sessions.resume-grace", "2s", "duplex.sessions.resume-sweep-interval", "200ms"))) {
 			String sessionId;
 			String token;
-			try (RealtimeTestClient client = RealtimeTestClient.connect(socket(node.port(), "model=" + agent),
-					tenant.adminKey())) {
+			try (RealtimeTestClient client = connect(node.port(), tenant, agent)) {
 				sessionId = client.await("session.created").path("session").path("id").asString();
 				JsonNode resumable = client.await("duplex.session.resumable");
 				assertThat(resumable.path("grace_seconds").asInt()).isEqualTo(2);
@@ -319,6 +317,21 @@ class RealtimeResumeTests extends SessionTestSupport {
 			assertThat(metered).isEqualByComparingTo(new BigDecimal(ended.get("duration_seconds").toString()));
 			assertThat(metered).isLessThan(new BigDecimal("2"));
 		}
+	}
+
+	/** A first socket to a new session of {@code agent}. */
+	private static RealtimeTestClient connect(int port, TestTenant tenant, String agent) {
+		return RealtimeTestClient.connect(socket(port, "model=" + agent), tenant.adminKey());
+	}
+
+	/** A socket's session and resume token, from its first two events. */
+	private record Opened(String sessionId, String token) {
+
+		static Opened of(RealtimeTestClient client) {
+			return new Opened(client.await("session.created").path("session").path("id").asString(),
+					client.await("duplex.session.resumable").path("resume_token").asString());
+		}
+
 	}
 
 	/** Sends user text and asks for a response, waits for it; returns the user item's id. */

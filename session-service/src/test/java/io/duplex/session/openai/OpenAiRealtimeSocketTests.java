@@ -18,6 +18,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.duplex.session.SessionTestSupport;
+import io.duplex.session.testing.TestModels;
 import io.duplex.session.audio.SpeechLikeAudio;
 import io.duplex.session.gateway.RealtimeTestClient;
 import tools.jackson.databind.JsonNode;
@@ -377,25 +378,8 @@ class OpenAiRealtimeSocketTests extends SessionTestSupport {
 		post(asPlatformAdmin(), "/v1/admin/regions", Map.of("id", region, "name", "Test region " + suffix));
 		post(asPlatformAdmin(), "/v1/admin/compute", Map.of("region", region, "id", pool, "accelerator", "none", "kind",
 				"provider-hosted", "max_concurrent_sessions", 10, "price_per_minute", "0"));
-		Map<String, Object> definition = new HashMap<>();
-		definition.put("id", id);
-		definition.put("provider", "openai");
-		definition.put("kind", "realtime");
-		definition.put("display_name", "Fake OpenAI realtime");
-		definition.put("context_window", 32000);
-		definition.put("max_session_seconds", 3600);
-		definition.put("input_audio_tokens_per_second", 10);
-		definition.put("output_audio_tokens_per_second", 20);
-		definition.put("modalities", List.of("text", "audio"));
-		definition.put("voices", List.of("alloy", "marin"));
-		Map<String, String> prices = new HashMap<>();
-		for (String kind : List.of("text_input", "text_cached_input", "text_output", "audio_input",
-				"audio_cached_input", "audio_output")) {
-			prices.put(kind, "1");
-		}
-		definition.put("price_per_million_tokens", prices);
-		definition.put("regions", List.of(region));
-		definition.put("compute", List.of(pool));
+		Map<String, Object> definition = TestModels.definition(id, "openai", "realtime", "Fake OpenAI realtime", 3600,
+				List.of("alloy", "marin"), "1", region, pool);
 		if (baseUrl != null) {
 			definition.put("base_url", baseUrl);
 		}
