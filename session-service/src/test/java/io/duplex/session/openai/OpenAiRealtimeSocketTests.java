@@ -108,6 +108,89 @@ class OpenAiRealtimeSocketTests extends SessionTestSupport {
 	}
 
 	@Test
+	void minuteLongVoiceConversationWhenRollingOverEveryFiveSecondsThenNothingIsLostOrRepeated() {
+		Placement placement = newOpenAiPlacement();
+		TestTenant tenant = newTenant();
+		Map<String, Object> fields = new HashMap<>(
+				Map.of("model", placement.model(), "region", placement.region(), "compute", placement.compute()));
+		fields.put("rollover", Map.of("after_seconds", 5));
+		String agent = newAgent(tenant.adminKey(), fields);
+		SpeechLikeAudio audio = new SpeechLikeAudio(37).silence(400);
+		for (int turn = 0; turn < 17; turn++) {
+			audio.speech(1_000 + 50 * (turn % 5)).silence(2_400);
+		}
+		short[] samples = audio.samples();
+		int before = fake.connections.size();
+		String sessionId;
+		List<JsonNode> received;
+		URI uri = URI.create("ws://127.0.0.1:" + this.port + "/v1/realtime?agent=" + agent);
+		try (RealtimeTestClient client = RealtimeTestClient.connect(uri, tenant.adminKey())) {
+			sessionId = client.await("session.created").path("session").path("id").stringValue();
+			client.streamPcm(samples);
+			client.await((event) -> "response.done".equals(event.path("type").stringValue(""))
+					&& client.received().stream().filter((e) -> "response.done".equals(e.path("type").stringValue("")))
+						.count() >= 17, Duration.ofSeconds(15));
+			received = client.received();
+			assertThat(client.schemaViolations()).isEmpty();
+		}
+		assertThat(received).filteredOn((event) -> "error".equals(event.path("type").stringValue(""))).isEmpty();
+		List<JsonNode> completed = received.stream()
+			.filter((event) -> "duplex.session.rollover".equals(event.path("type").stringValue(""))
+					&& "completed".equals(event.path("phase").stringValue("")))
+			.toList();
+		assertThat(completed).hasSizeGreaterThanOrEqualTo(5);
+
+		// this test's upstream sessions, in the order they were opened (tests of this class run one at a time)
+		List<FakeConnection> opened = List.copyOf(fake.connections.subList(before, fake.connections.size()));
+		assertThat(opened).hasSize(completed.size() + 1);
+		// every sample the client sent reached exactly one upstream, once, in order
+		java.io.ByteArrayOutputStream delivered = new java.io.ByteArrayOutputStream();
+		opened.forEach((connection) -> delivered.writeBytes(connection.appended()));
+		assertThat(delivered.toByteArray()).isEqualTo(TestOpenAi.pcm(samples));
+		// each later upstream was seeded with the conversation so far, as text
+		assertThat(items(opened.get(0))).isEmpty();
+		for (int i = 1; i < opened.size(); i++) {
+			List<JsonNode> seeded = items(opened.get(i));
+			assertThat(seeded).isNotEmpty().hasSizeGreaterThanOrEqualTo(items(opened.get(i - 1)).size());
+			assertThat(seeded).allMatch((item) -> !text(item).isEmpty());
+			assertThat(completed.get(i - 1).path("carried_items").asInt()).isEqualTo(seeded.size());
+		}
+
+		Map<String, Object> transcript = await(() -> get(as(tenant.adminKey()), "/v1/sessions/" + sessionId + "/transcript"),
+				(body) -> ((List<?>) body.get("items")).size() == 34);
+		List<?> items = (List<?>) transcript.get("items");
+		assertThat(items).hasSize(34);
+		for (int i = 0; i < items.size(); i++) {
+			assertThat(((Map<?, ?>) items.get(i)).get("role")).isEqualTo((i % 2 == 0) ? "user" : "assistant");
+		}
+		Map<String, Object> session = await(() -> get(as(tenant.adminKey()), "/v1/sessions/" + sessionId),
+				(body) -> "ended".equals(body.get("status")));
+		List<?> segments = (List<?>) session.get("segments");
+		assertThat(segments).hasSize(opened.size());
+		// usage is attributed to segments, and the segments add up to the session's totals
+		long sessionTokens = ((Number) ((Map<?, ?>) session.get("usage")).get("total_tokens")).longValue();
+		List<Map<String, Object>> bySegment = this.db
+			.sql("SELECT segment, sum(quantity) AS tokens FROM billing.usage_event WHERE session_id = :id "
+					+ "AND metric LIKE '%\\_tokens' GROUP BY segment")
+			.bind("id", sessionId)
+			.fetch()
+			.all()
+			.collectList()
+			.block(Duration.ofSeconds(10));
+		assertThat(bySegment).hasSizeGreaterThanOrEqualTo(5);
+		long ledgerTokens = bySegment.stream()
+			.mapToLong((row) -> ((java.math.BigDecimal) row.get("tokens")).longValue())
+			.sum();
+		assertThat(ledgerTokens).isEqualTo(sessionTokens);
+	}
+
+	private static Map<String, Object> await(java.util.function.Supplier<Map<String, Object>> read,
+			java.util.function.Predicate<Map<String, Object>> done) {
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> done.test(read.get()));
+		return read.get();
+	}
+
+	@Test
 	void sessionExpiredWhenUpstreamKeepsEndingSessionsThenResumedUntilItGivesUpWithACleanClose() {
 		Placement placement = newOpenAiPlacement();
 		TestTenant tenant = newTenant();
