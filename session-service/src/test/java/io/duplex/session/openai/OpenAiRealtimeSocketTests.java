@@ -18,9 +18,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.duplex.session.SessionTestSupport;
-import io.duplex.session.testing.TestModels;
 import io.duplex.session.audio.SpeechLikeAudio;
 import io.duplex.session.gateway.RealtimeTestClient;
+import io.duplex.session.testing.LedgerTokens;
+import io.duplex.session.testing.TestModels;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -169,18 +170,9 @@ class OpenAiRealtimeSocketTests extends SessionTestSupport {
 		assertThat(segments).hasSize(opened.size());
 		// usage is attributed to segments, and the segments add up to the session's totals
 		long sessionTokens = ((Number) ((Map<?, ?>) session.get("usage")).get("total_tokens")).longValue();
-		List<Map<String, Object>> bySegment = this.db
-			.sql("SELECT segment, sum(quantity) AS tokens FROM billing.usage_event WHERE session_id = :id "
-					+ "AND metric LIKE '%\\_tokens' GROUP BY segment")
-			.bind("id", sessionId)
-			.fetch()
-			.all()
-			.collectList()
-			.block(Duration.ofSeconds(10));
+		Map<Integer, Long> bySegment = LedgerTokens.bySegment(this.db, sessionId);
 		assertThat(bySegment).hasSizeGreaterThanOrEqualTo(5);
-		long ledgerTokens = bySegment.stream()
-			.mapToLong((row) -> ((java.math.BigDecimal) row.get("tokens")).longValue())
-			.sum();
+		long ledgerTokens = bySegment.values().stream().mapToLong(Long::longValue).sum();
 		assertThat(ledgerTokens).isEqualTo(sessionTokens);
 	}
 
