@@ -3,7 +3,6 @@ package io.duplex.session.engine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,13 +20,11 @@ import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ModelProvider;
 import io.duplex.session.provider.Placement;
 import io.duplex.session.provider.ProviderEvent;
+import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
-import io.duplex.session.provider.ProviderUnavailableException;
-import io.duplex.session.session.ResumeState;
 import io.duplex.session.session.SessionGrant;
 import reactor.core.Disposable;
-import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -103,11 +100,7 @@ public final class SessionEngine {
 	/** Set once this socket's resume token is stored: the session may then outlive the socket. */
 	private boolean resumable;
 
-	/**
-	 * Set once a resumed session is claimed for this socket: should its model not open, it is left
-	 * resumable again, with the token its client still has (no new one was armed).
-	 */
-	private volatile boolean claimed;
+	private final SessionOpening opening = new SessionOpening(this);
 
 	SessionEngine(EngineServices services, SessionGrant grant) {
 		this.services = services;
@@ -140,106 +133,20 @@ public final class SessionEngine {
 	}
 
 	/**
-	 * Opens the model session (seeded with the conversation so far, when continuing one) and sends
-	 * {@code session.created}.
+	 * Opens the model session (seeded with the conversation so far, when continuing or resuming one)
+	 * and sends {@code session.created}.
 	 * @return completes when the session is ready for client events; errors when the model
-	 * cannot be reached (the session is then ended)
+	 * cannot be reached or a resume is refused (the session is then ended, or left resumable)
 	 */
 	public Mono<Void> start() {
-		ModelProvider provider = this.services.providers.get(this.grant.model().provider());
-		if (provider == null) {
-			return failStart(new IllegalStateException("no provider " + this.grant.model().provider()));
-		}
-		Mono<Optional<ResumeState>> resume = this.grant.resumes()
-				? this.services.sessions
-					.claimResume(this.grant.tenantId(), this.grant.sessionId(), this.grant.resumeToken(),
-							this.services.nodeId)
-					.doOnNext((state) -> {
-						this.claimed = true;
-						this.services.countResume("resumed");
-					})
-					.map(Optional::of)
-					.switchIfEmpty(Mono.error(ResumeRefused::new))
-				: Mono.just(Optional.empty());
-		return resume.flatMap((resumed) -> {
-			SessionConfig startConfig = resumed.map(this::restoredConfig).orElse(this.config);
-			int segment = resumed.map((state) -> state.segments() + 1).orElse(1);
-			// a resumed session continues its conversation as any continued one does
-			Mono<List<StoredItem>> history = (this.grant.continuedConversation() || this.grant.resumes())
-					? this.services.conversations.history(this.grant.tenantId(), this.grant.conversationId())
-						.collectList()
-					: Mono.just(List.of());
-			return history.flatMap((items) -> {
-				List<ContextItem> context = items.stream().map(HistoryItems::context).toList();
-				return provider.open(settings(startConfig, context), (event) -> submit(new FromProvider(event, 1)))
-					.flatMap((session) -> activate(resumed.isEmpty())
-						.then(this.services.sessions.startSegment(this.grant.tenantId(), this.grant.sessionId(),
-								segment, provider.name(), session.upstreamId(), resumed.isPresent() ? "resume" : "initial"))
-						.then(armResume())
-						.flatMap((token) -> Mono.<Void>fromRunnable(() -> submit(new Ready(session, items, startConfig,
-								segment, resumed.map(ResumeState::startedAt).orElse(null), token.orElse(null))))));
-			});
-		}).onErrorResume((error) -> failStart(error));
-	}
-
-	/** Records a first socket's session as active on this node; a resumed one was claimed already. */
-	private Mono<Void> activate(boolean first) {
-		return first ? this.services.sessions.markActive(this.grant.tenantId(), this.grant.sessionId(),
-				this.services.nodeId) : Mono.empty();
-	}
-
-	/** This socket's resume token, stored before the client can have it; none when resume is off. */
-	private Mono<Optional<String>> armResume() {
-		if (!this.services.limits.resumes()) {
-			return Mono.just(Optional.empty());
-		}
-		return this.services.sessions.armResume(this.grant.tenantId(), this.grant.sessionId(), this.services.nodeId)
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty());
-	}
-
-	/** The configuration a resumed session had: the client's last {@code session.update}, or its agent's. */
-	private SessionConfig restoredConfig(ResumeState state) {
-		if (state.sessionConfig() == null) {
-			return this.config;
-		}
-		Decoded decoded = this.services.decoder.decode(state.sessionConfig());
-		if (decoded instanceof ClientEvent.SessionUpdate update) {
-			// stored whole, applied over the agent's configuration as the client's own updates were
-			return this.config.withUpdate(update.session());
-		}
-		// stored by this server, so it decodes; should a later version refuse it, the agent's config still runs
-		log.warn("Session {} resumes with its agent's configuration: its stored one no longer decodes ({})",
-				this.grant.sessionId(), ((ProtocolError) decoded).message());
-		return this.config;
-	}
-
-	private Mono<Void> failStart(Throwable error) {
-		if (error instanceof ResumeRefused) {
-			this.services.countResume("refused");
-			submit(new Stop(new Ending("resume_refused", ProtocolError.invalidRequest("resume_failed",
-					"The session could not be resumed: it was resumed by another socket, ended, or its grace period "
-							+ "is over.", null, null), Ending.POLICY_VIOLATION)));
-			return Mono.error(error);
-		}
-		if (Exceptions.unwrap(error) instanceof ProviderUnavailableException unavailable) {
-			// the endpoint's breaker is open: a known state, worth a line and not a stack trace
-			log.warn("Session {} not started: {}", this.grant.sessionId(), unavailable.getBody().getDetail());
-			submit(new Stop(new Ending("model_unavailable", ProtocolError.serverError(ProviderUnavailableException.CODE,
-					String.valueOf(unavailable.getBody().getDetail()), null), Ending.TRY_AGAIN_LATER, this.claimed)));
-			return Mono.error(error);
-		}
-		log.warn("Session {} could not reach its model", this.grant.sessionId(), error);
-		submit(new Stop(new Ending("model_unavailable", ProtocolError.serverError("model_unavailable",
-				"The model could not be reached; try again shortly.", null), Ending.INTERNAL_ERROR, this.claimed)));
-		return Mono.error(error);
+		return this.opening.start();
 	}
 
 	ProviderSettings settings(List<ContextItem> context) {
 		return settings(this.config, context);
 	}
 
-	private ProviderSettings settings(SessionConfig config, List<ContextItem> context) {
+	ProviderSettings settings(SessionConfig config, List<ContextItem> context) {
 		String instructions = (config.instructions() != null) ? config.instructions() : "";
 		return new ProviderSettings(this.grant.sessionId(),
 				new Placement(this.grant.tenantId(), this.grant.agent().region(), this.grant.agent().compute()),
@@ -358,7 +265,7 @@ public final class SessionEngine {
 			return;
 		}
 		switch (input) {
-			case Ready ready -> ready(ready);
+			case SessionOpening.Opened opened -> ready(opened);
 			case FromClient client -> {
 				client(client.decoded(), client.arrivedNanos());
 				if (client.decoded() instanceof ClientEvent.InputAudioBufferAppend) {
@@ -386,7 +293,7 @@ public final class SessionEngine {
 		}
 	}
 
-	private void ready(Ready ready) {
+	private void ready(SessionOpening.Opened ready) {
 		this.provider = ready.session();
 		this.segment = ready.segment();
 		if (ready.startedAt() != null) {
@@ -511,6 +418,20 @@ public final class SessionEngine {
 		}
 	}
 
+	/** What the opening hands the engine: the opened session, or the end of a start that failed. */
+	void opened(SessionOpening.Opened opened) {
+		submit(opened);
+	}
+
+	void failedToStart(Ending ending) {
+		submit(new Stop(ending));
+	}
+
+	/** Where an upstream's events go: into the engine's inputs, counted only while it is the current one. */
+	ProviderListener listener(int generation) {
+		return (event) -> submit(new FromProvider(event, generation));
+	}
+
 	/**
 	 * Opens the next upstream session for a rollover, seeded with {@code carried}; its events count
 	 * only once the engine has switched to it.
@@ -518,7 +439,7 @@ public final class SessionEngine {
 	void openUpstream(List<ContextItem> carried, String reason) {
 		int next = ++this.generations;
 		ModelProvider provider = this.services.providers.get(this.grant.model().provider());
-		Mono.defer(() -> provider.open(settings(carried), (event) -> submit(new FromProvider(event, next))))
+		Mono.defer(() -> provider.open(settings(carried), listener(next)))
 			.subscribe((session) -> submit(new Switched(session, next, carried.size(), reason)),
 					(error) -> submit(new SwitchFailed(error, reason)));
 	}
@@ -559,7 +480,7 @@ public final class SessionEngine {
 		}
 		this.writes.tryEmitComplete();
 		this.flushed.onErrorComplete()
-			.then((ending.detaches() && (this.resumable || this.claimed)) ? detach(ending.reason())
+			.then((ending.detaches() && (this.resumable || this.opening.claimed())) ? detach(ending.reason())
 					: this.services.sessions.endSegment(this.grant.tenantId(), this.grant.sessionId(), this.segment)
 						.then(this.services.sessions.markEnded(this.grant.tenantId(), this.grant.sessionId(),
 								ending.reason())))
@@ -628,25 +549,7 @@ public final class SessionEngine {
 		return ProtocolError.invalidRequest(code, message, param, eventId);
 	}
 
-	/**
-	 * The model session is open and the record says so.
-	 * @param startedAt a resumed session's first start; null for a first socket
-	 * @param resumeToken this socket's resume token; null when resume is off
-	 */
-	private record Ready(ProviderSession session, List<StoredItem> history, SessionConfig config, int segment,
-			@Nullable Instant startedAt, @Nullable String resumeToken) {
-	}
-
 	private record ServerShutdown() {
-	}
-
-	/** A resume token that was good at the handshake is not any more: another socket claimed the session first. */
-	private static final class ResumeRefused extends RuntimeException {
-
-		ResumeRefused() {
-			super("resume refused", null, false, false);
-		}
-
 	}
 
 	private record FromClient(Decoded decoded, long arrivedNanos) {
