@@ -27,6 +27,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import io.duplex.billing.report.UsageReader;
 import io.duplex.core.id.Ids;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
@@ -100,15 +101,14 @@ public final class BillingBenchmark {
 			System.gc();
 			resetPeaks();
 			long readBegan = System.nanoTime();
-			long rows = db.sql("SET LOCAL work_mem = '128MB'")
+			long rows = db.sql("SET LOCAL work_mem = '256MB'")
 				.then()
 				.thenMany(db.sql("""
 						SELECT tenant_id, agent_id, session_id, model, region, compute, metric, quantity, occurred_at,
 						    tags::text AS tags
 						FROM billing.usage_event
 						WHERE occurred_at >= :from AND occurred_at < :to AND tenant_id = :tenant
-						ORDER BY tenant_id, session_id NULLS FIRST, agent_id NULLS FIRST, model COLLATE "C",
-						    metric COLLATE "C", tags::text COLLATE "C", occurred_at, id""")
+						ORDER BY\s""" + UsageReader.LINE_ORDER)
 					.bind("from", start)
 					.bind("to", start.plus(Duration.ofDays(31)))
 					.bind("tenant", tenant)
@@ -133,13 +133,14 @@ public final class BillingBenchmark {
 			long exportBegan = System.nanoTime();
 			AtomicLong lines = new AtomicLong();
 			AtomicLong bytes = new AtomicLong();
+			byte[] scratch = new byte[64 * 1024];
 			client.get()
 				.uri("/v1/usage/export?format={format}&from=2199-01-01&to=2199-02-01&tenant={tenant}", format, tenant)
 				.retrieve()
 				.bodyToFlux(DataBuffer.class)
 				.doOnNext((buffer) -> {
 					bytes.addAndGet(buffer.readableByteCount());
-					lines.addAndGet(newlines(buffer));
+					lines.addAndGet(newlines(buffer, scratch));
 					DataBufferUtils.release(buffer);
 				})
 				.blockLast(Duration.ofMinutes(30));
@@ -156,22 +157,22 @@ public final class BillingBenchmark {
 				context.getEnvironment().getProperty("spring.r2dbc.username"),
 				context.getEnvironment().getProperty("spring.r2dbc.password"))) {
 			try (Statement statement = connection.createStatement()) {
-				statement.execute("SET work_mem = '128MB'");
+				statement.execute("SET work_mem = '256MB'");
 			}
-			for (int round = 0; round < 2; round++) {
+			for (String order : List.of(UsageReader.LINE_ORDER, UsageReader.LINE_ORDER, UsageReader.REGIONAL_LINE_ORDER,
+					UsageReader.REGIONAL_LINE_ORDER)) {
 				long began = System.nanoTime();
 				CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut("""
-						COPY (SELECT tenant_id, agent_id, session_id, model, region, compute, metric, quantity,
-						    occurred_at, tags::text AS tags
+						COPY (SELECT tenant_id, agent_id, session_id, model COLLATE "C", region COLLATE "C",
+						    compute COLLATE "C", metric COLLATE "C", quantity, occurred_at, tags::text COLLATE "C"
 						FROM billing.usage_event WHERE tenant_id = '%s' AND occurred_at >= '%s' AND occurred_at < '%s'
-						ORDER BY tenant_id, session_id NULLS FIRST, agent_id NULLS FIRST, model COLLATE "C",
-						    metric COLLATE "C", tags::text COLLATE "C", occurred_at, id) TO STDOUT"""
-					.formatted(tenant, start, start.plus(Duration.ofDays(31))));
+						ORDER BY %s) TO STDOUT"""
+					.formatted(tenant, start, start.plus(Duration.ofDays(31)), order));
 				long rows = 0;
 				while (copy.readFromCopy() != null) {
 					rows++;
 				}
-				report("copy sorted", rows, "rows", began);
+				report((order == UsageReader.LINE_ORDER) ? "copy sorted" : "copy focus", rows, "rows", began);
 			}
 		}
 		catch (SQLException ex) {
@@ -179,14 +180,19 @@ public final class BillingBenchmark {
 		}
 	}
 
-	/** Counts line ends; copies the buffer out in bulk first (byte-by-byte reads of a direct buffer are slow). */
-	private static long newlines(DataBuffer buffer) {
-		byte[] bytes = new byte[buffer.readableByteCount()];
-		buffer.read(bytes);
+	/**
+	 * Counts line ends, reading the buffer into {@code scratch} in bulk (byte-by-byte reads of a
+	 * direct buffer are slow), as a client writing the export to a file would copy it once.
+	 */
+	private static long newlines(DataBuffer buffer, byte[] scratch) {
 		long count = 0;
-		for (byte b : bytes) {
-			if (b == '\n') {
-				count++;
+		while (buffer.readableByteCount() > 0) {
+			int n = Math.min(scratch.length, buffer.readableByteCount());
+			buffer.read(scratch, 0, n);
+			for (int i = 0; i < n; i++) {
+				if (scratch[i] == '\n') {
+					count++;
+				}
 			}
 		}
 		return count;

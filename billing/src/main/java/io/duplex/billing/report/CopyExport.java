@@ -13,6 +13,8 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 
 import io.duplex.billing.pricing.AppliedPrice;
 import io.duplex.billing.pricing.Money;
@@ -167,7 +169,7 @@ final class CopyExport {
 			sql.append(" AND model = (SELECT current_setting('duplex.export_model'))");
 		}
 		return sql.append(" ORDER BY ")
-			.append(focus ? UsageReader.DAY_LINE_ORDER : UsageReader.LINE_ORDER)
+			.append(focus ? UsageReader.REGIONAL_LINE_ORDER : UsageReader.LINE_ORDER)
 			.append(") TO STDOUT")
 			.toString();
 	}
@@ -195,11 +197,11 @@ final class CopyExport {
 		this.out.text(this.focus ? FocusFormat.HEADER : CsvFormat.HEADER);
 	}
 
-	/** The next chunk of the export (header first); null after the last. */
-	byte @Nullable [] next() throws SQLException {
+	/** The next chunk of the export (header first) in a buffer of {@code buffers}; null after the last. */
+	@Nullable DataBuffer next(DataBufferFactory buffers) throws SQLException {
 		CopyOut copy = Objects.requireNonNull(this.copy, "not started");
 		while (true) {
-			byte[] chunk = this.out.poll();
+			DataBuffer chunk = this.out.poll(buffers);
 			if (chunk != null || this.done) {
 				return chunk;
 			}

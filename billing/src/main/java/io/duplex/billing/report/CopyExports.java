@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.stereotype.Component;
 
 import io.duplex.billing.pricing.PriceBooks;
@@ -50,8 +50,6 @@ class CopyExports implements DisposableBean {
 	static final int CONNECTIONS = 4;
 
 	private static final Logger log = LoggerFactory.getLogger(CopyExports.class);
-
-	private static final DefaultDataBufferFactory BUFFERS = DefaultDataBufferFactory.sharedInstance;
 
 	private final JsonMapper json;
 
@@ -94,10 +92,13 @@ class CopyExports implements DisposableBean {
 		return "jdbc:" + r2dbcUrl.substring("r2dbc:".length()).replaceFirst("^pool:", "");
 	}
 
-	/** The export as chunks of {@link ExportBuffer#CHUNK} bytes, header first, read as they are asked for. */
-	Flux<DataBuffer> export(UsageQuery query, PriceBooks books, boolean focus) {
+	/**
+	 * The export as chunks of {@link ExportBuffer#CHUNK} bytes in buffers of {@code buffers} (the
+	 * response's), header first, read as they are asked for.
+	 */
+	Flux<DataBuffer> export(UsageQuery query, PriceBooks books, boolean focus, DataBufferFactory buffers) {
 		return this.pool.acquire().flatMapMany((ref) -> {
-			Run run = new Run(ref, new CopyExport(ref.poolable(), books, this.json, query, focus));
+			Run run = new Run(ref, new CopyExport(ref.poolable(), books, this.json, query, focus), buffers);
 			return Flux.<DataBuffer, Run>generate(run::start, Run::next, Run::end).subscribeOn(this.threads).doOnCancel(run::cancel);
 		});
 	}
@@ -163,6 +164,8 @@ class CopyExports implements DisposableBean {
 
 		private final CopyExport export;
 
+		private final DataBufferFactory buffers;
+
 		private final AtomicInteger state = new AtomicInteger(NEW);
 
 		private volatile boolean cancelled;
@@ -171,9 +174,10 @@ class CopyExports implements DisposableBean {
 
 		private boolean complete;
 
-		Run(PooledRef<Connection> ref, CopyExport export) {
+		Run(PooledRef<Connection> ref, CopyExport export, DataBufferFactory buffers) {
 			this.ref = ref;
 			this.export = export;
+			this.buffers = buffers;
 		}
 
 		/** Starts the COPY; a failure is the first chunk's (a state supplier that throws is never ended). */
@@ -200,9 +204,9 @@ class CopyExports implements DisposableBean {
 				return this;
 			}
 			try {
-				byte[] chunk = this.export.next();
+				DataBuffer chunk = this.export.next(this.buffers);
 				if (chunk != null) {
-					sink.next(BUFFERS.wrap(chunk));
+					sink.next(chunk);
 				}
 				else {
 					this.complete = true;

@@ -3,14 +3,15 @@ package io.duplex.billing.report;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 
 /**
- * An export's text written straight as UTF-8 into chunks of {@value #CHUNK} bytes, each handed to
- * the response whole: no string per row, no copy per chunk. Rows may span two chunks (the body is
- * one stream).
+ * An export's text written straight as UTF-8 into chunks of {@value #CHUNK} bytes, each copied
+ * whole into a buffer of the response: no string per row, no array per chunk. Rows may span two
+ * chunks (the body is one stream).
  */
 final class ExportBuffer {
 
@@ -21,6 +22,9 @@ final class ExportBuffer {
 
 	private final ArrayDeque<byte[]> full = new ArrayDeque<>();
 
+	/** Chunks handed over, to be written again. */
+	private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+
 	private final Object[] repeatedValues = new Object[SLOTS];
 
 	private final byte[][] repeatedFields = new byte[SLOTS][];
@@ -28,6 +32,8 @@ final class ExportBuffer {
 	private byte[] bytes = new byte[CHUNK];
 
 	private int length;
+
+	private boolean flushed;
 
 	/** {@code text} as UTF-8. */
 	ExportBuffer text(String text) {
@@ -147,21 +153,35 @@ final class ExportBuffer {
 
 	private void spill() {
 		this.full.add(this.bytes);
-		this.bytes = new byte[CHUNK];
+		byte[] spare = this.spare.poll();
+		this.bytes = (spare != null) ? spare : new byte[CHUNK];
 		this.length = 0;
 	}
 
-	/** A full chunk, oldest first; null when none is full yet. */
-	byte @Nullable [] poll() {
-		return this.full.poll();
+	/**
+	 * The oldest full chunk, copied into a buffer of {@code buffers} (pooled memory the server
+	 * writes as it is, on a server that pools); after {@link #flush}, what was written since.
+	 * Null when there is nothing to hand over yet. The chunk's array is written again: an export's
+	 * gigabyte goes through the same few arrays rather than through the heap.
+	 */
+	@Nullable DataBuffer poll(DataBufferFactory buffers) {
+		byte[] chunk = this.full.poll();
+		if (chunk != null) {
+			DataBuffer buffer = buffers.allocateBuffer(CHUNK).write(chunk);
+			this.spare.add(chunk);
+			return buffer;
+		}
+		if (this.flushed && this.length > 0) {
+			DataBuffer buffer = buffers.allocateBuffer(this.length).write(this.bytes, 0, this.length);
+			this.length = 0;
+			return buffer;
+		}
+		return null;
 	}
 
 	/** Ends the text: what was written since the last full chunk becomes the last chunk. */
 	void flush() {
-		if (this.length > 0) {
-			this.full.add(Arrays.copyOf(this.bytes, this.length));
-			this.length = 0;
-		}
+		this.flushed = true;
 	}
 
 }

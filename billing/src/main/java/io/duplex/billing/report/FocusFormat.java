@@ -56,12 +56,11 @@ final class FocusFormat {
 
 	private static final byte[] SESSION = ascii("Realtime Session,");
 
-	/** The last day written and its four date columns: an export's rows come a day at a time. */
-	private @Nullable Instant day;
+	/** Slots of {@link #days}'s table (a power of two): more than the days of a month. */
+	private static final int DAYS = 64;
 
-	private byte[] periods = new byte[0];
-
-	private byte[] chargePeriods = new byte[0];
+	/** The four date columns of the days written lately: a line's rows go from day to day. */
+	private final Days[] days = new Days[DAYS];
 
 	/** The last tenant written, with a comma: most exports are one tenant's. */
 	private @Nullable String tenant;
@@ -73,15 +72,7 @@ final class FocusFormat {
 	}
 
 	void write(ExportLine line, ExportBuffer out) {
-		Instant day = (line.day() != null) ? line.day() : Instant.EPOCH;
-		if (!day.equals(this.day)) {
-			YearMonth month = YearMonth.from(day.atZone(ZoneOffset.UTC));
-			Instant monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-			Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-			this.periods = ascii(monthEnd + "," + monthStart + ","); // BillingPeriodEnd, BillingPeriodStart
-			this.chargePeriods = ascii(day.plus(1, ChronoUnit.DAYS) + "," + day + ","); // ChargePeriodEnd, -Start
-			this.day = day;
-		}
+		Days days = days((line.day() != null) ? line.day() : Instant.EPOCH);
 		if (!line.tenantId().equals(this.tenant)) {
 			this.tenantId = utf8(line.tenantId() + ",");
 			this.tenant = line.tenantId();
@@ -95,11 +86,11 @@ final class FocusFormat {
 		out.bytes(tenantId); // BillingAccountName
 		out.bytes(TENANT); // BillingAccountType
 		out.text(line.currency()).comma(); // BillingCurrency
-		out.bytes(this.periods);
+		out.bytes(days.periods()); // BillingPeriodEnd, BillingPeriodStart
 		out.bytes(USAGE);
 		out.bytes(sku.description()).comma(); // ChargeDescription
 		out.bytes(USAGE_BASED);
-		out.bytes(this.chargePeriods);
+		out.bytes(days.chargePeriods()); // ChargePeriodEnd, ChargePeriodStart
 		out.text(CsvFormat.quantity(line.quantity())).comma(); // ConsumedQuantity
 		out.text(consumedUnit(line.metric())).comma(); // ConsumedUnit
 		out.text(cost).comma(); // ContractedCost: contract prices are the prices billed
@@ -136,6 +127,25 @@ final class FocusFormat {
 		out.repeated(line.metric()).comma();
 		out.repeated(line.model()).comma();
 		out.repeated(line.bookId()).crlf();
+	}
+
+	private Days days(Instant day) {
+		long epochDay = Math.floorDiv(day.getEpochSecond(), 86_400L);
+		int slot = (int) (epochDay & (DAYS - 1));
+		Days days = this.days[slot];
+		if (days == null || days.epochDay() != epochDay) {
+			YearMonth month = YearMonth.from(day.atZone(ZoneOffset.UTC));
+			Instant monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+			Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+			days = new Days(epochDay, ascii(monthEnd + "," + monthStart + ","),
+					ascii(day.plus(1, ChronoUnit.DAYS) + "," + day + ","));
+			this.days[slot] = days;
+		}
+		return days;
+	}
+
+	/** A UTC day's date columns, encoded. */
+	private record Days(long epochDay, byte[] periods, byte[] chargePeriods) {
 	}
 
 	/**

@@ -29,14 +29,18 @@ public class UsageReader {
 	 * at the same instant are in no particular order: a line's sum does not depend on it, and
 	 * leaving the id out keeps it out of the sort.
 	 */
-	static final String LINE_ORDER = "tenant_id, session_id NULLS FIRST, agent_id NULLS FIRST, model COLLATE \"C\", "
+	public static final String LINE_ORDER = "tenant_id, session_id NULLS FIRST, agent_id NULLS FIRST, model COLLATE \"C\", "
 			+ "metric COLLATE \"C\", tags::text COLLATE \"C\", occurred_at";
 
-	/** The FOCUS export's order: as {@link #LINE_ORDER}, within each UTC day (the charge period). */
-	static final String DAY_LINE_ORDER = "tenant_id, date_trunc('day', occurred_at AT TIME ZONE 'UTC'), "
-			+ "session_id NULLS FIRST, agent_id NULLS FIRST, model COLLATE \"C\", metric COLLATE \"C\", "
-			+ "region COLLATE \"C\" NULLS FIRST, compute COLLATE \"C\" NULLS FIRST, tags::text COLLATE \"C\", "
-			+ "occurred_at";
+	/**
+	 * The FOCUS export's order: as {@link #LINE_ORDER}, lines split by region and pool too. A line's
+	 * events come in time order, so its UTC days (the charge periods) come one after the other
+	 * without a day among the sort's keys: computing one per event made the sort of a million
+	 * events take half as long again.
+	 */
+	public static final String REGIONAL_LINE_ORDER = "tenant_id, session_id NULLS FIRST, agent_id NULLS FIRST, "
+			+ "model COLLATE \"C\", metric COLLATE \"C\", region COLLATE \"C\" NULLS FIRST, "
+			+ "compute COLLATE \"C\" NULLS FIRST, tags::text COLLATE \"C\", occurred_at";
 
 	/**
 	 * PostgreSQL memory for an export's sort: a month of a million events sorts in about 220 MB,

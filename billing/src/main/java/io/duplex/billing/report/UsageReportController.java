@@ -5,6 +5,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -50,7 +51,7 @@ class UsageReportController {
 	}
 
 	@GetMapping("/export")
-	ResponseEntity<Flux<DataBuffer>> export(@AuthenticationPrincipal Caller caller,
+	ResponseEntity<Flux<DataBuffer>> export(@AuthenticationPrincipal Caller caller, ServerHttpResponse response,
 			@RequestParam(required = false) @Nullable String format,
 			@RequestParam(required = false) @Nullable String from, @RequestParam(required = false) @Nullable String to,
 			@RequestParam(required = false) @Nullable String tenant,
@@ -72,7 +73,7 @@ class UsageReportController {
 		return ResponseEntity.ok()
 			.contentType((exportFormat == UsageReportService.ExportFormat.XLSX) ? XLSX : TEXT_CSV)
 			.header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
-			.body(this.reports.export(query, exportFormat));
+			.body(this.reports.export(query, exportFormat, response.bufferFactory()));
 	}
 
 	/** An instant fit for a file name: {@code 20261101T000000Z}. */

@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.stereotype.Service;
 
@@ -61,10 +62,10 @@ class UsageReportService {
 	 * stays constant whatever the period. CSV and FOCUS, the large ones, are read with COPY
 	 * ({@link CopyExports}).
 	 */
-	Flux<DataBuffer> export(UsageQuery query, ExportFormat format) {
+	Flux<DataBuffer> export(UsageQuery query, ExportFormat format, DataBufferFactory buffers) {
 		return this.books.inForce().flatMapMany((books) -> switch (format) {
-			case CSV -> this.copies.export(query, books, false);
-			case FOCUS -> this.copies.export(query, books, true);
+			case CSV -> this.copies.export(query, books, false, buffers);
+			case FOCUS -> this.copies.export(query, books, true, buffers);
 			case XLSX -> xlsx(lines(new Rater(books), query, false));
 		});
 	}
@@ -73,7 +74,7 @@ class UsageReportService {
 	Flux<ExportLine> lines(Rater rater, UsageQuery query, boolean byDay) {
 		return Flux.defer(() -> {
 			ExportLines lines = new ExportLines(this.json, byDay);
-			return this.reader.events(query, byDay ? UsageReader.DAY_LINE_ORDER : UsageReader.LINE_ORDER)
+			return this.reader.events(query, byDay ? UsageReader.REGIONAL_LINE_ORDER : UsageReader.LINE_ORDER)
 				.<ExportLine>handle((event, sink) -> {
 					ExportLine line = lines.add(rater.rate(event));
 					if (line != null) {
