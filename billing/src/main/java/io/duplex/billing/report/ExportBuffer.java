@@ -15,7 +15,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
  */
 final class ExportBuffer {
 
-	static final int CHUNK = 64 * 1024;
+	static final int CHUNK = 128 * 1024;
 
 	/** Slots of {@link #repeated}'s cache (a power of two). */
 	private static final int SLOTS = 1024;
