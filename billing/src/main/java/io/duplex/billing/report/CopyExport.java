@@ -99,7 +99,7 @@ final class CopyExport {
 
 	private final ExportBuffer out = new ExportBuffer();
 
-	private final FocusFormat focusFormat = new FocusFormat();
+	private final @Nullable FocusFormat focusFormat;
 
 	private @Nullable CopyOut copy;
 
@@ -135,13 +135,18 @@ final class CopyExport {
 
 	private BigDecimal exactList = BigDecimal.ZERO;
 
-	/** @param focus FOCUS (lines split by UTC day, region and pool) rather than the plain CSV */
-	CopyExport(Connection connection, PriceBooks books, JsonMapper json, UsageQuery query, boolean focus) {
+	/**
+	 * @param focusFormat how to write FOCUS rows (lines split by UTC day, region and pool); null
+	 * for the plain CSV
+	 */
+	CopyExport(Connection connection, PriceBooks books, JsonMapper json, UsageQuery query,
+			@Nullable FocusFormat focusFormat) {
 		this.connection = connection;
 		this.books = books;
 		this.json = json;
 		this.query = query;
-		this.focus = focus;
+		this.focusFormat = focusFormat;
+		this.focus = focusFormat != null;
 	}
 
 	/**
@@ -285,7 +290,7 @@ final class CopyExport {
 				price.unitPrice(), price.listUnitPrice(), applied.bookId(), applied.currency(), this.lineTags,
 				this.focus ? Instant.ofEpochSecond(this.lineDay * 86_400L) : null, this.quantity, costs.cost(),
 				costs.listCost());
-		if (this.focus) {
+		if (this.focusFormat != null) {
 			this.focusFormat.write(line, this.out);
 		}
 		else {

@@ -94,9 +94,11 @@ class CopyExports implements DisposableBean {
 
 	/**
 	 * The export as chunks of {@link ExportBuffer#CHUNK} bytes in buffers of {@code buffers} (the
-	 * response's), header first, read as they are asked for.
+	 * response's), header first, read as they are asked for: FOCUS rows written by {@code focus},
+	 * the plain CSV when it is null.
 	 */
-	Flux<DataBuffer> export(UsageQuery query, PriceBooks books, boolean focus, DataBufferFactory buffers) {
+	Flux<DataBuffer> export(UsageQuery query, PriceBooks books, @Nullable FocusFormat focus,
+			DataBufferFactory buffers) {
 		return this.pool.acquire().flatMapMany((ref) -> {
 			Run run = new Run(ref, new CopyExport(ref.poolable(), books, this.json, query, focus), buffers);
 			return Flux.<DataBuffer, Run>generate(run::start, Run::next, Run::end).subscribeOn(this.threads).doOnCancel(run::cancel);

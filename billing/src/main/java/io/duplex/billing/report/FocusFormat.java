@@ -62,28 +62,37 @@ final class FocusFormat {
 	/** The four date columns of the days written lately: a line's rows go from day to day. */
 	private final Days[] days = new Days[DAYS];
 
-	/** The last tenant written, with a comma: most exports are one tenant's. */
+	private final TenantNames tenantNames;
+
+	/** The last tenant written: most exports are one tenant's. */
 	private @Nullable String tenant;
 
+	/** Its id and its name (empty when it has none), each with a comma. */
 	private byte[] tenantId = new byte[0];
 
-	/** Writes the rows of one export, in its order. */
-	FocusFormat() {
+	private byte[] tenantName = new byte[0];
+
+	/** Writes the rows of one export, in its order, with the names of its tenants. */
+	FocusFormat(TenantNames tenantNames) {
+		this.tenantNames = tenantNames;
 	}
 
 	void write(ExportLine line, ExportBuffer out) {
 		Days days = days((line.day() != null) ? line.day() : Instant.EPOCH);
 		if (!line.tenantId().equals(this.tenant)) {
-			this.tenantId = utf8(line.tenantId() + ",");
+			String name = this.tenantNames.of(line.tenantId());
+			this.tenantId = utf8(CsvFormat.field(line.tenantId()) + ",");
+			this.tenantName = utf8(((name != null) ? CsvFormat.field(name) : "") + ",");
 			this.tenant = line.tenantId();
 		}
 		byte[] tenantId = this.tenantId;
+		byte[] tenantName = this.tenantName;
 		String cost = line.cost().toPlainString();
 		Sku sku = sku(line);
 		PriceUnit unit = line.unit();
 		out.text(cost).comma(); // BilledCost
 		out.bytes(tenantId); // BillingAccountId
-		out.bytes(tenantId); // BillingAccountName
+		out.bytes(tenantName); // BillingAccountName
 		out.bytes(TENANT); // BillingAccountType
 		out.text(line.currency()).comma(); // BillingCurrency
 		out.bytes(days.periods()); // BillingPeriodEnd, BillingPeriodStart
@@ -108,7 +117,8 @@ final class FocusFormat {
 		out.repeated(line.region()).comma(); // RegionId
 		out.repeated(line.region()).comma(); // RegionName
 		out.repeated(line.sessionId()).comma(); // ResourceId
-		out.repeated(line.sessionId()).comma(); // ResourceName
+		// ResourceName: a session has no display name, and FOCUS forbids repeating a generated id
+		out.comma();
 		if (line.sessionId() != null) {
 			out.bytes(SESSION); // ResourceType
 		}
@@ -119,7 +129,7 @@ final class FocusFormat {
 		out.bytes(sku.skuId()).comma(); // SkuId
 		out.bytes(sku.skuPriceId()).comma(); // SkuPriceId
 		out.bytes(tenantId); // SubAccountId
-		out.bytes(tenantId); // SubAccountName
+		out.bytes(tenantName); // SubAccountName
 		out.bytes(TENANT); // SubAccountType
 		out.repeated(line.tags()).comma(); // Tags
 		out.repeated(line.agentId()).comma();

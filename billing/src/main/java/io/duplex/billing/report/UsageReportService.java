@@ -18,6 +18,7 @@ import io.duplex.billing.pricing.PriceBookService;
 import io.duplex.billing.pricing.RatedEvent;
 import io.duplex.billing.pricing.RatedLine;
 import io.duplex.billing.pricing.Rater;
+import io.duplex.core.tenant.TenantDirectory;
 import io.duplex.core.usage.UsageEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,20 +33,24 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 class UsageReportService {
 
+	private static final DefaultDataBufferFactory BUFFERS = DefaultDataBufferFactory.sharedInstance;
+
 	private final UsageReader reader;
 
 	private final PriceBookService books;
 
-	private static final DefaultDataBufferFactory BUFFERS = DefaultDataBufferFactory.sharedInstance;
-
 	private final CopyExports copies;
+
+	private final TenantDirectory tenants;
 
 	private final JsonMapper json;
 
-	UsageReportService(UsageReader reader, PriceBookService books, CopyExports copies, JsonMapper json) {
+	UsageReportService(UsageReader reader, PriceBookService books, CopyExports copies, TenantDirectory tenants,
+			JsonMapper json) {
 		this.reader = reader;
 		this.books = books;
 		this.copies = copies;
+		this.tenants = tenants;
 		this.json = json;
 	}
 
@@ -64,8 +69,8 @@ class UsageReportService {
 	 */
 	Flux<DataBuffer> export(UsageQuery query, ExportFormat format, DataBufferFactory buffers) {
 		return this.books.inForce().flatMapMany((books) -> switch (format) {
-			case CSV -> this.copies.export(query, books, false, buffers);
-			case FOCUS -> this.copies.export(query, books, true, buffers);
+			case CSV -> this.copies.export(query, books, null, buffers);
+			case FOCUS -> this.copies.export(query, books, new FocusFormat(new TenantNames(this.tenants)), buffers);
 			case XLSX -> xlsx(lines(new Rater(books), query, false));
 		});
 	}

@@ -28,6 +28,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import io.duplex.billing.BillingHttpTestSupport;
+import io.duplex.billing.TestCsv;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
 import reactor.test.StepVerifier;
@@ -183,7 +184,7 @@ class InvoiceReconciliationTests extends BillingHttpTestSupport {
 			.reduce(new BigDecimal("0.00"), BigDecimal::add));
 		String csv = as(finance).get().uri("/v1/invoices/{id}?format=csv", invoice.get("id")).exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
-		List<List<String>> rows = parse(csv);
+		List<List<String>> rows = TestCsv.parse(csv);
 		views.add(rows.subList(1, rows.size() - 1).stream().map((row) -> new BigDecimal(row.get(7)))
 			.reduce(new BigDecimal("0.00"), BigDecimal::add));
 		views.add(new BigDecimal(rows.get(rows.size() - 1).get(7)));
@@ -210,7 +211,7 @@ class InvoiceReconciliationTests extends BillingHttpTestSupport {
 	}
 
 	private static BigDecimal columnSum(String csv, String column) {
-		List<List<String>> rows = parse(csv);
+		List<List<String>> rows = TestCsv.parse(csv);
 		int index = rows.get(0).indexOf(column);
 		assertThat(index).isNotNegative();
 		return rows.subList(1, rows.size()).stream().map((row) -> new BigDecimal(row.get(index)))
@@ -355,48 +356,6 @@ class InvoiceReconciliationTests extends BillingHttpTestSupport {
 				"output_audio_tokens", "20.00");
 		Map<String, String> prices = event.model().equals("gpt-4o-mini-realtime-preview") ? mini : realtime;
 		return event.quantity().multiply(new BigDecimal(prices.get(event.metric()))).movePointLeft(6);
-	}
-
-	/** A small RFC 4180 reader: quoted fields, doubled quotes, CRLF rows. */
-	private static List<List<String>> parse(String text) {
-		List<List<String>> rows = new ArrayList<>();
-		List<String> row = new ArrayList<>();
-		StringBuilder field = new StringBuilder();
-		boolean quoted = false;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (quoted) {
-				if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-					field.append('"');
-					i++;
-				}
-				else if (c == '"') {
-					quoted = false;
-				}
-				else {
-					field.append(c);
-				}
-			}
-			else if (c == '"') {
-				quoted = true;
-			}
-			else if (c == ',') {
-				row.add(field.toString());
-				field.setLength(0);
-			}
-			else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-				row.add(field.toString());
-				field.setLength(0);
-				rows.add(row);
-				row = new ArrayList<>();
-				i++;
-			}
-			else {
-				field.append(c);
-			}
-		}
-		assertThat(row).isEmpty();
-		return rows;
 	}
 
 }

@@ -27,9 +27,11 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.duplex.billing.BillingHttpTestSupport;
+import io.duplex.billing.TestCsv;
 import io.duplex.billing.pricing.PriceBookService;
 import io.duplex.billing.pricing.PriceBooks;
 import io.duplex.billing.pricing.Rater;
+import io.duplex.core.tenant.TenantDirectory;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
 import io.duplex.test.TestKeys;
@@ -77,6 +79,9 @@ class CopyExportTests extends BillingHttpTestSupport {
 
 	@Autowired
 	private CopyExports copies;
+
+	@Autowired
+	private TenantDirectory tenants;
 
 	@Autowired
 	private DatabaseClient db;
@@ -275,7 +280,7 @@ class CopyExportTests extends BillingHttpTestSupport {
 		List<ExportLine> lines = this.reports.lines(new Rater(books), query, focus).collectList().block();
 		ExportBuffer out = new ExportBuffer();
 		out.text(focus ? FocusFormat.HEADER : CsvFormat.HEADER);
-		FocusFormat focusFormat = new FocusFormat();
+		FocusFormat focusFormat = new FocusFormat(new TenantNames(this.tenants));
 		for (ExportLine line : lines) {
 			if (focus) {
 				focusFormat.write(line, out);
@@ -313,7 +318,7 @@ class CopyExportTests extends BillingHttpTestSupport {
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody();
-		List<List<String>> rows = UsageReportTests.Csv.parse(csv);
+		List<List<String>> rows = TestCsv.parse(csv);
 		return rows.subList(1, rows.size());
 	}
 

@@ -13,6 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 
 import io.duplex.billing.BillingHttpTestSupport;
+import io.duplex.billing.TestCsv;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
 
@@ -189,7 +190,7 @@ class UsageReportTests extends BillingHttpTestSupport {
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody();
-		List<List<String>> rows = Csv.parse(csv);
+		List<List<String>> rows = TestCsv.parse(csv);
 
 		assertThat(rows.get(0)).containsExactly("tenant", "session", "agent", "model", "metric", "quantity", "unit",
 				"unit_price", "cost", "currency", "tags");
@@ -321,53 +322,6 @@ class UsageReportTests extends BillingHttpTestSupport {
 	private static final class TestKeysHolder {
 
 		static final String ADMIN = io.duplex.test.TestKeys.PLATFORM_ADMIN;
-
-	}
-
-	/** A small RFC 4180 reader for the tests: quoted fields, doubled quotes, CRLF rows. */
-	static final class Csv {
-
-		static List<List<String>> parse(String text) {
-			List<List<String>> rows = new ArrayList<>();
-			List<String> row = new ArrayList<>();
-			StringBuilder field = new StringBuilder();
-			boolean quoted = false;
-			for (int i = 0; i < text.length(); i++) {
-				char c = text.charAt(i);
-				if (quoted) {
-					if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-						field.append('"');
-						i++;
-					}
-					else if (c == '"') {
-						quoted = false;
-					}
-					else {
-						field.append(c);
-					}
-				}
-				else if (c == '"') {
-					quoted = true;
-				}
-				else if (c == ',') {
-					row.add(field.toString());
-					field.setLength(0);
-				}
-				else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-					row.add(field.toString());
-					field.setLength(0);
-					rows.add(row);
-					row = new ArrayList<>();
-					i++;
-				}
-				else {
-					field.append(c);
-				}
-			}
-			assertThat(field).isEmpty();
-			assertThat(row).isEmpty();
-			return rows;
-		}
 
 	}
 

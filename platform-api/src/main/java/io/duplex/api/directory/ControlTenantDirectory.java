@@ -7,7 +7,7 @@ import io.duplex.core.tenant.TenantDirectory;
 import io.duplex.core.tenant.TenantInfo;
 import reactor.core.publisher.Mono;
 
-/** Tenant status and quotas from {@code control.tenant}, read on every call so a suspension applies at once. */
+/** Tenant names, status and quotas from {@code control.tenant}, read on every call so a suspension applies at once. */
 @Component
 class ControlTenantDirectory implements TenantDirectory {
 
@@ -19,9 +19,10 @@ class ControlTenantDirectory implements TenantDirectory {
 
 	@Override
 	public Mono<TenantInfo> find(String tenantId) {
-		return this.db.sql("SELECT id, status, max_concurrent_sessions FROM control.tenant WHERE id = :id")
+		return this.db.sql("SELECT id, name, status, max_concurrent_sessions FROM control.tenant WHERE id = :id")
 			.bind("id", tenantId)
-			.map((row) -> new TenantInfo(row.get("id", String.class), "active".equals(row.get("status", String.class)),
+			.map((row) -> new TenantInfo(row.get("id", String.class), row.get("name", String.class),
+					"active".equals(row.get("status", String.class)),
 					row.get("max_concurrent_sessions", Integer.class)))
 			.one();
 	}

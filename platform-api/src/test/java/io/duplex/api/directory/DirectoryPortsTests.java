@@ -110,7 +110,7 @@ class DirectoryPortsTests extends ApiTestSupport {
 	}
 
 	@Test
-	void findTenantThenStatusAndQuotaAndEmptyWhenUnknown() {
+	void findTenantThenNameStatusAndQuotaAndEmptyWhenUnknown() {
 		String id = asPlatformAdmin().post()
 			.uri("/v1/tenants")
 			.bodyValue(Map.of("name", "Quota tenant", "max_concurrent_sessions", 7))
@@ -122,7 +122,7 @@ class DirectoryPortsTests extends ApiTestSupport {
 			.getResponseBody()
 			.get("id")
 			.toString();
-		this.tenants.find(id).as(StepVerifier::create).expectNext(new TenantInfo(id, true, 7)).verifyComplete();
+		this.tenants.find(id).as(StepVerifier::create).expectNext(new TenantInfo(id, "Quota tenant", true, 7)).verifyComplete();
 		asPlatformAdmin().post().uri("/v1/tenants/{id}/suspend", id).exchange().expectStatus().isOk();
 		this.tenants.find(id).map(TenantInfo::active).as(StepVerifier::create).expectNext(false).verifyComplete();
 		this.tenants.find("ten_01JD000000000000000000000").as(StepVerifier::create).verifyComplete();

@@ -2,7 +2,7 @@ package io.duplex.core.tenant;
 
 import reactor.core.publisher.Mono;
 
-/** Port: tenant facts other modules need (status, quotas). Implemented by the control plane. */
+/** Port: tenant facts other modules need (name, status, quotas). Implemented by the control plane. */
 public interface TenantDirectory {
 
 	/** The tenant; empty when there is none. */
