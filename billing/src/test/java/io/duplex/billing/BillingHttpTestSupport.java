@@ -43,9 +43,13 @@ public abstract class BillingHttpTestSupport {
 	}
 
 	protected TestTenant newTenant() {
+		return newTenant("Tenant " + UUID.randomUUID());
+	}
+
+	protected TestTenant newTenant(String name) {
 		String id = asPlatformAdmin().post()
 			.uri("/v1/tenants")
-			.bodyValue(Map.of("name", "Tenant " + UUID.randomUUID()))
+			.bodyValue(Map.of("name", name))
 			.exchange()
 			.expectStatus()
 			.isCreated()
@@ -55,6 +59,12 @@ public abstract class BillingHttpTestSupport {
 			.get("id")
 			.toString();
 		return new TestTenant(id, newKey(id, "tenant_admin"));
+	}
+
+	/** The body of a {@code GET} of {@code uri} with {@code key}, which must answer 200. */
+	protected String getText(String key, String uri) {
+		return as(key).get().uri(uri).exchange().expectStatus().isOk().expectBody(String.class).returnResult()
+			.getResponseBody();
 	}
 
 	/** A new key of {@code role} in the tenant; returns its secret. */

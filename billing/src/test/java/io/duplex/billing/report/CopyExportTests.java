@@ -137,14 +137,7 @@ class CopyExportTests extends BillingHttpTestSupport {
 		assertThat(rowByRow(query(tenant.id(), "agt_2", MODELS.get(3)), false).lines().count()).isGreaterThan(5);
 		// over HTTP, a finance key of the tenant gets the same bytes
 		String finance = newKey(tenant.id(), "finance");
-		String csv = as(finance).get()
-			.uri("/v1/usage/export?format=csv&" + MAY)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
+		String csv = getText(finance, "/v1/usage/export?format=csv&" + MAY);
 		assertThat(csv).isEqualTo(rowByRow(query(tenant.id(), null, null), false));
 	}
 

@@ -48,7 +48,7 @@ class FocusExportTests extends BillingHttpTestSupport {
 
 	@Test
 	void exportWhenFocusThenEveryColumnMeansWhatFocusSays() {
-		String tenant = newTenant(NAME);
+		String tenant = newTenant(NAME).id();
 		asPlatformAdmin().post()
 			.uri("/v1/admin/price-books")
 			.bodyValue(Map.of("name", "Contract", "currency", "USD", "effective_from", "2163-01-01T00:00:00Z",
@@ -64,14 +64,8 @@ class FocusExportTests extends BillingHttpTestSupport {
 						new BigDecimal("1000"), Instant.parse("2163-03-20T08:00:00Z"), Map.of())))
 			.block();
 
-		String csv = as(newKey(tenant, "finance")).get()
-			.uri("/v1/usage/export?format=focus&from=2163-03-01&to=2163-04-01")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
+		String finance = newKey(tenant, "finance");
+		String csv = getText(finance, "/v1/usage/export?format=focus&from=2163-03-01&to=2163-04-01");
 		List<List<String>> table = TestCsv.parse(csv);
 		List<String> header = table.get(0);
 		assertThat(header).containsAll(FOCUS_COLUMNS);
@@ -165,20 +159,6 @@ class FocusExportTests extends BillingHttpTestSupport {
 		// 129.6036 in all, rounded once: the carried 0.0036 does not reach a cent
 		assertThat(decimal(second, "BilledCost")).isEqualByComparingTo("43.20");
 		assertThat(decimal(second, "ListCost")).isEqualByComparingTo("48.00");
-	}
-
-	private String newTenant(String name) {
-		return asPlatformAdmin().post()
-			.uri("/v1/tenants")
-			.bodyValue(Map.of("name", name))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
-			.get("id")
-			.toString();
 	}
 
 	private static UsageEvent event(String tenant, String key, String session, String quantity, String at,
