@@ -31,7 +31,6 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.duplex.billing.report.UsageReader;
-import io.duplex.core.id.Ids;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
 import io.duplex.test.TestDatabase;
@@ -76,8 +75,20 @@ public final class BillingBenchmark {
 
 	private static void run(ConfigurableApplicationContext context, int events, int concurrency) {
 		UsageSink sink = context.getBean(UsageSink.class);
-		// a tenant id of its own and a month of its own (a future one no test uses), so runs never mix
-		String tenant = Ids.newId("ten");
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		WebClient client = WebClient.builder()
+			.baseUrl("http://localhost:" + port)
+			.defaultHeader("Authorization", "Bearer " + TestKeys.PLATFORM_ADMIN)
+			.build();
+		// a tenant of its own (FOCUS rows carry its name) and a month of its own (a future one no
+		// test uses), so runs never mix
+		String tenant = String.valueOf(client.post()
+			.uri("/v1/tenants")
+			.bodyValue(Map.of("name", "Benchmark tenant " + Instant.now()))
+			.retrieve()
+			.bodyToMono(Map.class)
+			.block(Duration.ofSeconds(30))
+			.get("id"));
 		Instant start = Instant.parse("2199-01-01T00:00:00Z");
 		long seconds = Duration.ofDays(28).toSeconds();
 		System.out.printf("Billing benchmark: %,d events, batches of %,d, %d at a time, max heap %d MB%n", events,
@@ -127,11 +138,6 @@ public final class BillingBenchmark {
 
 		copySorted(context, tenant, start);
 
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		WebClient client = WebClient.builder()
-			.baseUrl("http://localhost:" + port)
-			.defaultHeader("Authorization", "Bearer " + TestKeys.PLATFORM_ADMIN)
-			.build();
 		for (String format : List.of("csv", "focus", "csv", "focus")) {
 			System.gc();
 			resetPeaks();
