@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 import io.duplex.core.catalog.Endpoint;
-import io.duplex.session.cascade.TestCascade.Recorder;
+import io.duplex.session.testing.ProviderSessions;
+import io.duplex.session.testing.RecordingListener;
 import io.duplex.session.provider.BreakerProperties;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent.AudioDelta;
@@ -31,7 +32,7 @@ class CascadeFailureTests {
 
 	private final FakeOpenAiCompatible fake = FakeOpenAiCompatible.start();
 
-	private final Recorder recorder = new Recorder();
+	private final RecordingListener recorder = new RecordingListener();
 
 	@AfterEach
 	void stopFake() {
@@ -53,9 +54,9 @@ class CascadeFailureTests {
 			.untilAsserted(() -> assertThat(this.fake.aborted).containsExactlyInAnyOrder("/chat/completions",
 					Speech.PATH));
 		// nothing of the cancelled response follows its end
-		int events = this.recorder.events.size();
+		int events = this.recorder.events().size();
 		Awaitility.await().pollDelay(Duration.ofMillis(200)).atMost(TestCascade.WAIT).until(() -> true);
-		assertThat(this.recorder.events).hasSize(events);
+		assertThat(this.recorder.events()).hasSize(events);
 		session.close();
 	}
 
@@ -110,7 +111,7 @@ class CascadeFailureTests {
 		CascadeProvider provider = TestCascade.provider(
 				TestCascade.properties(this.fake, FakeOpenAiCompatible.KEY, Duration.ofMillis(300)),
 				new TestPorts.Catalog(), new TestPorts.Credentials(), TestPorts.breakers());
-		ProviderSession session = TestCascade.open(provider, TestCascade.settings(true), this.recorder);
+		ProviderSession session = ProviderSessions.open(provider, TestCascade.settings(true), this.recorder);
 		long start = System.nanoTime();
 		session.createResponse(TestCascade.audio("resp_1", HELLO));
 		assertThat(this.recorder.await(ResponseDone.class, 1).status()).isEqualTo("failed");
@@ -127,7 +128,7 @@ class CascadeFailureTests {
 				new TestPorts.Catalog(), new TestPorts.Credentials(), TestPorts.breakers())
 			.open(TestCascade.settings(true), this.recorder)
 			.block(TestCascade.WAIT);
-		TestCascade.append(session, TestCascade.speech(200));
+		ProviderSessions.append(session, ProviderSessions.speech(200));
 		session.commitInput("item_user1", 0, 200);
 		assertThat(this.recorder.await(InputTranscribed.class, 1)).isEqualTo(new InputTranscribed("item_user1", ""));
 		Failed failed = this.recorder.await(Failed.class, 1);
@@ -158,7 +159,7 @@ class CascadeFailureTests {
 				new TestPorts.Catalog(), new TestPorts.Credentials(), breakers);
 		CircuitBreaker chat = breakers.breaker(CascadeProvider.NAME, new Endpoint(this.fake.baseUrl(), null, null, null));
 		this.fake.chat = FakeOpenAiCompatible.Chat.UNAVAILABLE;
-		ProviderSession session = TestCascade.open(provider, TestCascade.settings(true), this.recorder);
+		ProviderSession session = ProviderSessions.open(provider, TestCascade.settings(true), this.recorder);
 		session.createResponse(TestCascade.text("resp_1", HELLO));
 		this.recorder.await(ResponseDone.class, 1);
 		session.createResponse(TestCascade.text("resp_2", HELLO));
@@ -168,7 +169,7 @@ class CascadeFailureTests {
 
 		// open: a new session is refused at once, and a running one's next answer fails without a request
 		int requests = this.fake.received.size();
-		StepVerifier.create(provider.open(TestCascade.settings(true), new Recorder()))
+		StepVerifier.create(provider.open(TestCascade.settings(true), new RecordingListener()))
 			.expectErrorSatisfies((error) -> {
 				assertThat(error).isInstanceOf(ProviderUnavailableException.class);
 				assertThat(((ProviderUnavailableException) error).getBody().getType().toString())
@@ -183,7 +184,7 @@ class CascadeFailureTests {
 		// after the wait one trial call goes through; it succeeds, so the breaker closes
 		this.fake.chat = FakeOpenAiCompatible.Chat.SPEAK;
 		Awaitility.await().pollDelay(Duration.ofMillis(450)).atMost(TestCascade.WAIT).until(() -> true);
-		ProviderSession recovered = TestCascade.open(provider, TestCascade.settings(true), this.recorder);
+		ProviderSession recovered = ProviderSessions.open(provider, TestCascade.settings(true), this.recorder);
 		recovered.createResponse(TestCascade.text("resp_4", HELLO));
 		assertThat(this.recorder.await(ResponseDone.class, 4).status()).isEqualTo("completed");
 		assertThat(chat.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -196,7 +197,7 @@ class CascadeFailureTests {
 		UpstreamBreakers breakers = new UpstreamBreakers(new BreakerProperties(50, 2, 2, Duration.ofSeconds(30), 1));
 		CascadeProvider provider = TestCascade.provider(TestCascade.properties(this.fake, "sk-wrong-key"),
 				new TestPorts.Catalog(), new TestPorts.Credentials(), breakers);
-		ProviderSession session = TestCascade.open(provider, TestCascade.settings(true), this.recorder);
+		ProviderSession session = ProviderSessions.open(provider, TestCascade.settings(true), this.recorder);
 		for (int i = 1; i <= 3; i++) {
 			session.createResponse(TestCascade.text("resp_" + i, HELLO));
 			this.recorder.await(ResponseDone.class, i);
@@ -208,7 +209,7 @@ class CascadeFailureTests {
 	}
 
 	private ProviderSession open() {
-		return TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(true), this.recorder);
+		return ProviderSessions.open(TestCascade.provider(this.fake), TestCascade.settings(true), this.recorder);
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderSession;
+import io.duplex.session.testing.ProviderSessions;
 
 /**
  * Time to first audio through the cascade, against a fake OpenAI-compatible server whose stages
@@ -85,13 +86,13 @@ public final class CascadeLatencyBenchmark {
 	private static long[] session(CascadeProvider provider, int turns) throws Exception {
 		Probe probe = new Probe();
 		ProviderSession session = provider.open(TestCascade.settings(false), probe).block(Duration.ofSeconds(5));
-		short[] speech = TestCascade.speech(1_000);
+		short[] speech = ProviderSessions.speech(1_000);
 		long[] times = new long[turns];
 		List<ContextItem> context = new ArrayList<>();
 		for (int turn = 0; turn < turns; turn++) {
 			String itemId = "item_" + turn;
 			String responseId = "resp_" + turn;
-			TestCascade.append(session, speech);
+			ProviderSessions.append(session, speech);
 			probe.expect(responseId);
 			long start = System.nanoTime();
 			session.commitInput(itemId, 0, 1_000);

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.duplex.session.audio.Wav;
-import io.duplex.session.cascade.TestCascade.Recorder;
+import io.duplex.session.testing.ProviderSessions;
+import io.duplex.session.testing.RecordingListener;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderEvent.ArgumentsDelta;
@@ -38,7 +39,7 @@ class CascadeProviderTests {
 
 	private final FakeOpenAiCompatible fake = FakeOpenAiCompatible.start();
 
-	private final Recorder recorder = new Recorder();
+	private final RecordingListener recorder = new RecordingListener();
 
 	@AfterEach
 	void everyRequestFollowsTheProtocol() {
@@ -52,10 +53,10 @@ class CascadeProviderTests {
 
 	@Test
 	void fullTurnWhenAudioCommittedThenTranscribedAnsweredAndSpokenSentenceBySentenceWithUsage() {
-		ProviderSession session = TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(true),
+		ProviderSession session = ProviderSessions.open(TestCascade.provider(this.fake), TestCascade.settings(true),
 				this.recorder);
-		short[] speech = TestCascade.speech(500);
-		TestCascade.append(session, speech);
+		short[] speech = ProviderSessions.speech(500);
+		ProviderSessions.append(session, speech);
 		session.commitInput("item_user1", 0, 500);
 		session.createResponse(TestCascade.audio("resp_1", TestCascade.turn("item_user1", 500)));
 		ResponseDone done = this.recorder.await(ResponseDone.class, 1);
@@ -71,7 +72,7 @@ class CascadeProviderTests {
 			.containsExactly(FIRST, " " + SECOND);
 		assertThat(this.recorder.audio()).isEqualTo(TestCascade.spoken(FIRST, SECOND));
 		assertThat(this.recorder.all(AudioDelta.class)).allSatisfy((delta) -> assertThat(delta.pcm().length % 2).isZero());
-		List<ProviderEvent> events = this.recorder.events;
+		List<ProviderEvent> events = this.recorder.events();
 		// the item ends, then the stage figures, then the response
 		assertThat(events.get(events.size() - 3)).isEqualTo(new OutputItemDone("resp_1", 0));
 		ProviderEvent.StageTimings stages = (ProviderEvent.StageTimings) events.get(events.size() - 2);
@@ -103,10 +104,10 @@ class CascadeProviderTests {
 
 	@Test
 	void connectionsWhenTurnsFollowEachOtherThenKeptAliveAndReused() {
-		ProviderSession session = TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(true),
+		ProviderSession session = ProviderSessions.open(TestCascade.provider(this.fake), TestCascade.settings(true),
 				this.recorder);
 		for (int turn = 1; turn <= 3; turn++) {
-			TestCascade.append(session, TestCascade.speech(300));
+			ProviderSessions.append(session, ProviderSessions.speech(300));
 			session.commitInput("item_user" + turn, 0, 300);
 			session.createResponse(TestCascade.audio("resp_" + turn, TestCascade.turn("item_user" + turn, 300)));
 			assertThat(this.recorder.await(ResponseDone.class, turn).status()).isEqualTo("completed");
@@ -121,9 +122,9 @@ class CascadeProviderTests {
 
 	@Test
 	void transcriptWhenSessionDoesNotAskForOneThenNotReportedButStillHeardByTheModel() {
-		ProviderSession session = TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(false),
+		ProviderSession session = ProviderSessions.open(TestCascade.provider(this.fake), TestCascade.settings(false),
 				this.recorder);
-		TestCascade.append(session, TestCascade.speech(300));
+		ProviderSessions.append(session, ProviderSessions.speech(300));
 		session.commitInput("item_user1", 0, 300);
 		session.createResponse(TestCascade.text("resp_1", TestCascade.turn("item_user1", 300)));
 		this.recorder.await(ResponseDone.class, 1);
@@ -135,10 +136,10 @@ class CascadeProviderTests {
 
 	@Test
 	void summarizeWhenAskedThenTheChatModelReadsTheConversationAsTextAndItsTokensComeWithTheSummary() {
-		ProviderSession session = TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(true),
+		ProviderSession session = ProviderSessions.open(TestCascade.provider(this.fake), TestCascade.settings(true),
 				this.recorder);
 		// a spoken turn the cascade transcribed, given with no text, as when the session asked for no transcripts
-		TestCascade.append(session, TestCascade.speech(500));
+		ProviderSessions.append(session, ProviderSessions.speech(500));
 		session.commitInput("item_0", 0, 500);
 		this.recorder.await(InputTranscribed.class, 1);
 		SummaryRequest request = new SummaryRequest(List.of(ContextItem.message("item_0", "user", "", 500),
@@ -164,13 +165,13 @@ class CascadeProviderTests {
 				{"role":"assistant","content":"It is sunny."},\
 				{"role":"user","content":"Write the summary of the conversation above now."}]""");
 		// beside the conversation: no response, no event
-		assertThat(this.recorder.events).containsExactly(new InputTranscribed("item_0", FakeOpenAiCompatible.HEARD));
+		assertThat(this.recorder.events()).containsExactly(new InputTranscribed("item_0", FakeOpenAiCompatible.HEARD));
 		session.close();
 	}
 
 	@Test
 	void summarizeWhenTheChatModelFailsOrTheSessionClosesThenAnError() {
-		ProviderSession session = TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(true),
+		ProviderSession session = ProviderSessions.open(TestCascade.provider(this.fake), TestCascade.settings(true),
 				this.recorder);
 		SummaryRequest request = new SummaryRequest(List.of(ContextItem.message("item_1", "user", "Hi", 0)), 50);
 		this.fake.chat = FakeOpenAiCompatible.Chat.UNAVAILABLE;
@@ -184,12 +185,12 @@ class CascadeProviderTests {
 		StepVerifier.create(held).expectError(IllegalStateException.class).verify(TestCascade.WAIT);
 		// the held request's connection is closed rather than left streaming
 		Awaitility.await().atMost(TestCascade.WAIT).until(() -> this.fake.aborted.contains("/chat/completions"));
-		assertThat(this.recorder.events).isEmpty();
+		assertThat(this.recorder.events()).isEmpty();
 	}
 
 	@Test
 	void textResponseWhenOnlyTextAskedThenTextDeltasAndNothingSpoken() {
-		ProviderSession session = TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(true),
+		ProviderSession session = ProviderSessions.open(TestCascade.provider(this.fake), TestCascade.settings(true),
 				this.recorder);
 		session.createResponse(TestCascade.text("resp_1", List.of(ContextItem.message("item_1", "user", "Hi", 0))));
 		ResponseDone done = this.recorder.await(ResponseDone.class, 1);
@@ -204,7 +205,7 @@ class CascadeProviderTests {
 	@Test
 	void functionCallWhenModelCallsToolThenFunctionCallItemWithStreamedArgumentsAndItsOutputGoesBack() {
 		this.fake.chat = FakeOpenAiCompatible.Chat.CALL;
-		ProviderSession session = TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(true),
+		ProviderSession session = ProviderSessions.open(TestCascade.provider(this.fake), TestCascade.settings(true),
 				this.recorder);
 		List<ContextItem> asked = List.of(ContextItem.message("item_1", "user", "Weather in Paris?", 0));
 		session.createResponse(TestCascade.audio("resp_1", asked));
@@ -240,7 +241,7 @@ class CascadeProviderTests {
 	@Test
 	void firstAudioWhenChatModelStillStreamsThenAlreadySpoken() {
 		this.fake.tokenInterval = java.time.Duration.ofMillis(150);
-		ProviderSession session = TestCascade.open(TestCascade.provider(this.fake), TestCascade.settings(true),
+		ProviderSession session = ProviderSessions.open(TestCascade.provider(this.fake), TestCascade.settings(true),
 				this.recorder);
 		session.createResponse(TestCascade.audio("resp_1", List.of(ContextItem.message("item_1", "user", "Hi", 0))));
 		this.recorder.await(AudioDelta.class, 1);

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import io.duplex.core.catalog.Endpoint;
 import io.duplex.core.catalog.ModelUpstream;
-import io.duplex.session.cascade.TestCascade.Recorder;
+import io.duplex.session.testing.ProviderSessions;
+import io.duplex.session.testing.RecordingListener;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent.Failed;
 import io.duplex.session.provider.ProviderEvent.ResponseDone;
@@ -36,7 +37,7 @@ class CascadeUpstreamTests {
 
 	private final TestPorts.Credentials credentials = new TestPorts.Credentials();
 
-	private final Recorder recorder = new Recorder();
+	private final RecordingListener recorder = new RecordingListener();
 
 	@AfterEach
 	void stopFakes() {
@@ -93,7 +94,7 @@ class CascadeUpstreamTests {
 	void tenantKeyWhenUpstreamRefusesItThenTheFailureNamesTheCodeButNotTheKey() {
 		this.credentials.keys.put("ten_1/cascade", TENANT_KEY);
 		try (CapturedLogs logs = new CapturedLogs()) {
-			ProviderSession session = TestCascade.open(provider(), TestCascade.settings(true), this.recorder);
+			ProviderSession session = ProviderSessions.open(provider(), TestCascade.settings(true), this.recorder);
 			session.createResponse(TestCascade.text("resp_1", List.of(ContextItem.message("item_1", "user", "Hi", 0))));
 			assertThat(this.recorder.await(ResponseDone.class, 1).status()).isEqualTo("failed");
 			session.close();
@@ -105,8 +106,8 @@ class CascadeUpstreamTests {
 	}
 
 	private void fullTurn() {
-		ProviderSession session = TestCascade.open(provider(), TestCascade.settings(true), this.recorder);
-		TestCascade.append(session, TestCascade.speech(300));
+		ProviderSession session = ProviderSessions.open(provider(), TestCascade.settings(true), this.recorder);
+		ProviderSessions.append(session, ProviderSessions.speech(300));
 		session.commitInput("item_user1", 0, 300);
 		session.createResponse(TestCascade.audio("resp_1", TestCascade.turn("item_user1", 300)));
 		assertThat(this.recorder.await(ResponseDone.class, 1).status()).isEqualTo("completed");

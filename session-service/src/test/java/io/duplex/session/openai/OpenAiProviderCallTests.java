@@ -9,7 +9,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.duplex.session.openai.TestOpenAi.Recorder;
+import io.duplex.session.testing.ProviderSessions;
+import io.duplex.session.testing.RecordingListener;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent.ArgumentsDelta;
 import io.duplex.session.provider.ProviderEvent.AudioDelta;
@@ -31,7 +32,7 @@ class OpenAiProviderCallTests {
 
 	private final FakeOpenAiRealtime fake = FakeOpenAiRealtime.start();
 
-	private final Recorder recorder = new Recorder();
+	private final RecordingListener recorder = new RecordingListener();
 
 	@AfterEach
 	void everyEventIsSchemaValid() {
@@ -80,12 +81,12 @@ class OpenAiProviderCallTests {
 		ProviderSession session = open();
 		session.createResponse(TestOpenAi.audio("resp_long", List.of()));
 		this.recorder.await(AudioDelta.class, 1);
-		int eventsBefore = this.recorder.events.size();
+		int eventsBefore = this.recorder.events().size();
 		SummaryRequest request = new SummaryRequest(List.of(ContextItem.message("item_1", "user", "Trains to Lyon?", 0),
 				ContextItem.message("item_2", "assistant", "The first leaves at 6:04.", 0)), 120);
 		Summary summary = session.summarize(request).block(TestOpenAi.WAIT);
 		assertThat(summary).isEqualTo(new Summary(FakeOpenAiRealtime.SUMMARY, new TokenUsage(300, 0, 128, 0, 45, 0)));
-		assertThat(this.recorder.events).hasSize(eventsBefore);
+		assertThat(this.recorder.events()).hasSize(eventsBefore);
 		JsonNode asked = this.fake.received("response.create").getLast().path("response");
 		assertThat(asked.path("conversation").stringValue()).isEqualTo("none");
 		assertThat(asked.path("instructions").stringValue()).isEqualTo(request.instructions());
@@ -122,7 +123,7 @@ class OpenAiProviderCallTests {
 		session.close();
 		StepVerifier.create(slow).expectError(UpstreamException.class).verify(TestOpenAi.WAIT);
 		StepVerifier.create(session.summarize(request)).expectError(UpstreamException.class).verify(TestOpenAi.WAIT);
-		assertThat(this.recorder.events).isEmpty();
+		assertThat(this.recorder.events()).isEmpty();
 	}
 
 	@Test
@@ -250,7 +251,7 @@ class OpenAiProviderCallTests {
 	}
 
 	private ProviderSession open() {
-		return TestOpenAi.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
+		return ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
 	}
 
 }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
-import io.duplex.session.openai.TestOpenAi.Recorder;
+import io.duplex.session.testing.ProviderSessions;
+import io.duplex.session.testing.RecordingListener;
 import io.duplex.session.provider.ProviderEvent.AudioDelta;
 import io.duplex.session.provider.ProviderEvent.Failed;
 import io.duplex.session.provider.ProviderEvent.InputTranscribed;
@@ -25,7 +26,7 @@ class OpenAiProviderFailureTests {
 
 	private final FakeOpenAiRealtime fake = FakeOpenAiRealtime.start();
 
-	private final Recorder recorder = new Recorder();
+	private final RecordingListener recorder = new RecordingListener();
 
 	@AfterEach
 	void everyEventIsSchemaValid() {
@@ -65,11 +66,11 @@ class OpenAiProviderFailureTests {
 	@Test
 	void commitWhenUpstreamRefusesItThenRelayedAndLaterTurnsKeepTheirIds() {
 		ProviderSession session = open();
-		TestOpenAi.append(session, TestOpenAi.speech(40));
+		ProviderSessions.append(session, ProviderSessions.speech(40));
 		session.commitInput("item_short", 0, 40);
 		assertThat(this.recorder.await(Failed.class, 1).code()).isEqualTo("input_audio_buffer_commit_empty");
 		assertThat(this.recorder.await(InputTranscribed.class, 1)).isEqualTo(new InputTranscribed("item_short", ""));
-		TestOpenAi.append(session, TestOpenAi.speech(400));
+		ProviderSessions.append(session, ProviderSessions.speech(400));
 		session.commitInput("item_long", 40, 440);
 		assertThat(this.recorder.await(InputTranscribed.class, 2))
 			.isEqualTo(new InputTranscribed("item_long", FakeOpenAiRealtime.HEARD));
@@ -96,7 +97,7 @@ class OpenAiProviderFailureTests {
 		this.fake.mode = FakeOpenAiRealtime.Mode.STALL;
 		OpenAiProperties properties = new OpenAiProperties(URI.create(this.fake.baseUrl()), FakeOpenAiRealtime.KEY,
 				Duration.ofSeconds(2), null, null, "gpt-4o-mini-transcribe", null, Duration.ofMillis(300));
-		ProviderSession session = TestOpenAi.open(TestOpenAi.provider(properties), TestOpenAi.settings(), this.recorder);
+		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(properties), TestOpenAi.settings(), this.recorder);
 		session.createResponse(TestOpenAi.audio("resp_stalled", List.of()));
 		assertThat(this.recorder.await(ResponseDone.class, 1))
 			.isEqualTo(new ResponseDone("resp_stalled", "failed", TokenUsage.NONE));
@@ -138,7 +139,7 @@ class OpenAiProviderFailureTests {
 		ProviderSession session = open();
 		session.close();
 		Awaitility.await().pollDelay(Duration.ofMillis(200)).atMost(TestOpenAi.WAIT).until(() -> true);
-		assertThat(this.recorder.events).isEmpty();
+		assertThat(this.recorder.events()).isEmpty();
 	}
 
 	@Test
@@ -156,7 +157,7 @@ class OpenAiProviderFailureTests {
 	@Test
 	void openWhenUpstreamBrieflyUnavailableThenRetriesTwice() {
 		this.fake.unavailable = 2;
-		TestOpenAi.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder).close();
+		ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder).close();
 		assertThat(this.fake.handshakes.get()).isEqualTo(3);
 	}
 
@@ -179,7 +180,7 @@ class OpenAiProviderFailureTests {
 	}
 
 	private ProviderSession open() {
-		return TestOpenAi.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
+		return ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
 	}
 
 }

@@ -6,7 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.duplex.session.openai.TestOpenAi.Recorder;
+import io.duplex.session.testing.ProviderSessions;
+import io.duplex.session.testing.RecordingListener;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderEvent.AudioDelta;
@@ -26,7 +27,7 @@ class OpenAiProviderTests {
 
 	private final FakeOpenAiRealtime fake = FakeOpenAiRealtime.start();
 
-	private final Recorder recorder = new Recorder();
+	private final RecordingListener recorder = new RecordingListener();
 
 	@AfterEach
 	void everyEventIsSchemaValid() {
@@ -41,7 +42,7 @@ class OpenAiProviderTests {
 
 	@Test
 	void openWhenUpstreamAcceptsThenConfiguresSessionForEngineTurnDetection() {
-		ProviderSession session = TestOpenAi.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
+		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
 		assertThat(this.fake.models).containsExactly("gpt-realtime");
 		assertThat(session.upstreamId()).isEqualTo(this.fake.connection().sessionId());
 		JsonNode update = this.fake.received("session.update").get(0).path("session");
@@ -55,15 +56,15 @@ class OpenAiProviderTests {
 		assertThat(update.path("audio").path("output").path("voice").stringValue()).isEqualTo("alloy");
 		assertThat(update.path("audio").path("output").path("format").path("rate").asInt()).isEqualTo(24_000);
 		assertThat(update.path("tools").get(0).path("name").stringValue()).isEqualTo("get_weather");
-		assertThat(this.recorder.events).isEmpty();
+		assertThat(this.recorder.events()).isEmpty();
 		session.close();
 	}
 
 	@Test
 	void fullTurnWhenAudioCommittedThenEventsMappedInOrderWithAudioAndUsageExact() {
-		ProviderSession session = TestOpenAi.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
-		short[] speech = TestOpenAi.speech(500);
-		TestOpenAi.append(session, speech);
+		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
+		short[] speech = ProviderSessions.speech(500);
+		ProviderSessions.append(session, speech);
 		session.commitInput("item_user1", 0, 500);
 		assertThat(this.recorder.await(InputTranscribed.class, 1))
 			.isEqualTo(new InputTranscribed("item_user1", FakeOpenAiRealtime.HEARD));
@@ -71,9 +72,9 @@ class OpenAiProviderTests {
 		ResponseDone done = this.recorder.await(ResponseDone.class, 1);
 
 		assertThat(this.fake.connection().turns).hasSize(1);
-		assertThat(this.fake.connection().turns.get(0)).isEqualTo(TestOpenAi.pcm(speech));
+		assertThat(this.fake.connection().turns.get(0)).isEqualTo(ProviderSessions.pcm(speech));
 		assertThat(done).isEqualTo(new ResponseDone("resp_duplex1", "completed", new TokenUsage(119, 13, 60, 4, 30, 91)));
-		List<ProviderEvent> events = this.recorder.events;
+		List<ProviderEvent> events = this.recorder.events();
 		assertThat(events.get(1)).isEqualTo(new OutputItemStarted("resp_duplex1", 0, "message", null, null));
 		assertThat(events.subList(2, 8)).extracting((event) -> event.getClass().getSimpleName())
 			.containsExactly("AudioDelta", "TranscriptDelta", "AudioDelta", "TranscriptDelta", "AudioDelta",
@@ -92,7 +93,7 @@ class OpenAiProviderTests {
 
 	@Test
 	void createResponseWhenTextOnlyThenTextDeltasAndOverridesSent() {
-		ProviderSession session = TestOpenAi.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
+		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
 		session.addItem(ContextItem.message("item_c1", "user", "Hi there", 0));
 		session.createResponse(new io.duplex.session.provider.ResponseSpec("resp_t", List.of(), List.of("text"),
 				"Answer in French.", List.of(TestOpenAi.WEATHER), "get_weather", 200));
@@ -114,7 +115,7 @@ class OpenAiProviderTests {
 				new ContextItem("item_c", "function_call", null, "{\"city\":\"Paris\"}", "get_weather", "call_1", 0),
 				new ContextItem("item_d", "function_call_output", null, "{\"sky\":\"clear\"}", null, "call_1", 0),
 				ContextItem.message("item_e", "assistant", "It is clear in Paris.", 2_000));
-		ProviderSession session = TestOpenAi.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(context),
+		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(context),
 				this.recorder);
 		List<JsonNode> received = this.fake.received;
 		assertThat(received).extracting((event) -> event.path("type").stringValue())
@@ -135,7 +136,7 @@ class OpenAiProviderTests {
 
 	@Test
 	void deleteItemWhenEngineItemAddedThenDeletesItsUpstreamItem() {
-		ProviderSession session = TestOpenAi.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
+		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
 		session.addItem(ContextItem.message("item_c1", "user", "Forget this", 0));
 		session.deleteItem("item_c1");
 		session.clearInput();

@@ -21,6 +21,7 @@ import io.duplex.session.SessionTestSupport;
 import io.duplex.session.audio.SpeechLikeAudio;
 import io.duplex.session.gateway.RealtimeTestClient;
 import io.duplex.session.testing.LedgerTokens;
+import io.duplex.session.testing.ProviderSessions;
 import io.duplex.session.testing.TestModels;
 import tools.jackson.databind.JsonNode;
 
@@ -147,7 +148,7 @@ class OpenAiRealtimeSocketTests extends SessionTestSupport {
 		// every sample the client sent reached exactly one upstream, once, in order
 		java.io.ByteArrayOutputStream delivered = new java.io.ByteArrayOutputStream();
 		opened.forEach((connection) -> delivered.writeBytes(connection.appended()));
-		assertThat(delivered.toByteArray()).isEqualTo(TestOpenAi.pcm(samples));
+		assertThat(delivered.toByteArray()).isEqualTo(ProviderSessions.pcm(samples));
 		// each later upstream was seeded with the conversation so far, as text
 		assertThat(items(opened.get(0))).isEmpty();
 		for (int i = 1; i < opened.size(); i++) {
@@ -324,7 +325,7 @@ class OpenAiRealtimeSocketTests extends SessionTestSupport {
 		java.io.ByteArrayOutputStream delivered = new java.io.ByteArrayOutputStream();
 		delivered.writeBytes(left.appended());
 		delivered.writeBytes(next.appended());
-		assertThat(delivered.toByteArray()).isEqualTo(TestOpenAi.pcm(samples));
+		assertThat(delivered.toByteArray()).isEqualTo(ProviderSessions.pcm(samples));
 	}
 
 	@Test

@@ -13,7 +13,8 @@ import reactor.test.StepVerifier;
 
 import io.duplex.core.catalog.Endpoint;
 import io.duplex.core.catalog.ModelUpstream;
-import io.duplex.session.openai.TestOpenAi.Recorder;
+import io.duplex.session.testing.ProviderSessions;
+import io.duplex.session.testing.RecordingListener;
 import io.duplex.session.provider.BreakerProperties;
 import io.duplex.session.provider.ProviderEvent.ResponseDone;
 import io.duplex.session.provider.ProviderSession;
@@ -43,7 +44,7 @@ class OpenAiUpstreamTests {
 
 	private final TestPorts.Credentials credentials = new TestPorts.Credentials();
 
-	private final Recorder recorder = new Recorder();
+	private final RecordingListener recorder = new RecordingListener();
 
 	@AfterEach
 	void stopFake() {
@@ -60,7 +61,7 @@ class OpenAiUpstreamTests {
 		this.fake.keys = Set.of(CATALOG_KEY);
 		this.catalog.upstream = new ModelUpstream(
 				new Endpoint(this.fake.baseUrl(), "gpt-realtime-2025-08-28", CATALOG_KEY, null), null, null, null);
-		ProviderSession session = TestOpenAi.open(provider(configured(NOWHERE, "sk-configured")), TestOpenAi.settings(),
+		ProviderSession session = ProviderSessions.open(provider(configured(NOWHERE, "sk-configured")), TestOpenAi.settings(),
 				this.recorder);
 		assertThat(this.catalog.asked).containsExactly("gpt-realtime@us-east/openai-hosted");
 		assertThat(this.fake.models).containsExactly("gpt-realtime-2025-08-28");
@@ -76,7 +77,7 @@ class OpenAiUpstreamTests {
 		this.catalog.upstream = new ModelUpstream(
 				new Endpoint(this.fake.baseUrl(), "my-realtime-deployment", CATALOG_KEY, "2025-04-01-preview"), null, null,
 				null);
-		TestOpenAi.open(provider(configured(NOWHERE, null)), TestOpenAi.settings(), this.recorder).close();
+		ProviderSessions.open(provider(configured(NOWHERE, null)), TestOpenAi.settings(), this.recorder).close();
 		assertThat(this.fake.models).containsExactly("my-realtime-deployment");
 		assertThat(this.fake.credentials).containsExactly("api-key " + CATALOG_KEY);
 	}
@@ -88,7 +89,7 @@ class OpenAiUpstreamTests {
 		this.catalog.upstream = new ModelUpstream(new Endpoint(this.fake.baseUrl(), null, CATALOG_KEY, null), null, null,
 				null);
 		try (CapturedLogs logs = new CapturedLogs()) {
-			ProviderSession session = TestOpenAi.open(provider(TestOpenAi.properties(this.fake, "sk-configured")),
+			ProviderSession session = ProviderSessions.open(provider(TestOpenAi.properties(this.fake, "sk-configured")),
 					TestOpenAi.settings(), this.recorder);
 			session.createResponse(TestOpenAi.audio("resp_1", java.util.List.of()));
 			this.recorder.await(ResponseDone.class, 1);
@@ -96,7 +97,7 @@ class OpenAiUpstreamTests {
 			// a refused key: neither the error nor any log line names it
 			this.fake.keys = Set.of("sk-something-else");
 			StepVerifier.create(provider(TestOpenAi.properties(this.fake, "sk-configured")).open(TestOpenAi.settings(),
-					new Recorder()))
+					new RecordingListener()))
 				.expectErrorSatisfies((error) -> {
 					assertThat(error).isInstanceOf(WebSocketClientHandshakeException.class);
 					assertThat(error.getMessage()).doesNotContain(TENANT_KEY);
@@ -133,7 +134,7 @@ class OpenAiUpstreamTests {
 
 		this.fake.unavailable = 0;
 		Awaitility.await().pollDelay(Duration.ofMillis(550)).atMost(TestOpenAi.WAIT).until(() -> true);
-		TestOpenAi.open(provider, TestOpenAi.settings(), this.recorder).close();
+		ProviderSessions.open(provider, TestOpenAi.settings(), this.recorder).close();
 		assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.CLOSED);
 		StepVerifier.create(provider.admit(TestOpenAi.settings().placement(), TestOpenAi.MODEL))
 			.verifyComplete();

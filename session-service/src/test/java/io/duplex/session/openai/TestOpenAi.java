@@ -3,26 +3,18 @@ package io.duplex.session.openai;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
-import org.awaitility.Awaitility;
-import reactor.test.StepVerifier;
 
 import io.duplex.core.catalog.ModelInfo;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.Placement;
-import io.duplex.session.provider.ProviderEvent;
-import io.duplex.session.provider.ProviderListener;
-import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.provider.ResponseSpec;
 import io.duplex.session.testing.TestPorts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-
-/** Fixtures for the openai provider's tests: settings, properties and a listener that records. */
+/** Fixtures for the openai provider's tests: settings, properties, providers and responses. */
 final class TestOpenAi {
 
 	static final ModelInfo MODEL = new ModelInfo("gpt-realtime", "openai", "realtime", 32_000, 3_600, 10, 20,
@@ -35,28 +27,6 @@ final class TestOpenAi {
 	static final Duration WAIT = Duration.ofSeconds(5);
 
 	private TestOpenAi() {
-	}
-
-	/** Records every event, in order. */
-	static final class Recorder implements ProviderListener {
-
-		final List<ProviderEvent> events = new CopyOnWriteArrayList<>();
-
-		@Override
-		public void onEvent(ProviderEvent event) {
-			this.events.add(event);
-		}
-
-		<T extends ProviderEvent> List<T> all(Class<T> type) {
-			return this.events.stream().filter(type::isInstance).map(type::cast).toList();
-		}
-
-		/** Waits for the {@code n}th event of {@code type} and returns it. */
-		<T extends ProviderEvent> T await(Class<T> type, int n) {
-			Awaitility.await().atMost(WAIT).until(() -> all(type).size() >= n);
-			return all(type).get(n - 1);
-		}
-
 	}
 
 	static OpenAiProperties properties(FakeOpenAiRealtime fake, String key) {
@@ -87,40 +57,8 @@ final class TestOpenAi {
 		return new ResponseSpec(responseId, context, List.of("audio"), null, List.of(WEATHER), "auto", null);
 	}
 
-	/** Opens a session, expecting it to open. */
-	static ProviderSession open(OpenAiProvider provider, ProviderSettings settings, Recorder recorder) {
-		AtomicReference<ProviderSession> session = new AtomicReference<>();
-		StepVerifier.create(provider.open(settings, recorder))
-			.consumeNextWith(session::set)
-			.expectComplete()
-			.verify(WAIT);
-		return session.get();
-	}
 
-	/** {@code ms} of audio in 20 ms frames, each sample distinct from its neighbours. */
-	static short[] speech(int ms) {
-		short[] samples = new short[ms * 24];
-		for (int i = 0; i < samples.length; i++) {
-			samples[i] = (short) ((i * 977) ^ (i >> 3));
-		}
-		return samples;
-	}
 
-	/** Appends {@code samples} in 20 ms frames, as the engine does. */
-	static void append(ProviderSession session, short[] samples) {
-		for (int at = 0; at < samples.length; at += 480) {
-			session.appendAudio(samples, at, Math.min(480, samples.length - at));
-		}
-	}
 
-	/** The samples as little-endian PCM16. */
-	static byte[] pcm(short[] samples) {
-		byte[] bytes = new byte[samples.length * 2];
-		for (int i = 0; i < samples.length; i++) {
-			bytes[2 * i] = (byte) samples[i];
-			bytes[2 * i + 1] = (byte) (samples[i] >> 8);
-		}
-		return bytes;
-	}
 
 }
