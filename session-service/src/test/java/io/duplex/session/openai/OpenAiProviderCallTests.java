@@ -6,11 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.duplex.session.testing.ProviderSessions;
-import io.duplex.session.testing.RecordingListener;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent.ArgumentsDelta;
 import io.duplex.session.provider.ProviderEvent.AudioDelta;
@@ -28,22 +25,7 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Function calls, cancels, truncation and settings changes through the openai provider. */
-class OpenAiProviderCallTests {
-
-	private final FakeOpenAiRealtime fake = FakeOpenAiRealtime.start();
-
-	private final RecordingListener recorder = new RecordingListener();
-
-	@AfterEach
-	void everyEventIsSchemaValid() {
-		try {
-			assertThat(this.fake.clientViolations).as("client events the provider sent").isEmpty();
-			assertThat(this.fake.serverViolations).as("server events the fake sent").isEmpty();
-		}
-		finally {
-			this.fake.close();
-		}
-	}
+class OpenAiProviderCallTests extends OpenAiProviderTestSupport {
 
 	@Test
 	void createResponseWhenModelCallsFunctionThenCallMappedAndOutputGoesBack() {
@@ -248,10 +230,6 @@ class OpenAiProviderCallTests {
 				Duration.ofSeconds(10));
 		assertThat(OpenAiProvider.uri(TestOpenAi.provider(mapped).configured(), mapped.upstreamModel("duplex-voice")))
 			.isEqualTo(URI.create("wss://api.openai.com/v1/realtime?model=gpt-realtime-mini"));
-	}
-
-	private ProviderSession open() {
-		return ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
 	}
 
 }

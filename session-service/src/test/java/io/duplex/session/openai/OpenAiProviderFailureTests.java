@@ -6,12 +6,10 @@ import java.util.List;
 
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 import io.duplex.session.testing.ProviderSessions;
-import io.duplex.session.testing.RecordingListener;
 import io.duplex.session.provider.ProviderEvent.AudioDelta;
 import io.duplex.session.provider.ProviderEvent.Failed;
 import io.duplex.session.provider.ProviderEvent.InputTranscribed;
@@ -22,22 +20,7 @@ import io.duplex.session.provider.TokenUsage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The openai provider when the upstream errs, expires, drops, refuses or is briefly unavailable. */
-class OpenAiProviderFailureTests {
-
-	private final FakeOpenAiRealtime fake = FakeOpenAiRealtime.start();
-
-	private final RecordingListener recorder = new RecordingListener();
-
-	@AfterEach
-	void everyEventIsSchemaValid() {
-		try {
-			assertThat(this.fake.clientViolations).as("client events the provider sent").isEmpty();
-			assertThat(this.fake.serverViolations).as("server events the fake sent").isEmpty();
-		}
-		finally {
-			this.fake.close();
-		}
-	}
+class OpenAiProviderFailureTests extends OpenAiProviderTestSupport {
 
 	@Test
 	void errorWhenUpstreamReportsOneThenRelayedWithItsCodeAndSessionGoesOn() {
@@ -97,7 +80,8 @@ class OpenAiProviderFailureTests {
 		this.fake.mode = FakeOpenAiRealtime.Mode.STALL;
 		OpenAiProperties properties = new OpenAiProperties(URI.create(this.fake.baseUrl()), FakeOpenAiRealtime.KEY,
 				Duration.ofSeconds(2), null, null, "gpt-4o-mini-transcribe", null, Duration.ofMillis(300));
-		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(properties), TestOpenAi.settings(), this.recorder);
+		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(properties), TestOpenAi.settings(),
+				this.recorder);
 		session.createResponse(TestOpenAi.audio("resp_stalled", List.of()));
 		assertThat(this.recorder.await(ResponseDone.class, 1))
 			.isEqualTo(new ResponseDone("resp_stalled", "failed", TokenUsage.NONE));
@@ -157,7 +141,7 @@ class OpenAiProviderFailureTests {
 	@Test
 	void openWhenUpstreamBrieflyUnavailableThenRetriesTwice() {
 		this.fake.unavailable = 2;
-		ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder).close();
+		open().close();
 		assertThat(this.fake.handshakes.get()).isEqualTo(3);
 	}
 
@@ -177,10 +161,6 @@ class OpenAiProviderFailureTests {
 		StepVerifier.create(TestOpenAi.provider(properties).open(TestOpenAi.settings(), this.recorder))
 			.expectError()
 			.verify(TestOpenAi.WAIT);
-	}
-
-	private ProviderSession open() {
-		return ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
 	}
 
 }

@@ -3,11 +3,9 @@ package io.duplex.session.openai;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.duplex.session.testing.ProviderSessions;
-import io.duplex.session.testing.RecordingListener;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderEvent.AudioDelta;
@@ -23,26 +21,11 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The openai provider against the fake OpenAI Realtime server: a turn, its mapping and what goes upstream. */
-class OpenAiProviderTests {
-
-	private final FakeOpenAiRealtime fake = FakeOpenAiRealtime.start();
-
-	private final RecordingListener recorder = new RecordingListener();
-
-	@AfterEach
-	void everyEventIsSchemaValid() {
-		try {
-			assertThat(this.fake.clientViolations).as("client events the provider sent").isEmpty();
-			assertThat(this.fake.serverViolations).as("server events the fake sent").isEmpty();
-		}
-		finally {
-			this.fake.close();
-		}
-	}
+class OpenAiProviderTests extends OpenAiProviderTestSupport {
 
 	@Test
 	void openWhenUpstreamAcceptsThenConfiguresSessionForEngineTurnDetection() {
-		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
+		ProviderSession session = open();
 		assertThat(this.fake.models).containsExactly("gpt-realtime");
 		assertThat(session.upstreamId()).isEqualTo(this.fake.connection().sessionId());
 		JsonNode update = this.fake.received("session.update").get(0).path("session");
@@ -62,7 +45,7 @@ class OpenAiProviderTests {
 
 	@Test
 	void fullTurnWhenAudioCommittedThenEventsMappedInOrderWithAudioAndUsageExact() {
-		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
+		ProviderSession session = open();
 		short[] speech = ProviderSessions.speech(500);
 		ProviderSessions.append(session, speech);
 		session.commitInput("item_user1", 0, 500);
@@ -93,7 +76,7 @@ class OpenAiProviderTests {
 
 	@Test
 	void createResponseWhenTextOnlyThenTextDeltasAndOverridesSent() {
-		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
+		ProviderSession session = open();
 		session.addItem(ContextItem.message("item_c1", "user", "Hi there", 0));
 		session.createResponse(new io.duplex.session.provider.ResponseSpec("resp_t", List.of(), List.of("text"),
 				"Answer in French.", List.of(TestOpenAi.WEATHER), "get_weather", 200));
@@ -136,7 +119,7 @@ class OpenAiProviderTests {
 
 	@Test
 	void deleteItemWhenEngineItemAddedThenDeletesItsUpstreamItem() {
-		ProviderSession session = ProviderSessions.open(TestOpenAi.provider(this.fake), TestOpenAi.settings(), this.recorder);
+		ProviderSession session = open();
 		session.addItem(ContextItem.message("item_c1", "user", "Forget this", 0));
 		session.deleteItem("item_c1");
 		session.clearInput();
