@@ -1,8 +1,11 @@
 package io.duplex.billing;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
@@ -61,10 +64,41 @@ public abstract class BillingHttpTestSupport {
 		return new TestTenant(id, newKey(id, "tenant_admin"));
 	}
 
-	/** The body of a {@code GET} of {@code uri} with {@code key}, which must answer 200. */
-	protected String getText(String key, String uri) {
-		return as(key).get().uri(uri).exchange().expectStatus().isOk().expectBody(String.class).returnResult()
+	/** The body of a {@code GET} of {@code uri} (a template of {@code variables}) with {@code key}; must be 200. */
+	protected String getText(String key, String uri, Object... variables) {
+		return as(key).get()
+			.uri(uri, variables)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
 			.getResponseBody();
+	}
+
+	/**
+	 * A contract price book of the tenant, in force from {@code from}: {@code discount} percent off
+	 * the list prices, and {@code prices} (see {@link #price}) in place of theirs.
+	 */
+	protected void contractBook(String tenantId, String from, String discount, List<Map<String, String>> prices) {
+		asPlatformAdmin().post()
+			.uri("/v1/admin/price-books")
+			.bodyValue(Map.of("name", "Contract", "currency", "USD", "effective_from", from, "tenant_id", tenantId,
+					"discount_percent", discount, "prices", prices))
+			.exchange()
+			.expectStatus()
+			.isCreated();
+	}
+
+	/** A price of a book; {@code compute} null for every pool. */
+	protected static Map<String, String> price(String model, String metric, @Nullable String compute, String unit,
+			String price) {
+		Map<String, String> map = new HashMap<>(Map.of("model", model, "metric", metric, "unit", unit, "unit_price",
+				price));
+		if (compute != null) {
+			map.put("compute", compute);
+		}
+		return map;
 	}
 
 	/** A new key of {@code role} in the tenant; returns its secret. */

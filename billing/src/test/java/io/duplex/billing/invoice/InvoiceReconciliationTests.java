@@ -278,29 +278,15 @@ class InvoiceReconciliationTests extends BillingHttpTestSupport {
 
 	/** Contract prices: per-minute fees from the 1st, changed (with a discount) mid-month at {@link #CHANGE}. */
 	private void contract(String tenantId) {
-		book(tenantId, "2025-02-01T00:00:00Z", "0", List.of(price("*", "session_seconds", null, "per_minute", "0.0125"),
-				price("*", "compute_seconds", "gpu-a", "per_minute", "0.07"),
-				price("*", "compute_seconds", null, "per_minute", "0.02")));
-		book(tenantId, CHANGE.toString(), "12.5", List.of(price("*", "session_seconds", null, "per_minute", "0.011"),
-				price("*", "compute_seconds", "gpu-a", "per_minute", "0.065"),
-				price("*", "compute_seconds", null, "per_minute", "0.02"),
-				price("gpt-realtime", "output_audio_tokens", null, "per_million_tokens", "55.5555555555")));
-	}
-
-	private void book(String tenantId, String from, String discount, List<Map<String, String>> prices) {
-		asPlatformAdmin().post().uri("/v1/admin/price-books")
-			.bodyValue(Map.of("name", "Contract", "currency", "USD", "effective_from", from, "tenant_id", tenantId,
-					"discount_percent", discount, "prices", prices))
-			.exchange().expectStatus().isCreated();
-	}
-
-	private static Map<String, String> price(String model, String metric, String compute, String unit, String price) {
-		Map<String, String> map = new HashMap<>(Map.of("model", model, "metric", metric, "unit", unit, "unit_price",
-				price));
-		if (compute != null) {
-			map.put("compute", compute);
-		}
-		return map;
+		contractBook(tenantId, "2025-02-01T00:00:00Z", "0",
+				List.of(price("*", "session_seconds", null, "per_minute", "0.0125"),
+						price("*", "compute_seconds", "gpu-a", "per_minute", "0.07"),
+						price("*", "compute_seconds", null, "per_minute", "0.02")));
+		contractBook(tenantId, CHANGE.toString(), "12.5",
+				List.of(price("*", "session_seconds", null, "per_minute", "0.011"),
+						price("*", "compute_seconds", "gpu-a", "per_minute", "0.065"),
+						price("*", "compute_seconds", null, "per_minute", "0.02"),
+						price("gpt-realtime", "output_audio_tokens", null, "per_million_tokens", "55.5555555555")));
 	}
 
 	private static List<UsageEvent> randomUsage(String tenantId, Random random, int count) {

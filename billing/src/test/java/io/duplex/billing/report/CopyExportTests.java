@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -95,11 +94,11 @@ class CopyExportTests extends BillingHttpTestSupport {
 		TestTenant other = newTenant();
 		Random random = new Random(2151);
 		// a discount and contract prices from the 10th, a per-minute fee changing on the 20th at noon
-		createBook(tenant.id(), "2151-05-10T00:00:00Z", "7.5",
+		contractBook(tenant.id(), "2151-05-10T00:00:00Z", "7.5",
 				List.of(price("gpt-realtime", "output_audio_tokens", null, "per_million_tokens", "50.1234567891"),
 						price("*", "session_seconds", null, "per_minute", "0.0125"),
 						price("*", "compute_seconds", "gpu-a", "per_minute", "0.07")));
-		createBook(tenant.id(), "2151-05-20T12:00:00.000001Z", "0",
+		contractBook(tenant.id(), "2151-05-20T12:00:00.000001Z", "0",
 				List.of(price("*", "session_seconds", null, "per_minute", "0.011")));
 		List<UsageEvent> events = new ArrayList<>();
 		for (int i = 0; i < 3000; i++) {
@@ -303,14 +302,7 @@ class CopyExportTests extends BillingHttpTestSupport {
 	}
 
 	private List<List<String>> csvRows(String key, String filter, String value) {
-		String csv = as(key).get()
-			.uri("/v1/usage/export?format=csv&" + JUNE + "&" + filter, value)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
+		String csv = getText(key, "/v1/usage/export?format=csv&" + JUNE + "&" + filter, value);
 		List<List<String>> rows = TestCsv.parse(csv);
 		return rows.subList(1, rows.size());
 	}
@@ -360,26 +352,6 @@ class CopyExportTests extends BillingHttpTestSupport {
 		return new UsageEvent(event.tenantId(), key, event.agentId(), event.agentVersion(), event.sessionId(),
 				event.segment(), event.model(), event.region(), event.compute(), event.metric(), event.quantity(),
 				event.occurredAt(), event.tags());
-	}
-
-	private void createBook(String tenantId, String from, String discount, List<Map<String, String>> prices) {
-		asPlatformAdmin().post()
-			.uri("/v1/admin/price-books")
-			.bodyValue(Map.of("name", "Contract", "currency", "USD", "effective_from", from, "tenant_id", tenantId,
-					"discount_percent", discount, "prices", prices))
-			.exchange()
-			.expectStatus()
-			.isCreated();
-	}
-
-	private static Map<String, String> price(String model, String metric, @Nullable String compute, String unit,
-			String price) {
-		Map<String, String> map = new HashMap<>(Map.of("model", model, "metric", metric, "unit", unit, "unit_price",
-				price));
-		if (compute != null) {
-			map.put("compute", compute);
-		}
-		return map;
 	}
 
 }

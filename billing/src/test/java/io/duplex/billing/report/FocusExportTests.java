@@ -49,13 +49,7 @@ class FocusExportTests extends BillingHttpTestSupport {
 	@Test
 	void exportWhenFocusThenEveryColumnMeansWhatFocusSays() {
 		String tenant = newTenant(NAME).id();
-		asPlatformAdmin().post()
-			.uri("/v1/admin/price-books")
-			.bodyValue(Map.of("name", "Contract", "currency", "USD", "effective_from", "2163-01-01T00:00:00Z",
-					"tenant_id", tenant, "discount_percent", "10"))
-			.exchange()
-			.expectStatus()
-			.isCreated();
+		contractBook(tenant, "2163-01-01T00:00:00Z", "10", List.of());
 		this.sink.record(List.of(
 				event(tenant, "1", "sess_focus", "1500000", "2163-03-01T23:59:59Z", "output_audio_tokens"),
 				event(tenant, "2", "sess_focus", "500000", "2163-03-02T00:00:01Z", "output_audio_tokens"),

@@ -164,8 +164,8 @@ class UsageReportTests extends BillingHttpTestSupport {
 		List<String> metrics = List.of("input_text_tokens", "input_audio_tokens", "cached_input_text_tokens",
 				"cached_input_audio_tokens", "output_text_tokens", "output_audio_tokens");
 		// mid-month, the tenant gets 7.5% off list prices, then a contract price for audio output
-		createTenantBook(tenant.id(), "2026-11-15T00:00:00Z", "7.5", List.of());
-		createTenantBook(tenant.id(), "2026-11-20T12:00:00Z", "7.5", List.of(Map.of("model", "gpt-realtime",
+		contractBook(tenant.id(), "2026-11-15T00:00:00Z", "7.5", List.of());
+		contractBook(tenant.id(), "2026-11-20T12:00:00Z", "7.5", List.of(Map.of("model", "gpt-realtime",
 				"metric", "output_audio_tokens", "unit", "per_million_tokens", "unit_price", "50.1234567891")));
 		for (int i = 0; i < 400; i++) {
 			String session = "sess_" + random.nextInt(20);
@@ -250,16 +250,6 @@ class UsageReportTests extends BillingHttpTestSupport {
 			return event.quantity().multiply(new BigDecimal("50.1234567891")).movePointLeft(6);
 		}
 		return listPrice(event).multiply(new BigDecimal("0.925"));
-	}
-
-	private void createTenantBook(String tenantId, String from, String discount, List<Map<String, String>> prices) {
-		asPlatformAdmin().post()
-			.uri("/v1/admin/price-books")
-			.bodyValue(Map.of("name", "Contract", "currency", "USD", "effective_from", from, "tenant_id", tenantId,
-					"discount_percent", discount, "prices", prices))
-			.exchange()
-			.expectStatus()
-			.isCreated();
 	}
 
 	/** The default book's price of an event, exact, computed independently of the rater. */
