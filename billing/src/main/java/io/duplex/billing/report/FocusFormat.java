@@ -56,11 +56,11 @@ final class FocusFormat {
 
 	private static final byte[] SESSION = ascii("Realtime Session,");
 
-	/** Slots of {@link #days}'s table (a power of two): more than the days of a month. */
+	/** Slots of {@link #dayColumns}' table (a power of two): more than the days of a month. */
 	private static final int DAYS = 64;
 
 	/** The four date columns of the days written lately: a line's rows go from day to day. */
-	private final Days[] days = new Days[DAYS];
+	private final DayColumns[] dayColumns = new DayColumns[DAYS];
 
 	private final TenantNames tenantNames;
 
@@ -78,7 +78,7 @@ final class FocusFormat {
 	}
 
 	void write(ExportLine line, ExportBuffer out) {
-		Days days = days((line.day() != null) ? line.day() : Instant.EPOCH);
+		DayColumns days = dayColumns((line.day() != null) ? line.day() : Instant.EPOCH);
 		if (!line.tenantId().equals(this.tenant)) {
 			String name = this.tenantNames.of(line.tenantId());
 			this.tenantId = utf8(CsvFormat.field(line.tenantId()) + ",");
@@ -139,23 +139,23 @@ final class FocusFormat {
 		out.repeated(line.bookId()).crlf();
 	}
 
-	private Days days(Instant day) {
+	private DayColumns dayColumns(Instant day) {
 		long epochDay = Math.floorDiv(day.getEpochSecond(), 86_400L);
 		int slot = (int) (epochDay & (DAYS - 1));
-		Days days = this.days[slot];
+		DayColumns days = this.dayColumns[slot];
 		if (days == null || days.epochDay() != epochDay) {
 			YearMonth month = YearMonth.from(day.atZone(ZoneOffset.UTC));
 			Instant monthStart = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
 			Instant monthEnd = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-			days = new Days(epochDay, ascii(monthEnd + "," + monthStart + ","),
+			days = new DayColumns(epochDay, ascii(monthEnd + "," + monthStart + ","),
 					ascii(day.plus(1, ChronoUnit.DAYS) + "," + day + ","));
-			this.days[slot] = days;
+			this.dayColumns[slot] = days;
 		}
 		return days;
 	}
 
 	/** A UTC day's date columns, encoded. */
-	private record Days(long epochDay, byte[] periods, byte[] chargePeriods) {
+	private record DayColumns(long epochDay, byte[] periods, byte[] chargePeriods) {
 	}
 
 	/**
