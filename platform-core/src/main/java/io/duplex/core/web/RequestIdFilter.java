@@ -3,7 +3,6 @@ package io.duplex.core.web;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -77,18 +76,19 @@ public class RequestIdFilter implements WebFilter, Ordered {
 		exchange.getResponse().getHeaders().set(HEADER, id);
 		long started = System.nanoTime();
 		return chain.filter(exchange)
-			.doOnSuccess((done) -> logAccess(exchange, started, null))
-			.doOnError((error) -> logAccess(exchange, started, error))
+			.doOnSuccess((done) -> logAccess(exchange, started, ""))
+			.doOnError((error) -> logAccess(exchange, started, " " + error.getClass().getSimpleName()))
+			// a client that went away (or gave up waiting) gets its line too, rather than none
+			.doOnCancel(() -> logAccess(exchange, started, " cancelled"))
 			.contextWrite((context) -> context.put(CONTEXT_KEY, id));
 	}
 
 	/** One line per request; the MDC (restored from the Reactor context) adds the request id. */
-	private static void logAccess(ServerWebExchange exchange, long started, @Nullable Throwable error) {
+	private static void logAccess(ServerWebExchange exchange, long started, String outcome) {
 		if (access.isInfoEnabled()) {
 			var status = exchange.getResponse().getStatusCode();
 			access.info("{} {} {} {}ms{}", exchange.getRequest().getMethod(), exchange.getRequest().getPath().value(),
-					(status != null) ? status.value() : "-", (System.nanoTime() - started) / 1_000_000,
-					(error != null) ? " " + error.getClass().getSimpleName() : "");
+					(status != null) ? status.value() : "-", (System.nanoTime() - started) / 1_000_000, outcome);
 		}
 	}
 
