@@ -61,8 +61,7 @@ class RealtimeResumeTests extends SessionTestSupport {
 			userItem = say(first, "Remember the number forty-two.");
 			first.drop();
 		}
-		Map<String, Object> detached = RealtimeVoiceTests.await(() -> session(tenant, sessionId),
-				(body) -> "detached".equals(body.get("status")));
+		Map<String, Object> detached = awaitStatus(tenant, sessionId, "detached");
 		assertThat(detached.get("status")).isEqualTo("detached");
 		assertThat(Instant.parse((String) detached.get("resumable_until"))).isAfter(Instant.now().plusSeconds(50));
 		assertThat(((Map<?, ?>) ((List<?>) detached.get("segments")).get(0)).get("ended_at")).isNotNull();
@@ -87,8 +86,7 @@ class RealtimeResumeTests extends SessionTestSupport {
 		assertThat(count("duplex.sessions.resumes", "outcome", "resumed")).isGreaterThanOrEqualTo(resumedBefore + 1);
 		// a token resumes once: the one used, and the new one after a clean close, are spent
 		assertThat(RealtimeAuthTests.handshakeStatus(resumeUri(this.port, sessionId, token), null)).isEqualTo(401);
-		Map<String, Object> ended = RealtimeVoiceTests.await(() -> session(tenant, sessionId),
-				(body) -> "ended".equals(body.get("status")));
+		Map<String, Object> ended = awaitStatus(tenant, sessionId, "ended");
 		assertThat(ended.get("end_reason")).isEqualTo("client_closed");
 		assertThat(RealtimeAuthTests.handshakeStatus(resumeUri(this.port, sessionId, newToken), null)).isEqualTo(401);
 		List<?> segments = (List<?>) ended.get("segments");
@@ -113,20 +111,17 @@ class RealtimeResumeTests extends SessionTestSupport {
 	void sessionUpdateWhenResumedThenTheClientsConfigurationIsRestored() {
 		TestTenant tenant = newTenant();
 		String agent = newAgent(tenant.adminKey());
-		String sessionId;
-		String token;
+		Opened opened;
 		try (RealtimeTestClient first = connect(this.port, tenant, agent)) {
-			Opened opened = Opened.of(first);
-			sessionId = opened.sessionId();
-			token = opened.token();
+			opened = Opened.of(first);
 			first.send("""
 					{"type": "session.update", "session": {"type": "realtime", "output_modalities": ["text"],
 					 "audio": {"input": {"turn_detection": {"type": "server_vad", "silence_duration_ms": 900}}}}}""");
 			first.await("session.updated");
 			first.drop();
 		}
-		RealtimeVoiceTests.await(() -> session(tenant, sessionId), (body) -> "detached".equals(body.get("status")));
-		try (RealtimeTestClient second = RealtimeTestClient.resume(resumeUri(this.port, sessionId, token))) {
+		awaitStatus(tenant, opened.sessionId(), "detached");
+		try (RealtimeTestClient second = RealtimeTestClient.resume(opened.resumeUri(this.port))) {
 			JsonNode session = second.await("session.created").path("session");
 			assertThat(session.path("audio").path("input").path("turn_detection").path("silence_duration_ms").asInt())
 				.isEqualTo(900);
@@ -140,17 +135,13 @@ class RealtimeResumeTests extends SessionTestSupport {
 	void cleanCloseThenTheSessionEndsAndCannotBeResumed() {
 		TestTenant tenant = newTenant();
 		String agent = newAgent(tenant.adminKey());
-		String sessionId;
-		String token;
+		Opened opened;
 		try (RealtimeTestClient client = connect(this.port, tenant, agent)) {
-			Opened opened = Opened.of(client);
-			sessionId = opened.sessionId();
-			token = opened.token();
+			opened = Opened.of(client);
 		}
-		Map<String, Object> ended = RealtimeVoiceTests.await(() -> session(tenant, sessionId),
-				(body) -> "ended".equals(body.get("status")));
+		Map<String, Object> ended = awaitStatus(tenant, opened.sessionId(), "ended");
 		assertThat(ended.get("end_reason")).isEqualTo("client_closed");
-		assertThat(RealtimeAuthTests.handshakeStatus(resumeUri(this.port, sessionId, token), null)).isEqualTo(401);
+		assertThat(RealtimeAuthTests.handshakeStatus(opened.resumeUri(this.port), null)).isEqualTo(401);
 	}
 
 	@Test
@@ -202,32 +193,28 @@ class RealtimeResumeTests extends SessionTestSupport {
 	void droppedSocketWhenResumedOnAnotherNodeThenItContinuesThereAndOnlyConnectedTimeIsMetered() throws Exception {
 		TestTenant tenant = newTenant();
 		String agent = newAgent(tenant.adminKey());
-		String sessionId;
-		String token;
+		Opened opened;
 		String userItem;
 		try (RealtimeTestClient first = connect(this.port, tenant, agent)) {
-			Opened opened = Opened.of(first);
-			sessionId = opened.sessionId();
-			token = opened.token();
+			opened = Opened.of(first);
 			userItem = say(first, "Before the move.");
 			first.drop();
 		}
-		RealtimeVoiceTests.await(() -> session(tenant, sessionId), (body) -> "detached".equals(body.get("status")));
+		awaitStatus(tenant, opened.sessionId(), "detached");
 		long detachedFrom = System.nanoTime();
 		try (SessionNode other = SessionNode.start(Map.of())) {
 			// detached for a second at least, however fast the other node started: the time that
 			// metering must leave out
 			long detachedMs = (System.nanoTime() - detachedFrom) / 1_000_000;
 			Thread.sleep(Math.max(0, 1_000 - detachedMs));
-			try (RealtimeTestClient second = RealtimeTestClient.resume(resumeUri(other.port(), sessionId, token))) {
-				assertThat(second.await("session.created").path("session").path("id").asString()).isEqualTo(sessionId);
+			try (RealtimeTestClient second = RealtimeTestClient.resume(opened.resumeUri(other.port()))) {
+				assertThat(second.await("session.created").path("session").path("id").asString()).isEqualTo(opened.sessionId());
 				second.send("{\"type\":\"conversation.item.retrieve\",\"item_id\":\"" + userItem + "\"}");
 				assertThat(second.await("conversation.item.retrieved").path("item").path("content").path(0)
 					.path("text").asString()).isEqualTo("Before the move.");
 				say(second, "After the move.");
 			}
-			Map<String, Object> ended = RealtimeVoiceTests.await(() -> session(tenant, sessionId),
-					(body) -> "ended".equals(body.get("status")));
+			Map<String, Object> ended = awaitStatus(tenant, opened.sessionId(), "ended");
 			assertThat(ended.get("end_reason")).isEqualTo("client_closed");
 			long wallMs = Duration.between(Instant.parse((String) ended.get("started_at")),
 					Instant.parse((String) ended.get("ended_at"))).toMillis();
@@ -236,7 +223,7 @@ class RealtimeResumeTests extends SessionTestSupport {
 			assertThat(connected.movePointRight(3).longValue()).isLessThan(wallMs - 500);
 			BigDecimal metered = this.db
 				.sql("SELECT quantity FROM billing.usage_event WHERE session_id = :id AND metric = 'session_seconds'")
-				.bind("id", sessionId)
+				.bind("id", opened.sessionId())
 				.map((row) -> row.get("quantity", BigDecimal.class))
 				.one()
 				.block(Duration.ofSeconds(10));
@@ -248,14 +235,11 @@ class RealtimeResumeTests extends SessionTestSupport {
 	void serverStopsThenClientsAreToldAndResumeAfterTheRestart() {
 		TestTenant tenant = newTenant();
 		String agent = newAgent(tenant.adminKey());
-		String sessionId;
-		String token;
+		Opened opened;
 		String userItem;
 		SessionNode node = SessionNode.start(Map.of());
 		try (RealtimeTestClient client = connect(node.port(), tenant, agent)) {
-			Opened opened = Opened.of(client);
-			sessionId = opened.sessionId();
-			token = opened.token();
+			opened = Opened.of(client);
 			userItem = say(client, "Said before the restart.");
 			node.close();
 			JsonNode error = client.await("error").path("error");
@@ -263,12 +247,12 @@ class RealtimeResumeTests extends SessionTestSupport {
 			assertThat(error.path("message").asString()).contains("resume token");
 			assertThat(client.awaitClose(Duration.ofSeconds(10))).isEqualTo(1012);
 		}
-		Map<String, Object> detached = session(tenant, sessionId);
+		Map<String, Object> detached = session(tenant, opened.sessionId());
 		assertThat(detached.get("status")).isEqualTo("detached");
 
 		try (SessionNode restarted = SessionNode.start(Map.of());
-				RealtimeTestClient client = RealtimeTestClient.resume(resumeUri(restarted.port(), sessionId, token))) {
-			assertThat(client.await("session.created").path("session").path("id").asString()).isEqualTo(sessionId);
+				RealtimeTestClient client = RealtimeTestClient.resume(opened.resumeUri(restarted.port()))) {
+			assertThat(client.await("session.created").path("session").path("id").asString()).isEqualTo(opened.sessionId());
 			client.await("duplex.session.resumable");
 			client.send("{\"type\":\"conversation.item.retrieve\",\"item_id\":\"" + userItem + "\"}");
 			assertThat(client.await("conversation.item.retrieved").path("item").path("content").path(0).path("text")
@@ -276,11 +260,10 @@ class RealtimeResumeTests extends SessionTestSupport {
 			say(client, "Said after the restart.");
 			assertThat(client.schemaViolations()).isEmpty();
 		}
-		Map<String, Object> ended = RealtimeVoiceTests.await(() -> session(tenant, sessionId),
-				(body) -> "ended".equals(body.get("status")));
+		Map<String, Object> ended = awaitStatus(tenant, opened.sessionId(), "ended");
 		assertThat(field(ended.get("segments"), "reason"))
 			.containsExactly("initial", "resume");
-		Map<String, Object> transcript = get(as(tenant.adminKey()), "/v1/sessions/" + sessionId + "/transcript");
+		Map<String, Object> transcript = get(as(tenant.adminKey()), "/v1/sessions/" + opened.sessionId() + "/transcript");
 		assertThat(field(transcript.get("items"), "text"))
 			.containsExactly("Said before the restart.", "Said before the restart.", "Said after the restart.",
 					"Said after the restart.");
@@ -301,8 +284,7 @@ class RealtimeResumeTests extends SessionTestSupport {
 				token = resumable.path("resume_token").asString();
 				client.drop();
 			}
-			Map<String, Object> ended = RealtimeVoiceTests.await(() -> session(tenant, sessionId),
-					(body) -> "ended".equals(body.get("status")));
+			Map<String, Object> ended = awaitStatus(tenant, sessionId, "ended");
 			assertThat(ended.get("end_reason")).isEqualTo("client_disconnected");
 			// it ends when its grace ends: two seconds after it was detached (when its segment ended)
 			Instant detachedAt = Instant.parse((String) ((Map<?, ?>) ((List<?>) ended.get("segments")).get(0)).get("ended_at"));
@@ -334,6 +316,11 @@ class RealtimeResumeTests extends SessionTestSupport {
 					client.await("duplex.session.resumable").path("resume_token").asString());
 		}
 
+		/** Where a new socket resumes the session with its token, on the node at {@code port}. */
+		URI resumeUri(int port) {
+			return RealtimeResumeTests.resumeUri(port, this.sessionId, this.token);
+		}
+
 	}
 
 	/** Sends user text and asks for a response, waits for it; returns the user item's id. */
@@ -361,6 +348,11 @@ class RealtimeResumeTests extends SessionTestSupport {
 
 	private Map<String, Object> session(TestTenant tenant, String sessionId) {
 		return get(as(tenant.adminKey()), "/v1/sessions/" + sessionId);
+	}
+
+	/** The session resource once its status is {@code status} (waiting up to ten seconds). */
+	private Map<String, Object> awaitStatus(TestTenant tenant, String sessionId, String status) {
+		return RealtimeVoiceTests.await(() -> session(tenant, sessionId), (body) -> status.equals(body.get("status")));
 	}
 
 	private static URI socket(int port, String query) {
