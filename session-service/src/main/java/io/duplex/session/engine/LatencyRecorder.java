@@ -29,7 +29,7 @@ final class LatencyRecorder {
 	}
 
 	/** The response's figures, recorded in the histograms; the caller stores them with its usage. */
-	static ResponseLatency measure(SessionEngine engine, Responses.Run run, String status) {
+	static ResponseLatency measure(SessionEngine engine, ResponseRun run, String status) {
 		Integer voiceToVoice = (run.speechEndedNanos != 0 && run.firstAudioNanos != 0)
 				? millis(run.firstAudioNanos - run.speechEndedNanos) : null;
 		Integer firstByte = (run.firstOutputNanos != 0) ? millis(run.firstOutputNanos - run.createdNanos) : null;

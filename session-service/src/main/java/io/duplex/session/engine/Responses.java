@@ -11,7 +11,6 @@ import io.duplex.session.audio.AudioEncoder;
 import io.duplex.session.audio.AudioFormat;
 import io.duplex.session.audio.Pcm16;
 import io.duplex.session.protocol.ClientEvent;
-import io.duplex.session.protocol.ContentRef;
 import io.duplex.session.protocol.ConversationItem;
 import io.duplex.session.protocol.Ids;
 import io.duplex.session.protocol.ProtocolError;
@@ -40,7 +39,7 @@ final class Responses {
 
 	private long lastAwaitedNanos;
 
-	private @Nullable Run run;
+	private @Nullable ResponseRun run;
 
 	/**
 	 * A turn ended while a response was still finishing: answer it as soon as that one is done.
@@ -116,7 +115,7 @@ final class Responses {
 						: SessionConfig.MaxOutputTokens.INF,
 				audio ? this.outputFormat : null, audio ? SessionSetup.voice(session) : null,
 				(config != null) ? config.metadata() : null);
-		this.run = new Run(response, audio, turnItemId, speechEndedNanos);
+		this.run = new ResponseRun(this, this.engine, response, audio, turnItemId, speechEndedNanos);
 		this.engine.send(this.engine.services.events.responseCreated(response));
 		String instructions = (config != null) ? config.instructions() : null;
 		this.engine.provider().createResponse(new ResponseSpec(response.id(), this.engine.conversation.context(),
@@ -227,6 +226,11 @@ final class Responses {
 		return !this.awaitingTranscript.isEmpty() && System.nanoTime() - this.lastAwaitedNanos < TRANSCRIPT_WAIT_NANOS;
 	}
 
+	/** An assistant item's audio is now what the client may be hearing. */
+	void playing(ResponseOutput output) {
+		this.lastAudio = output;
+	}
+
 	/** An item is complete: the client is told and it is stored. */
 	void itemDone(Conversation.Entry entry) {
 		this.engine.send(this.engine.services.events.conversationItemDone(this.engine.conversation.previousOf(entry.id),
@@ -252,7 +256,7 @@ final class Responses {
 			}
 			return;
 		}
-		Run current = this.run;
+		ResponseRun current = this.run;
 		if (current == null || !current.response.id().equals(responseIdOf(event))) {
 			return;
 		}
@@ -287,7 +291,7 @@ final class Responses {
 		itemDone(entry);
 	}
 
-	private void audio(Run current, ProviderEvent.AudioDelta delta) {
+	private void audio(ResponseRun current, ProviderEvent.AudioDelta delta) {
 		ResponseOutput output = current.outputs.get(delta.outputIndex());
 		if (output == null || output.truncateAtMs != null || output.done) {
 			return;
@@ -309,7 +313,7 @@ final class Responses {
 		this.engine.send(this.engine.services.events.responseOutputAudioDelta(output.ref, wire));
 	}
 
-	private void responseDone(Run current, ProviderEvent.ResponseDone done) {
+	private void responseDone(ResponseRun current, ProviderEvent.ResponseDone done) {
 		for (ResponseOutput output : current.outputs.values()) {
 			if (!output.done) {
 				current.finish(output.index, ConversationItem.Status.INCOMPLETE);
@@ -366,7 +370,7 @@ final class Responses {
 	 * {@code response.done} will come for it; usage it incurred upstream was never reported.
 	 */
 	void fail() {
-		Run current = this.run;
+		ResponseRun current = this.run;
 		if (current != null) {
 			responseDone(current, new ProviderEvent.ResponseDone(current.response.id(), "failed", TokenUsage.NONE));
 		}
@@ -374,7 +378,7 @@ final class Responses {
 
 	/** The session is ending: an item still being produced is kept as far as it got. */
 	void abandon() {
-		Run current = this.run;
+		ResponseRun current = this.run;
 		if (current != null) {
 			for (ResponseOutput output : current.outputs.values()) {
 				if (!output.done) {
@@ -405,156 +409,6 @@ final class Responses {
 			case ProviderEvent.StageTimings e -> e.responseId();
 			default -> null;
 		};
-	}
-
-	/** The response in flight. */
-	final class Run {
-
-		final RealtimeResponse response;
-
-		final boolean audio;
-
-		final Map<Integer, ResponseOutput> outputs = new java.util.TreeMap<>();
-
-		@Nullable String cancelReason;
-
-		/** The user turn this answers, when server VAD started it. */
-		final @Nullable String turnItemId;
-
-		/** When that turn's speech ended ({@link System#nanoTime()}); 0 if unknown. */
-		final long speechEndedNanos;
-
-		final long createdNanos = System.nanoTime();
-
-		/** When the model's first output (a delta) for this response came; 0 until then. */
-		long firstOutputNanos;
-
-		/** When this response's first audio went to the client; 0 until then. */
-		long firstAudioNanos;
-
-		/** A cascade's stage figures, when it reported them. */
-		ProviderEvent.@Nullable StageTimings stages;
-
-		Run(RealtimeResponse response, boolean audio, @Nullable String turnItemId, long speechEndedNanos) {
-			this.response = response;
-			this.audio = audio;
-			this.turnItemId = turnItemId;
-			this.speechEndedNanos = speechEndedNanos;
-		}
-
-		@Nullable ResponseOutput byItemId(String itemId) {
-			for (ResponseOutput output : this.outputs.values()) {
-				if (output.entry.id.equals(itemId)) {
-					return output;
-				}
-			}
-			return null;
-		}
-
-		void start(ProviderEvent.OutputItemStarted started) {
-			SessionEngine engine = Responses.this.engine;
-			String itemId = Ids.item();
-			String previous = engine.conversation.lastId();
-			ConversationItem item;
-			ContextItem context;
-			boolean call = "function_call".equals(started.type());
-			if (call) {
-				String callId = (started.callId() != null) ? started.callId() : Ids.call();
-				item = new ConversationItem.FunctionCall(itemId, ConversationItem.Status.IN_PROGRESS, callId,
-						String.valueOf(started.name()), "");
-				context = new ContextItem(itemId, "function_call", null, "", started.name(), callId, 0);
-			}
-			else {
-				item = new ConversationItem.Message(itemId, ConversationItem.Status.IN_PROGRESS,
-						ConversationItem.Role.ASSISTANT, List.of());
-				context = ContextItem.message(itemId, "assistant", "", 0);
-			}
-			Conversation.Entry entry = new Conversation.Entry(itemId, item, context, 0, engine.sessionMs());
-			engine.conversation.add(previous, entry);
-			ContentRef ref = new ContentRef(this.response.id(), itemId, started.outputIndex(), 0);
-			ResponseOutput output = new ResponseOutput(started.outputIndex(), started.type(), entry, ref, started.name(),
-					(item instanceof ConversationItem.FunctionCall function) ? function.callId() : null);
-			this.outputs.put(started.outputIndex(), output);
-			engine.send(engine.services.events.responseOutputItemAdded(this.response.id(), started.outputIndex(), item));
-			engine.send(engine.services.events.conversationItemAdded(previous, item));
-			if (!call) {
-				engine.send(engine.services.events.responseContentPartAdded(ref,
-						this.audio ? new ConversationItem.OutputAudio(null, "") : new ConversationItem.OutputText("")));
-				if (this.audio) {
-					Responses.this.lastAudio = output;
-				}
-			}
-		}
-
-		void text(int index, String delta, boolean transcript) {
-			ResponseOutput output = this.outputs.get(index);
-			if (output == null || output.done) {
-				return;
-			}
-			output.text.append(delta);
-			if (output.truncateAtMs == null) {
-				SessionEngine engine = Responses.this.engine;
-				engine.send(transcript ? engine.services.events.responseOutputAudioTranscriptDelta(output.ref, delta)
-						: engine.services.events.responseOutputTextDelta(output.ref, delta));
-			}
-		}
-
-		void arguments(int index, String delta) {
-			ResponseOutput output = this.outputs.get(index);
-			if (output == null || output.done) {
-				return;
-			}
-			output.text.append(delta);
-			SessionEngine engine = Responses.this.engine;
-			engine.send(engine.services.events.responseFunctionCallArgumentsDelta(this.response.id(), output.entry.id,
-					index, String.valueOf(output.callId), delta));
-		}
-
-		/** Completes an output item: done events, the conversation entry, the store. */
-		void finish(int index, ConversationItem.Status status) {
-			ResponseOutput output = this.outputs.get(index);
-			if (output == null || output.done) {
-				return;
-			}
-			output.done = true;
-			SessionEngine engine = Responses.this.engine;
-			Conversation.Entry entry = output.entry;
-			String produced = output.text.toString();
-			String id = this.response.id();
-			if ("function_call".equals(output.type)) {
-				engine.send(engine.services.events.responseFunctionCallArgumentsDone(id, entry.id, index,
-						String.valueOf(output.callId), String.valueOf(output.name), produced));
-				entry.item = new ConversationItem.FunctionCall(entry.id, status, output.callId,
-						String.valueOf(output.name), produced);
-				entry.context = new ContextItem(entry.id, "function_call", null, produced, output.name, output.callId, 0);
-			}
-			else {
-				ConversationItem.ContentPart part;
-				if (this.audio) {
-					engine.send(engine.services.events.responseOutputAudioDone(output.ref));
-					engine.send(engine.services.events.responseOutputAudioTranscriptDone(output.ref, produced));
-					part = new ConversationItem.OutputAudio(null, produced);
-				}
-				else {
-					engine.send(engine.services.events.responseOutputTextDone(output.ref, produced));
-					part = new ConversationItem.OutputText(produced);
-				}
-				engine.send(engine.services.events.responseContentPartDone(output.ref, part));
-				entry.item = new ConversationItem.Message(entry.id, status, ConversationItem.Role.ASSISTANT, List.of(part));
-				entry.audioMs = output.sentMs();
-				long heardMs = (output.truncateAtMs != null) ? output.truncateAtMs : entry.audioMs;
-				String heard = heardText(produced, heardMs, entry.audioMs);
-				entry.truncated = output.truncateAtMs != null;
-				entry.context = ContextItem.message(entry.id, "assistant", heard, heardMs);
-			}
-			engine.send(engine.services.events.responseOutputItemDone(id, index, entry.item));
-			itemDone(entry);
-			if (entry.truncated) {
-				engine.send(engine.services.events.conversationItemTruncated(entry.id, 0, (int) entry.context.audioMs()));
-				engine.provider().truncateItem(entry.id, entry.context.audioMs(), entry.context.text());
-			}
-		}
-
 	}
 
 }
