@@ -21,10 +21,11 @@ import reactor.core.publisher.Mono;
  * connect deadline: {@code duplex.sessions.connect-timeout} after its creation, however long its
  * client secret would still live (the secret stops opening it then too), or when the secret
  * expires if that is sooner; once the secret was used, not before {@value #CONNECT_GRACE_SECONDS}
- * seconds after that, time enough for the gateway to mark it active; and for a session started over a socket (which has no secret), not before
- * {@value #CONNECT_GRACE_SECONDS} seconds after its creation. Such sessions are ended with reason
- * {@code never_connected}, at their deadline and unmetered (they never started), by whoever next
- * counts or reads the tenant's sessions, and by every session node's periodic {@link #sweep}.
+ * seconds after that, time enough for the gateway to mark it active; and for a session started
+ * over a socket (which has no secret), not before {@value #CONNECT_GRACE_SECONDS} seconds after
+ * its creation. Such sessions are ended with reason {@code never_connected}, at their deadline
+ * and unmetered (they never started), by whoever next counts or reads the tenant's sessions, and
+ * by every session node's periodic {@link #sweep}.
  */
 @Component
 class Admission {

@@ -26,8 +26,9 @@ import jakarta.validation.constraints.PositiveOrZero;
  */
 @Validated
 @ConfigurationProperties("duplex.sessions")
-record AdmissionSettings(@DefaultValue("60s") Duration connectTimeout, @DefaultValue("5s") Duration connectSweepInterval,
-		@DefaultValue("50") @Min(1) @Max(100) int maxPoolShare, @DefaultValue("10") @PositiveOrZero int maxPoolShareAbove) {
+record AdmissionSettings(@DefaultValue("60s") Duration connectTimeout,
+		@DefaultValue("5s") Duration connectSweepInterval, @DefaultValue("50") @Min(1) @Max(100) int maxPoolShare,
+		@DefaultValue("10") @PositiveOrZero int maxPoolShareAbove) {
 
 	AdmissionSettings {
 		if (connectTimeout.isNegative() || connectTimeout.isZero()) {

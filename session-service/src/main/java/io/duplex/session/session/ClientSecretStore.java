@@ -51,8 +51,9 @@ class ClientSecretStore {
 
 	/**
 	 * Uses the secret up: its session must still be waiting for its socket within its connect
-	 * timeout, and the secret unused and unexpired. The hash is compared in SQL rather than in constant time: what timing could
-	 * reveal is a SHA-256 hash of 240 random bits, from which no secret can be made.
+	 * timeout, and the secret unused and unexpired. The hash is compared in SQL rather than in
+	 * constant time: what timing could reveal is a SHA-256 hash of 240 random bits, from which no
+	 * secret can be made.
 	 * @return empty when the secret is unknown, expired, used, or its session no longer waits (ended,
 	 * or not connected within the connect timeout)
 	 */
