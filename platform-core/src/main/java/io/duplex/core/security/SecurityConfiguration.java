@@ -13,6 +13,8 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
 
 import io.duplex.core.web.ProblemWriter;
 import io.duplex.core.web.Problems;
@@ -31,13 +33,22 @@ import tools.jackson.databind.json.JsonMapper;
 public class SecurityConfiguration {
 
 	/**
+	 * The realtime socket's path. Its handshake authenticates the caller itself: besides API keys it
+	 * takes client secrets ({@code ek_…}), as {@code Authorization: Bearer} (OpenAI's SDKs on a
+	 * server or a phone) or as a subprotocol (browsers), and resume tokens. The bearer filter
+	 * therefore never looks at it: it knows API keys only, and would refuse a client secret before
+	 * the handshake sees it.
+	 */
+	static final String REALTIME_PATH = "/v1/realtime";
+
+	/**
 	 * Paths the filter chain lets through. Everything else under {@code /v1} needs a credential.
 	 * The realtime socket authenticates itself, because browsers can only send their client secret
 	 * as a WebSocket subprotocol and a refused socket must be answered in the protocol's own way.
 	 */
 	static final String[] PUBLIC_PATHS = { "/actuator/health", "/actuator/health/**", "/actuator/info",
 			"/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
-			"/webjars/**", "/v1/realtime" };
+			"/webjars/**", REALTIME_PATH };
 
 	@Bean
 	SecurityWebFilterChain duplexSecurityChain(ServerHttpSecurity http, ReactiveAuthenticationManager callers,
@@ -51,6 +62,8 @@ public class SecurityConfiguration {
 		bearer.setAuthenticationFailureHandler((webFilterExchange, ex) -> problems.write(webFilterExchange.getExchange(),
 				Problems.unauthorized("The API key is unknown, revoked, or belongs to a suspended tenant.")));
 		bearer.setSecurityContextRepository(NoOpServerSecurityContextRepository.getInstance());
+		bearer.setRequiresAuthenticationMatcher(
+				new NegatedServerWebExchangeMatcher(ServerWebExchangeMatchers.pathMatchers(REALTIME_PATH)));
 		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)

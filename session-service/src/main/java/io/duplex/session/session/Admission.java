@@ -11,53 +11,77 @@ import reactor.core.publisher.Mono;
 
 /**
  * Admission control: a new session needs a free slot in its tenant's quota and in its compute
- * pool. Counting and inserting must happen in one transaction that first takes the tenant's and
- * then the pool's advisory lock (always in that order, so admissions never deadlock): concurrent
- * admissions then count one after another and can never overshoot a limit together.
+ * pool, and in a large pool the tenant may hold only its share of the slots (see
+ * {@link AdmissionSettings#tenantSlots}), so one tenant can never lock the others out. Counting and
+ * inserting must happen in one transaction that first takes the tenant's and then the pool's
+ * advisory lock (always in that order, so admissions never deadlock): concurrent admissions then
+ * count one after another and can never overshoot a limit together.
  * <p>
- * A session that never got its socket must not hold a slot forever. It stops counting at its
- * connect deadline: when its client secret expires; once the secret was used, not before
- * {@value #CONNECT_GRACE_SECONDS} seconds after that, time enough for the gateway to mark it
- * active; and for a session started over a socket (which has no secret),
- * {@value #CONNECT_GRACE_SECONDS} seconds after its creation. Such sessions are then ended with
- * reason {@code never_connected} by whoever next counts or reads the tenant's sessions.
+ * A session that never got its socket must not hold a slot for long. It stops counting at its
+ * connect deadline: {@code duplex.sessions.connect-timeout} after its creation, however long its
+ * client secret would still live (the secret stops opening it then too), or when the secret
+ * expires if that is sooner; once the secret was used, not before {@value #CONNECT_GRACE_SECONDS}
+ * seconds after that, time enough for the gateway to mark it active; and for a session started
+ * over a socket (which has no secret), not before {@value #CONNECT_GRACE_SECONDS} seconds after
+ * its creation. Such sessions are ended with reason {@code never_connected}, at their deadline
+ * and unmetered (they never started), by whoever next counts or reads the tenant's sessions, and
+ * by every session node's periodic {@link #sweep}.
  */
 @Component
 class Admission {
 
 	static final int CONNECT_GRACE_SECONDS = 60;
 
-	/** When a session still in status created stops counting; columns of {@code s}. */
-	private static final String DEADLINE = "COALESCE((SELECT max(GREATEST(c.expires_at, c.redeemed_at + interval '"
-			+ CONNECT_GRACE_SECONDS + " seconds')) FROM realtime.client_secret c WHERE c.session_id = s.id), "
-			+ "s.created_at + interval '" + CONNECT_GRACE_SECONDS + " seconds')";
-
-	/** A detached session keeps its slot while it may be resumed, so its client can always come back. */
-	private static final String HOLDS_SLOT = "s.status <> 'ended' AND (s.status = 'active' OR (s.status = 'detached' AND s.resumable_until > now()) "
-			+ "OR (s.status = 'created' AND " + DEADLINE + " > now()))";
-
 	/**
 	 * Ends stale sessions. SKIP LOCKED: a row another transaction holds is being changed by it
 	 * (marked active, or ended by another sweep), and waiting for it could deadlock sweeps that
 	 * overlap; the counts never depend on this sweep anyway.
 	 */
-	private static final String END_STALE = "WITH stale AS (SELECT s.id, " + DEADLINE + " AS deadline "
-			+ "FROM realtime.session s WHERE %s AND s.status = 'created' AND " + DEADLINE + " <= now() "
+	private static final String END_STALE = "WITH stale AS (SELECT s.id, %2$s AS deadline "
+			+ "FROM realtime.session s WHERE %1$s AND s.status = 'created' AND %2$s <= now() "
 			+ "FOR UPDATE SKIP LOCKED) UPDATE realtime.session t SET status = 'ended', "
 			+ "end_reason = 'never_connected', ended_at = stale.deadline FROM stale WHERE t.id = stale.id "
 			+ "AND t.status = 'created'";
 
 	private final DatabaseClient db;
 
-	Admission(DatabaseClient db) {
+	private final AdmissionSettings settings;
+
+	/** When a session still in status created stops counting; columns of {@code s}. */
+	private final String deadline;
+
+	/** Whether a session holds a slot; columns of {@code s}. */
+	private final String holdsSlot;
+
+	Admission(DatabaseClient db, AdmissionSettings settings) {
 		this.db = db;
+		this.settings = settings;
+		// the connect timeout, or the secret's expiry if that comes first (it opens nothing after
+		// it); an unused secret takes part as used at -infinity, so only a used one adds the grace;
+		// a session without any secret (opened over a socket) gets the grace from its creation
+		this.deadline = "GREATEST(LEAST(" + createdPlusConnectTimeout("s", settings)
+				+ ", COALESCE((SELECT max(c.expires_at) FROM realtime.client_secret c WHERE c.session_id = s.id), "
+				+ "'infinity'::timestamptz)), COALESCE((SELECT max(COALESCE(c.redeemed_at, '-infinity'::timestamptz)) "
+				+ "FROM realtime.client_secret c WHERE c.session_id = s.id), s.created_at) + interval '"
+				+ CONNECT_GRACE_SECONDS + " seconds')";
+		// a detached session keeps its slot while it may be resumed, so its client can always come back
+		this.holdsSlot = "s.status <> 'ended' AND (s.status = 'active' OR (s.status = 'detached' AND "
+				+ "s.resumable_until > now()) OR (s.status = 'created' AND " + this.deadline + " > now()))";
+	}
+
+	/**
+	 * The instant a session's connect timeout ends, as SQL over the session table aliased
+	 * {@code alias}: the secret store refuses to open a session after it.
+	 */
+	static String createdPlusConnectTimeout(String alias, AdmissionSettings settings) {
+		return alias + ".created_at + interval '" + settings.connectTimeout().toMillis() + " milliseconds'";
 	}
 
 	/**
 	 * Takes the locks and checks both limits; call it in the transaction that inserts the session,
 	 * which keeps the locks until it ends.
-	 * @return completes when there is room; errors with a 429 problem when the tenant's quota or
-	 * the pool is full
+	 * @return completes when there is room; errors with a 429 problem when the tenant's quota is
+	 * full, the tenant holds its share of the pool, or the pool is full
 	 */
 	Mono<Void> admit(TenantInfo tenant, PoolInfo pool) {
 		Scope tenantScope = Scope.tenant(tenant.id());
@@ -67,7 +91,15 @@ class Admission {
 					? Mono.error(SessionProblems.quotaExceeded(tenant.maxConcurrentSessions())) : Mono.empty());
 		Scope poolScope = new Scope("s.region = :region AND s.compute = :compute",
 				Map.of("region", pool.region(), "compute", pool.id()));
+		int share = this.settings.tenantSlots(pool.maxConcurrentSessions());
+		// counted under the pool's lock, which every admission to the pool takes, so it stays exact
+		Mono<Void> tenantShare = (share >= pool.maxConcurrentSessions()) ? Mono.empty()
+				: count(new Scope("s.region = :region AND s.compute = :compute AND s.tenant_id = :tenantId",
+						Map.of("region", pool.region(), "compute", pool.id(), "tenantId", tenant.id())))
+					.flatMap((held) -> (held >= share) ? Mono.error(SessionProblems.poolShareExceeded(pool.region(),
+							pool.id(), share, this.settings.maxPoolShare())) : Mono.empty());
 		Mono<Void> poolSlot = lock("duplex.sessions.pool", pool.region() + "/" + pool.id()).then(endStale(poolScope))
+			.then(tenantShare)
 			.then(count(poolScope))
 			.flatMap((live) -> (live >= pool.maxConcurrentSessions())
 					? Mono.error(SessionProblems.poolFull(pool.region(), pool.id(), pool.maxConcurrentSessions()))
@@ -80,6 +112,14 @@ class Admission {
 		return endStale(Scope.tenant(tenantId));
 	}
 
+	/**
+	 * Ends every tenant's sessions whose connect deadline has passed, for the periodic sweep.
+	 * @return how many it ended
+	 */
+	Mono<Long> sweep() {
+		return this.db.sql(END_STALE.formatted("TRUE", this.deadline)).fetch().rowsUpdated();
+	}
+
 	private Mono<Void> lock(String space, String key) {
 		return this.db.sql("SELECT pg_advisory_xact_lock(hashtext(:space), hashtext(:key))")
 			.bind("space", space)
@@ -88,13 +128,13 @@ class Admission {
 	}
 
 	private Mono<Void> endStale(Scope scope) {
-		return scope.bind(this.db.sql(END_STALE.formatted(scope.condition()))).then();
+		return scope.bind(this.db.sql(END_STALE.formatted(scope.condition(), this.deadline))).then();
 	}
 
 	private Mono<Long> count(Scope scope) {
 		return scope
 			.bind(this.db.sql("SELECT count(*) AS live FROM realtime.session s WHERE " + scope.condition() + " AND "
-					+ HOLDS_SLOT))
+					+ this.holdsSlot))
 			.map((row) -> row.get("live", Long.class))
 			.one();
 	}

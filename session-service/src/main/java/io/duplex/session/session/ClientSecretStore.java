@@ -26,8 +26,12 @@ class ClientSecretStore {
 
 	private final DatabaseClient db;
 
-	ClientSecretStore(DatabaseClient db) {
+	/** The connect deadline: a session not connected by then no longer opens, whatever its secret. */
+	private final String connectable;
+
+	ClientSecretStore(DatabaseClient db, AdmissionSettings settings) {
 		this.db = db;
+		this.connectable = " AND " + Admission.createdPlusConnectTimeout("s", settings) + " > now()";
 	}
 
 	/** Issues the session's secret, valid {@code seconds} from now on the database's clock. */
@@ -46,16 +50,18 @@ class ClientSecretStore {
 	}
 
 	/**
-	 * Uses the secret up: its session must still be waiting for its socket, and the secret unused
-	 * and unexpired. The hash is compared in SQL rather than in constant time: what timing could
-	 * reveal is a SHA-256 hash of 240 random bits, from which no secret can be made.
-	 * @return empty when the secret is unknown, expired, used, or its session no longer waits
+	 * Uses the secret up: its session must still be waiting for its socket within its connect
+	 * timeout, and the secret unused and unexpired. The hash is compared in SQL rather than in
+	 * constant time: what timing could reveal is a SHA-256 hash of 240 random bits, from which no
+	 * secret can be made.
+	 * @return empty when the secret is unknown, expired, used, or its session no longer waits (ended,
+	 * or not connected within the connect timeout)
 	 */
 	Mono<Claimed> redeem(String secret) {
 		return this.db.sql("UPDATE realtime.client_secret c SET redeemed_at = now() FROM realtime.session s "
 				+ "WHERE c.prefix = :prefix AND c.secret_hash = :hash AND c.redeemed_at IS NULL "
 				+ "AND c.expires_at > now() AND s.id = c.session_id AND s.tenant_id = c.tenant_id "
-				+ "AND s.status = 'created' RETURNING c.tenant_id, c.session_id")
+				+ "AND s.status = 'created'" + this.connectable + " RETURNING c.tenant_id, c.session_id")
 			.bind("prefix", ClientSecrets.prefixOf(secret))
 			.bind("hash", ByteBuffer.wrap(ClientSecrets.hash(secret)))
 			.map((row) -> new Claimed(row.get("tenant_id", String.class), row.get("session_id", String.class)))
@@ -71,7 +77,7 @@ class ClientSecretStore {
 		return this.db.sql("UPDATE realtime.client_secret c SET redeemed_at = now() FROM realtime.session s "
 				+ "WHERE c.tenant_id = :tenantId AND c.session_id = :sessionId AND c.redeemed_at IS NULL "
 				+ "AND c.expires_at > now() AND s.id = c.session_id AND s.tenant_id = c.tenant_id "
-				+ "AND s.status = 'created' RETURNING c.tenant_id, c.session_id")
+				+ "AND s.status = 'created'" + this.connectable + " RETURNING c.tenant_id, c.session_id")
 			.bind("tenantId", tenantId)
 			.bind("sessionId", sessionId)
 			.map((row) -> new Claimed(row.get("tenant_id", String.class), row.get("session_id", String.class)))

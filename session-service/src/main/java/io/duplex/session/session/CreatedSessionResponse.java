@@ -14,7 +14,8 @@ record CreatedSessionResponse(String id, String object, String status, String ag
 
 	/**
 	 * The secret that opens the session's one socket.
-	 * @param expiresAt after this the secret opens nothing, and an unopened session stops counting
+	 * @param expiresAt after this the secret opens nothing; the session must be opened within the
+	 * connect timeout ({@code duplex.sessions.connect-timeout}) all the same, or it ends unopened
 	 */
 	record ClientSecret(String value, Instant expiresAt) {
 	}

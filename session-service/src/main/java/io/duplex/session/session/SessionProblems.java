@@ -37,4 +37,14 @@ final class SessionProblems {
 		return problem;
 	}
 
+	static ProblemException poolShareExceeded(String region, String compute, int limit, int sharePercent) {
+		ProblemException problem = new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "pool-share-exceeded",
+				"Compute pool share exceeded", "The tenant already holds " + limit + " sessions of the compute pool "
+						+ compute + " of region " + region + ", its share (" + sharePercent
+						+ " % of the pool's capacity); end one, or wait for one to end.",
+				Map.of("region", region, "compute", compute, "limit", limit, "max_pool_share", sharePercent));
+		problem.getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+		return problem;
+	}
+
 }

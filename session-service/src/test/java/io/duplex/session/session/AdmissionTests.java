@@ -109,6 +109,65 @@ class AdmissionTests extends SessionApiTestSupport {
 	}
 
 	@Test
+	void createWhenTenantHoldsItsShareOfALargePoolThen429NamingTheShareWhileAnotherTenantGetsIn() {
+		// a pool of 12: above the 10 from which the default share of 50 % applies, so 6 per tenant
+		TestPlacement placement = newPlacement(12);
+		TestTenant greedy = newTenant(100);
+		TestTenant neighbour = newTenant(100);
+		String agent = newAgent(greedy.adminKey(), placement.agentFields());
+		for (int i = 0; i < 6; i++) {
+			createSession(greedy.adminKey(), agent);
+		}
+		as(greedy.adminKey()).post()
+			.uri("/v1/sessions")
+			.bodyValue(Map.of("agent", agent))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(429)
+			.expectHeader()
+			.valueEquals(HttpHeaders.RETRY_AFTER, "10")
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo(PROBLEMS + "pool-share-exceeded")
+			.jsonPath("$.limit")
+			.isEqualTo(6)
+			.jsonPath("$.max_pool_share")
+			.isEqualTo(50)
+			.jsonPath("$.region")
+			.isEqualTo(placement.region())
+			.jsonPath("$.compute")
+			.isEqualTo(placement.compute());
+		String neighboursAgent = newAgent(neighbour.adminKey(), placement.agentFields());
+		String neighbours = createSession(neighbour.adminKey(), neighboursAgent).get("id").toString();
+		assertThat(session(neighbour.adminKey(), neighbours)).containsEntry("status", "created");
+		// the greedy tenant's other agents run elsewhere: its quota is not the pool's share
+		createSession(greedy.adminKey(), newAgent(greedy.adminKey()));
+	}
+
+	@Test
+	void concurrentCreatesOfOneTenantNeverExceedItsShareOfAPool() {
+		TestPlacement placement = newPlacement(12);
+		TestTenant tenant = newTenant(100);
+		String agent = newAgent(tenant.adminKey(), placement.agentFields());
+		WebClient web = WebClient.builder()
+			.baseUrl("http://localhost:" + this.port)
+			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.adminKey())
+			.build();
+		Flux.range(0, 10)
+			.flatMap((i) -> web.post()
+				.uri("/v1/sessions")
+				.bodyValue(Map.of("agent", agent))
+				.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode().value())), 10)
+			.collectList()
+			.as(StepVerifier::create)
+			.assertNext((statuses) -> {
+				assertThat(statuses).filteredOn((status) -> status == 201).hasSize(6);
+				assertThat(statuses).filteredOn((status) -> status == 429).hasSize(4);
+			})
+			.verifyComplete();
+	}
+
+	@Test
 	void concurrentCreatesNeverExceedTheQuota() {
 		TestTenant tenant = newTenant(3);
 		String agent = newAgent(tenant.adminKey());
