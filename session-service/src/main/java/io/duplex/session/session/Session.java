@@ -38,6 +38,12 @@ record Session(String id, String tenantId, String agentId, int agentVersion, Str
 	/** Why a detached session whose client did not come back in time was ended. */
 	static final String CLIENT_DISCONNECTED = "client_disconnected";
 
+	/**
+	 * Why a session of a node whose lease lapsed (the node died) was ended: at once when it could not
+	 * be resumed, else when its client did not resume it within the grace period.
+	 */
+	static final String NODE_LOST = "node_lost";
+
 	boolean ended() {
 		return ENDED.equals(this.status);
 	}

@@ -1,0 +1,191 @@
+package io.duplex.session.node;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import io.duplex.core.role.ConditionalOnRole;
+import io.duplex.core.role.DuplexRole;
+import io.duplex.session.engine.EngineServices;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+
+/**
+ * This node's lease: taken before the node serves sockets, renewed every
+ * {@code duplex.sessions.node-heartbeat}, given up when the node stops. While the node does not
+ * hold it, the gateway takes no sockets.
+ * <p>
+ * The node counts its lease as lost when a renewal finds it lapsed or adopted, or when no renewal
+ * has succeeded for {@code duplex.sessions.node-lease} since the last good one was sent (on the
+ * node's own monotonic clock: the database set that lease's expiry at a later instant, so the node
+ * always gives up first, before any other node may adopt). It then stops every session it runs
+ * ({@link LeaseLossListener}); their final writes are conditional on the session still being this
+ * node's, so nothing another node made of them is overwritten. Once they are stopped and its old
+ * lease has been adopted (by any node, this one included), it takes a new lease and serves again.
+ */
+@Component
+@ConditionalOnRole(DuplexRole.SESSION)
+public class NodeLease implements SmartLifecycle {
+
+	private static final Logger log = LoggerFactory.getLogger(NodeLease.class);
+
+	/** How long stopping the sessions of a lost lease may take before the node moves on. */
+	private static final Duration STOP_SESSIONS = Duration.ofSeconds(30);
+
+	private final NodeLeaseRepository leases;
+
+	private final String nodeId;
+
+	private final NodeLeaseProperties properties;
+
+	private final List<LeaseLossListener> listeners;
+
+	private final Counter lost;
+
+	/** Whether the lease is held (taken, and not found lost since). */
+	private volatile boolean held;
+
+	/** {@link System#nanoTime()} by which the lease must be renewed, at the latest. */
+	private volatile long validUntilNanos;
+
+	private volatile boolean running;
+
+	private Disposable heartbeat = () -> {
+	};
+
+	NodeLease(NodeLeaseRepository leases, EngineServices services, NodeLeaseProperties properties,
+			List<LeaseLossListener> listeners, MeterRegistry meters) {
+		this.leases = leases;
+		this.nodeId = services.nodeId();
+		this.properties = properties;
+		this.listeners = listeners;
+		this.lost = Counter.builder("duplex.node.lease.lost")
+			.description("Times this node found its lease lost and stopped its sessions")
+			.register(meters);
+		Gauge.builder("duplex.node.lease.held", this, (lease) -> lease.held() ? 1 : 0)
+			.description("Whether this node holds its lease (1) and so takes sockets")
+			.register(meters);
+	}
+
+	/** This node's id, as its lease and its sessions' records name it. */
+	public String nodeId() {
+		return this.nodeId;
+	}
+
+	/** Whether this node holds its lease now, so it may run sessions. */
+	public boolean held() {
+		return this.held && System.nanoTime() - this.validUntilNanos < 0;
+	}
+
+	/** Takes the lease before the web server starts: runs once, on the thread that starts the application. */
+	@Override
+	public void start() {
+		long sent = System.nanoTime();
+		Boolean taken = this.leases.acquire(this.nodeId, this.properties.nodeLease())
+			.block(this.properties.nodeLease());
+		if (!Boolean.TRUE.equals(taken)) {
+			throw new IllegalStateException("Node " + this.nodeId + " could not take its lease");
+		}
+		renewed(sent);
+		log.info("Node {} holds its lease (heartbeat {}, lease {})", this.nodeId, this.properties.nodeHeartbeat(),
+				this.properties.nodeLease());
+		Duration every = this.properties.nodeHeartbeat();
+		this.heartbeat = Flux.interval(every, every)
+			.onBackpressureDrop()
+			.concatMap((tick) -> beat().onErrorResume((ex) -> {
+				log.warn("Node {} heartbeat failed", this.nodeId, ex);
+				return Mono.empty();
+			}))
+			.subscribe(null, null, null, Context.empty());
+		this.running = true;
+	}
+
+	/** Gives the lease up once the sessions have been handed over: runs once, on the stopping thread. */
+	@Override
+	public void stop() {
+		this.running = false;
+		this.heartbeat.dispose();
+		if (this.held) {
+			this.held = false;
+			this.leases.release(this.nodeId)
+				.onErrorResume((ex) -> {
+					log.warn("Node {} could not give up its lease; it lapses in {}", this.nodeId,
+							this.properties.nodeLease(), ex);
+					return Mono.empty();
+				})
+				.block(this.properties.nodeLease());
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Starts before the web server (sockets come only once the lease is held), stops after the sessions and it. */
+	@Override
+	public int getPhase() {
+		return 0;
+	}
+
+	/** One heartbeat: renews a held lease, or takes a new one after a loss. */
+	Mono<Void> beat() {
+		long sent = System.nanoTime();
+		if (!this.held) {
+			return this.leases.acquire(this.nodeId, this.properties.nodeLease())
+				.timeout(this.properties.nodeHeartbeat())
+				.doOnNext((taken) -> {
+					if (taken) {
+						renewed(sent);
+						log.info("Node {} holds its lease again and takes sockets", this.nodeId);
+					}
+				})
+				.then();
+		}
+		if (sent - this.validUntilNanos >= 0) {
+			return lose("it was not renewed within " + this.properties.nodeLease());
+		}
+		return this.leases.renew(this.nodeId, this.properties.nodeLease())
+			.timeout(this.properties.nodeHeartbeat())
+			.flatMap((renewed) -> {
+				if (renewed) {
+					renewed(sent);
+					return Mono.<Void>empty();
+				}
+				return lose("it lapsed, and other nodes may have adopted its sessions");
+			})
+			.onErrorResume((ex) -> {
+				log.warn("Node {} could not renew its lease; it holds it for {} ms more", this.nodeId,
+						Math.max(0, (this.validUntilNanos - System.nanoTime()) / 1_000_000), ex);
+				return Mono.empty();
+			});
+	}
+
+	private void renewed(long sentNanos) {
+		this.validUntilNanos = sentNanos + this.properties.nodeLease().toNanos();
+		this.held = true;
+	}
+
+	private Mono<Void> lose(String why) {
+		this.held = false;
+		this.lost.increment();
+		log.warn("Node {} lost its lease: {}; stopping its sessions", this.nodeId, why);
+		return Flux.fromIterable(this.listeners)
+			.flatMap((listener) -> listener.leaseLost().onErrorResume((ex) -> {
+				log.warn("Node {} could not stop everything under its lost lease", this.nodeId, ex);
+				return Mono.empty();
+			}))
+			.then()
+			.timeout(STOP_SESSIONS, Mono.empty());
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.duplex.session.node;
+
+import java.time.Duration;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Hand SQL over {@code realtime.node_lease}. Every time is the database's ({@code now()}), so the
+ * nodes' clocks never matter. Rows name nodes, not tenants: there is no tenant to scope by.
+ */
+@Repository
+class NodeLeaseRepository {
+
+	private final DatabaseClient db;
+
+	NodeLeaseRepository(DatabaseClient db) {
+		this.db = db;
+	}
+
+	/**
+	 * Takes the lease of {@code nodeId} for {@code lease} from now.
+	 * @return false when a row of that node is still there (an old lease of it, lapsed but not yet adopted)
+	 */
+	Mono<Boolean> acquire(String nodeId, Duration lease) {
+		return this.db.sql("INSERT INTO realtime.node_lease (node_id, expires_at) VALUES (:nodeId, now() + :leaseMs * "
+				+ "interval '1 millisecond') ON CONFLICT (node_id) DO NOTHING")
+			.bind("nodeId", nodeId)
+			.bind("leaseMs", lease.toMillis())
+			.fetch()
+			.rowsUpdated()
+			.map((rows) -> rows > 0);
+	}
+
+	/**
+	 * Renews the lease of {@code nodeId} for {@code lease} from now, if it has not lapsed. Waits for
+	 * a node adopting it at this moment (which holds the row), then finds it gone.
+	 * @return false when the lease lapsed or was adopted: lost
+	 */
+	Mono<Boolean> renew(String nodeId, Duration lease) {
+		return this.db.sql("UPDATE realtime.node_lease SET heartbeat_at = now(), expires_at = now() + :leaseMs * "
+				+ "interval '1 millisecond' WHERE node_id = :nodeId AND expires_at > now()")
+			.bind("nodeId", nodeId)
+			.bind("leaseMs", lease.toMillis())
+			.fetch()
+			.rowsUpdated()
+			.map((rows) -> rows > 0);
+	}
+
+	/**
+	 * Gives the lease up as a node stops: it lapses now, so a session it could not hand over (a
+	 * failed write while closing) is adopted at the next sweep instead of after the lease time.
+	 */
+	Mono<Void> release(String nodeId) {
+		return this.db.sql("UPDATE realtime.node_lease SET heartbeat_at = now(), expires_at = now() "
+				+ "WHERE node_id = :nodeId AND expires_at > now()")
+			.bind("nodeId", nodeId)
+			.then();
+	}
+
+}

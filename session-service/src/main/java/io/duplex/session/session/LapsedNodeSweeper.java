@@ -1,0 +1,89 @@
+package io.duplex.session.session;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.stereotype.Component;
+
+import io.duplex.core.role.ConditionalOnRole;
+import io.duplex.core.role.DuplexRole;
+import io.duplex.session.engine.SessionLimits;
+import io.duplex.session.node.NodeLeaseProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+
+/**
+ * Adopts the sessions of dead nodes: every {@code duplex.sessions.node-heartbeat}, each session
+ * node looks for leases that lapsed (its own too, after a pause it could not renew through) and
+ * takes their sessions over. A session with a resume token becomes {@code detached}, resumable on
+ * any node for {@code duplex.sessions.resume-grace} from now, and ends as {@code node_lost} when
+ * not resumed ({@link DetachedSessionSweeper}); one without ends as {@code node_lost} at once.
+ * Either way its connected time, the metered one, stops at its node's last heartbeat. Nodes
+ * sweeping at once share the dead nodes out; each is adopted once.
+ */
+@Component
+@ConditionalOnRole(DuplexRole.SESSION)
+class LapsedNodeSweeper implements InitializingBean, DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(LapsedNodeSweeper.class);
+
+	/** Dead nodes adopted per statement; more wait for the next sweep. */
+	private static final int NODES = 20;
+
+	private final SessionRepository sessions;
+
+	private final SessionMeter meter;
+
+	private final SessionLimits limits;
+
+	private final NodeLeaseProperties leases;
+
+	private final MeterRegistry meters;
+
+	private Disposable schedule = () -> {
+	};
+
+	LapsedNodeSweeper(SessionRepository sessions, SessionMeter meter, SessionLimits limits, NodeLeaseProperties leases,
+			MeterRegistry meters) {
+		this.sessions = sessions;
+		this.meter = meter;
+		this.limits = limits;
+		this.leases = leases;
+		this.meters = meters;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		this.schedule = Flux.interval(this.leases.nodeHeartbeat(), this.leases.nodeHeartbeat())
+			.onBackpressureDrop()
+			.concatMap((tick) -> sweep().doOnError((ex) -> log.warn("Adopting the sessions of dead nodes failed; will retry",
+					ex))
+				.onErrorComplete())
+			.subscribe(null, null, null, Context.empty());
+	}
+
+	@Override
+	public void destroy() {
+		this.schedule.dispose();
+	}
+
+	/**
+	 * Adopts the sessions of nodes whose lease lapsed, and meters those that ended at once.
+	 * @return how many sessions this call adopted
+	 */
+	Mono<Long> sweep() {
+		return this.sessions.adoptFromLapsedNodes(NODES, this.limits.resumeGrace()).concatMap((adopted) -> {
+			String outcome = adopted.ended() ? "ended" : "detached";
+			this.meters.counter("duplex.sessions.adopted", "outcome", outcome).increment();
+			log.info("Session {} of tenant {} adopted from node {}, whose lease lapsed: {}", adopted.sessionId(),
+					adopted.tenantId(), adopted.lostNodeId(), outcome);
+			return adopted.ended() ? this.meter.meterEnded(adopted.tenantId(), adopted.sessionId()).thenReturn(adopted)
+					: Mono.just(adopted);
+		}).count();
+	}
+
+}
