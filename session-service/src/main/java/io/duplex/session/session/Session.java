@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A stored session.
  * @param status {@code created} (admitted, no socket yet), {@code active} (a socket runs it),
- * {@code detached} (its socket dropped or its node stopped; resumable until {@code resumableUntil})
+ * {@code detached} (its socket dropped, or its node stopped or died; resumable until {@code resumableUntil})
  * or {@code ended}
  * @param endReason why it ended, e.g. {@code ended_by_api}, {@code never_connected} or a reason
  * the gateway gives
