@@ -1,11 +1,14 @@
 -- Node leases: each session node holds one row, renewed every duplex.sessions.node-heartbeat
 -- and lapsing duplex.sessions.node-lease after its last renewal. Times are the database's
--- (now()), so the nodes' own clocks never matter. A node whose lease lapsed is dead (or has lost
--- its claim): any node adopts its active sessions and deletes the row. Not tenant data: a row
--- names a process, never a tenant.
+-- (now()), so the nodes' own clocks never matter. A node whose lease lapsed while the database
+-- was up is dead (or cut off): any node adopts its active sessions and deletes the row. Not
+-- tenant data: a row names a process, never a tenant.
 CREATE TABLE node_lease (
     node_id      text COLLATE "C" PRIMARY KEY,
     started_at   timestamptz NOT NULL DEFAULT now(),
+    -- since when the node has renewed without a lapse: it witnessed the database up since then,
+    -- so it may take another node's lapse for death only after a whole lease of that
+    up_since     timestamptz NOT NULL DEFAULT now(),
     heartbeat_at timestamptz NOT NULL DEFAULT now(),
     expires_at   timestamptz NOT NULL
 );

@@ -3,9 +3,9 @@ package io.duplex.session.node;
 import reactor.core.publisher.Mono;
 
 /**
- * Told when this node finds its lease lost (it could not renew it in time, e.g. after a long pause
- * or a database outage): another node may have adopted its sessions, so the node must stop running
- * them, without writing over what another node made of them.
+ * Told when this node finds its lease lost: another node adopted its sessions (after a long pause
+ * of this node, or while it was cut off from the database), so the node must stop running them,
+ * without writing over what the other node made of them.
  */
 public interface LeaseLossListener {
 

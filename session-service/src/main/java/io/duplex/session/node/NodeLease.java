@@ -21,16 +21,20 @@ import reactor.util.context.Context;
 
 /**
  * This node's lease: taken before the node serves sockets, renewed every
- * {@code duplex.sessions.node-heartbeat}, given up when the node stops. While the node does not
- * hold it, the gateway takes no sockets.
+ * {@code duplex.sessions.node-heartbeat}, given up when the node stops.
  * <p>
- * The node counts its lease as lost when a renewal finds it lapsed or adopted, or when no renewal
- * has succeeded for {@code duplex.sessions.node-lease} since the last good one was sent (on the
- * node's own monotonic clock: the database set that lease's expiry at a later instant, so the node
- * always gives up first, before any other node may adopt). It then stops every session it runs
- * ({@link LeaseLossListener}); their final writes are conditional on the session still being this
- * node's, so nothing another node made of them is overwritten. Once they are stopped and its old
- * lease has been adopted (by any node, this one included), it takes a new lease and serves again.
+ * The gateway takes new sockets only while the last good renewal was sent less than
+ * {@code duplex.sessions.node-lease} ago, measured on the node's own monotonic clock: the database
+ * set that lease's expiry later still, so the node stops taking sessions before any other node
+ * may take it for dead. It keeps the sessions it runs meanwhile: when the database is away for
+ * everyone, nobody adopts anything (see the session module's adoption), and the node renews its
+ * lapsed lease when the database is back.
+ * <p>
+ * The node has lost its lease when a renewal finds it gone: another node adopted its sessions
+ * (after a long pause of this one, or while it was cut off from the database). It then stops
+ * every session it runs ({@link LeaseLossListener}); their final writes are conditional on the
+ * session still being this node's, so nothing another node made of them is overwritten. Then it
+ * takes a new lease and serves again.
  */
 @Component
 @ConditionalOnRole(DuplexRole.SESSION)
@@ -81,7 +85,7 @@ public class NodeLease implements SmartLifecycle {
 		return this.nodeId;
 	}
 
-	/** Whether this node holds its lease now, so it may run sessions. */
+	/** Whether this node holds its lease, renewed within the lease time: it may take new sessions. */
 	public boolean held() {
 		return this.held && System.nanoTime() - this.validUntilNanos < 0;
 	}
@@ -137,7 +141,7 @@ public class NodeLease implements SmartLifecycle {
 		return 0;
 	}
 
-	/** One heartbeat: renews a held lease, or takes a new one after a loss. */
+	/** One heartbeat: renews the lease, or takes a new one after a loss. */
 	Mono<Void> beat() {
 		long sent = System.nanoTime();
 		if (!this.held) {
@@ -151,21 +155,25 @@ public class NodeLease implements SmartLifecycle {
 				})
 				.then();
 		}
-		if (sent - this.validUntilNanos >= 0) {
-			return lose("it was not renewed within " + this.properties.nodeLease());
-		}
-		return this.leases.renew(this.nodeId, this.properties.nodeLease())
+		// two heartbeats without a renewal: the database (or this node) was away
+		Duration gap = this.properties.nodeHeartbeat().multipliedBy(2);
+		return this.leases.renew(this.nodeId, this.properties.nodeLease(), gap)
 			.timeout(this.properties.nodeHeartbeat())
 			.flatMap((renewed) -> {
 				if (renewed) {
 					renewed(sent);
 					return Mono.<Void>empty();
 				}
-				return lose("it lapsed, and other nodes may have adopted its sessions");
+				return lose();
 			})
 			.onErrorResume((ex) -> {
-				log.warn("Node {} could not renew its lease; it holds it for {} ms more", this.nodeId,
-						Math.max(0, (this.validUntilNanos - System.nanoTime()) / 1_000_000), ex);
+				long left = (this.validUntilNanos - System.nanoTime()) / 1_000_000;
+				if (left > 0) {
+					log.warn("Node {} could not renew its lease; it takes sockets for {} ms more", this.nodeId, left, ex);
+				}
+				else {
+					log.warn("Node {} could not renew its lease; it takes no sockets until it does", this.nodeId, ex);
+				}
 				return Mono.empty();
 			});
 	}
@@ -175,10 +183,10 @@ public class NodeLease implements SmartLifecycle {
 		this.held = true;
 	}
 
-	private Mono<Void> lose(String why) {
+	private Mono<Void> lose() {
 		this.held = false;
 		this.lost.increment();
-		log.warn("Node {} lost its lease: {}; stopping its sessions", this.nodeId, why);
+		log.warn("Node {} lost its lease: another node adopted its sessions; stopping them here", this.nodeId);
 		return Flux.fromIterable(this.listeners)
 			.flatMap((listener) -> listener.leaseLost().onErrorResume((ex) -> {
 				log.warn("Node {} could not stop everything under its lost lease", this.nodeId, ex);

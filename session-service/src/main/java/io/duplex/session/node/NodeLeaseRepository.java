@@ -22,7 +22,7 @@ class NodeLeaseRepository {
 
 	/**
 	 * Takes the lease of {@code nodeId} for {@code lease} from now.
-	 * @return false when a row of that node is still there (an old lease of it, lapsed but not yet adopted)
+	 * @return false when a row of that node is there already
 	 */
 	Mono<Boolean> acquire(String nodeId, Duration lease) {
 		return this.db.sql("INSERT INTO realtime.node_lease (node_id, expires_at) VALUES (:nodeId, now() + :leaseMs * "
@@ -35,15 +35,22 @@ class NodeLeaseRepository {
 	}
 
 	/**
-	 * Renews the lease of {@code nodeId} for {@code lease} from now, if it has not lapsed. Waits for
-	 * a node adopting it at this moment (which holds the row), then finds it gone.
-	 * @return false when the lease lapsed or was adopted: lost
+	 * Renews the lease of {@code nodeId} for {@code lease} from now, lapsed or not, as long as no
+	 * node adopted it: a node whose lease lapsed in a database outage carries on once the database
+	 * is back. A renewal more than {@code gap} after the one before restarts the node's
+	 * {@code up_since}: the database (or the node) was away meanwhile. Waits for a node adopting the
+	 * lease at this moment (which holds the row), then finds it gone.
+	 * @return false when the lease is gone: adopted by another node, so lost
 	 */
-	Mono<Boolean> renew(String nodeId, Duration lease) {
-		return this.db.sql("UPDATE realtime.node_lease SET heartbeat_at = now(), expires_at = now() + :leaseMs * "
-				+ "interval '1 millisecond' WHERE node_id = :nodeId AND expires_at > now()")
+	Mono<Boolean> renew(String nodeId, Duration lease, Duration gap) {
+		return this.db.sql("""
+				UPDATE realtime.node_lease SET
+				    up_since = CASE WHEN heartbeat_at >= now() - :gapMs * interval '1 millisecond' THEN up_since ELSE now() END,
+				    heartbeat_at = now(), expires_at = now() + :leaseMs * interval '1 millisecond'
+				WHERE node_id = :nodeId""")
 			.bind("nodeId", nodeId)
 			.bind("leaseMs", lease.toMillis())
+			.bind("gapMs", gap.toMillis())
 			.fetch()
 			.rowsUpdated()
 			.map((rows) -> rows > 0);

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.session.engine.EngineServices;
 import io.duplex.session.engine.SessionLimits;
 import io.duplex.session.node.NodeLeaseProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,8 +19,8 @@ import reactor.util.context.Context;
 
 /**
  * Adopts the sessions of dead nodes: every {@code duplex.sessions.node-heartbeat}, each session
- * node looks for leases that lapsed (its own too, after a pause it could not renew through) and
- * takes their sessions over. A session with a resume token becomes {@code detached}, resumable on
+ * node that holds its lease looks for leases that lapsed while the database was up (see
+ * {@link SessionRepository#adoptFromLapsedNodes}) and takes their sessions over. A session with a resume token becomes {@code detached}, resumable on
  * any node for {@code duplex.sessions.resume-grace} from now, and ends as {@code node_lost} when
  * not resumed ({@link DetachedSessionSweeper}); one without ends as {@code node_lost} at once.
  * Either way its connected time, the metered one, stops at its node's last heartbeat. Nodes
@@ -44,16 +45,19 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 
 	private final MeterRegistry meters;
 
+	private final String nodeId;
+
 	private Disposable schedule = () -> {
 	};
 
 	LapsedNodeSweeper(SessionRepository sessions, SessionMeter meter, SessionLimits limits, NodeLeaseProperties leases,
-			MeterRegistry meters) {
+			MeterRegistry meters, EngineServices services) {
 		this.sessions = sessions;
 		this.meter = meter;
 		this.limits = limits;
 		this.leases = leases;
 		this.meters = meters;
+		this.nodeId = services.nodeId();
 	}
 
 	@Override
@@ -76,7 +80,7 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 	 * @return how many sessions this call adopted
 	 */
 	Mono<Long> sweep() {
-		return this.sessions.adoptFromLapsedNodes(NODES, this.limits.resumeGrace()).concatMap((adopted) -> {
+		return this.sessions.adoptFromLapsedNodes(this.nodeId, NODES, this.limits.resumeGrace()).concatMap((adopted) -> {
 			String outcome = adopted.ended() ? "ended" : "detached";
 			this.meters.counter("duplex.sessions.adopted", "outcome", outcome).increment();
 			log.info("Session {} of tenant {} adopted from node {}, whose lease lapsed: {}", adopted.sessionId(),

@@ -296,11 +296,15 @@ class SessionRepository {
 	}
 
 	/**
-	 * Adopts the sessions of nodes whose lease lapsed ({@code realtime.node_lease}), in one
-	 * statement per call: the lapsed leases are locked with SKIP LOCKED (nodes sweeping at once
-	 * share them out, and a node renewing its lease at that moment either wins, and keeps its
-	 * sessions, or finds its lease gone) and deleted with the adoption, so no session is adopted
-	 * twice. Each {@code active} session of a dead node with a resume token becomes
+	 * Adopts, for the node {@code nodeId}, the sessions of nodes whose lease lapsed
+	 * ({@code realtime.node_lease}), in one statement per call. A lapse counts only when it happened
+	 * while the database was up: the adopting node must hold its own lease and have renewed it
+	 * without a lapse for at least the dead node's lease length, so a database outage, which
+	 * lapses every lease at once, is no death (each node renews its lapsed lease when the database
+	 * is back). The lapsed leases are locked with SKIP LOCKED (nodes sweeping at once share them out,
+	 * and a node renewing its lease at that moment either wins, and keeps its sessions, or finds its
+	 * lease gone) and deleted with the adoption, so no session is adopted twice. Each
+	 * {@code active} session of a dead node with a resume token becomes
 	 * {@code detached}, resumable with that token until {@code grace} from now, detached since the
 	 * node's last heartbeat (so its connected time, the metered one, stops there); one without a
 	 * token (or every one when {@code grace} is zero) ends at once as {@code node_lost}, at the last
@@ -308,11 +312,14 @@ class SessionRepository {
 	 * @param nodes at most this many dead nodes per call
 	 * @return the sessions adopted, with whether each ended at once (to be metered)
 	 */
-	Flux<Adopted> adoptFromLapsedNodes(int nodes, Duration grace) {
+	Flux<Adopted> adoptFromLapsedNodes(String nodeId, int nodes, Duration grace) {
 		return this.db.sql("""
-				WITH dead AS (
-				    SELECT node_id, heartbeat_at FROM realtime.node_lease WHERE expires_at <= now()
-				    ORDER BY expires_at LIMIT :nodes FOR UPDATE SKIP LOCKED),
+				WITH me AS (
+				    SELECT up_since FROM realtime.node_lease WHERE node_id = :me AND expires_at > now()),
+				dead AS (
+				    SELECT d.node_id, d.heartbeat_at FROM realtime.node_lease d, me
+				    WHERE d.expires_at <= now() AND me.up_since + (d.expires_at - d.heartbeat_at) <= now()
+				    ORDER BY d.expires_at LIMIT :nodes FOR UPDATE OF d SKIP LOCKED),
 				lost AS (
 				    SELECT s.id, GREATEST(dead.heartbeat_at, s.started_at) AS last_seen,
 				        (s.resume_token_hash IS NOT NULL AND :graceMs > 0) AS resumable
@@ -336,6 +343,7 @@ class SessionRepository {
 				released AS (
 				    DELETE FROM realtime.node_lease l USING dead WHERE l.node_id = dead.node_id)
 				SELECT tenant_id, id, status, lost_node_id FROM adopted""")
+			.bind("me", nodeId)
 			.bind("nodes", nodes)
 			.bind("graceMs", grace.toMillis())
 			.bind("nodeLost", Session.NODE_LOST)

@@ -130,7 +130,7 @@ class NodeCrashTests extends SessionTestSupport {
 	}
 
 	@Test
-	void ownLeaseLostThenTheNodeStopsItsSessionsLeavesThemResumableAndTakesANewLease() {
+	void ownLeaseAdoptedThenTheNodeStopsItsSessionsWithoutOverwritingAndTakesANewLease() {
 		TestTenant tenant = newTenant();
 		String agent = newAgent(tenant.adminKey());
 		try (SessionNode node = SessionNode.start(
@@ -139,32 +139,50 @@ class NodeCrashTests extends SessionTestSupport {
 			String sessionId;
 			String token;
 			String userItem;
+			Instant adoptedAt;
 			try (RealtimeTestClient client = connect(node.port(), tenant, agent)) {
 				sessionId = client.await("session.created").path("session").path("id").asString();
 				token = client.await("duplex.session.resumable").path("resume_token").asString();
 				userItem = say(client, "Said before the pause.");
-				// as if the node had paused past its lease: lapsed, and up for adoption by any node
-				this.db.sql("UPDATE realtime.node_lease SET expires_at = now() WHERE node_id = :node")
+				// as another node's adoption leaves things when this one paused past its lease: the
+				// session detached in its name, the lease gone
+				adoptedAt = this.db.sql("""
+						UPDATE realtime.session SET status = 'detached', node_id = NULL, lost_node_id = node_id,
+						    detached_at = now(), resumable_until = now() + interval '5 minutes'
+						WHERE id = :id AND status = 'active' RETURNING detached_at""")
+					.bind("id", sessionId)
+					.map((row) -> row.get("detached_at", Instant.class))
+					.one()
+					.block(Duration.ofSeconds(10));
+				this.db.sql("DELETE FROM realtime.node_lease WHERE node_id = :node")
 					.bind("node", nodeId)
 					.then()
 					.block(Duration.ofSeconds(10));
+				// the node finds its lease gone and stops the session, telling its client to resume
 				JsonNode error = client.await((event) -> "error".equals(event.path("type").asString()),
 						Duration.ofSeconds(30))
 					.path("error");
 				assertThat(error.path("code").asString()).isEqualTo("server_shutdown");
 				assertThat(client.awaitClose(Duration.ofSeconds(30))).isEqualTo(1012);
 			}
-			// whether this node detached it or another adopted it first, it waits for its client
-			Map<String, Object> detached = awaitSession(tenant, sessionId,
-					(body) -> "detached".equals(body.get("status")));
-			assertThat(detached.get("end_reason")).isNull();
+			// its own final write changed nothing of what the adoption made
+			Map<String, Object> row = this.db
+				.sql("SELECT status, lost_node_id, detached_at, end_reason FROM realtime.session WHERE id = :id")
+				.bind("id", sessionId)
+				.fetch()
+				.one()
+				.block(Duration.ofSeconds(10));
+			assertThat(row).containsEntry("status", "detached")
+				.containsEntry("lost_node_id", nodeId)
+				.containsEntry("end_reason", null);
+			assertThat(((java.time.OffsetDateTime) row.get("detached_at")).toInstant()).isEqualTo(adoptedAt);
 			try (RealtimeTestClient client = RealtimeTestClient.resume(resumeUri(this.port, sessionId, token))) {
 				assertThat(client.await("session.created").path("session").path("id").asString()).isEqualTo(sessionId);
 				client.send("{\"type\":\"conversation.item.retrieve\",\"item_id\":\"" + userItem + "\"}");
 				assertThat(client.await("conversation.item.retrieved").path("item").path("id").asString())
 					.isEqualTo(userItem);
 			}
-			// once its old lease is adopted the node takes a new one, and sockets again
+			// it takes a new lease, and sockets again
 			await(() -> liveLeases(nodeId), (rows) -> rows == 1);
 			await(() -> RealtimeAuthTests.handshakeStatus(socket(node.port(), "model=" + agent), tenant.adminKey()),
 					(status) -> status == 101);

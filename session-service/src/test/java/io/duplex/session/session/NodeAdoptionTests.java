@@ -59,7 +59,8 @@ class NodeAdoptionTests extends SessionApiTestSupport {
 		// the dead node's last heartbeat, 1.5 s after the later start: what each is metered up to
 		Instant lastHeartbeat = (resumableStart.isAfter(tokenlessStart) ? resumableStart : tokenlessStart)
 			.plusMillis(1500);
-		lease(dead, lastHeartbeat, "now() - interval '1 millisecond'");
+		// lapsed: a lease of a millisecond, so any node that holds its own lease may take it for dead
+		lease(dead, lastHeartbeat, ":heartbeat + interval '1 millisecond'");
 		lease(alive, null, "now() + interval '1 hour'");
 
 		// four sweeps at once (and any other node's): each session adopted once
@@ -118,6 +119,28 @@ class NodeAdoptionTests extends SessionApiTestSupport {
 		this.sessions.markEnded(tenant.id(), elsewhere, "client_closed").block(Duration.ofSeconds(10));
 		this.db.sql("DELETE FROM realtime.node_lease WHERE node_id = :node").bind("node", alive).then()
 			.block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void sweepWhenNoNodeWasUpForTheDeadNodesLeaseLengthThenNothingIsAdopted() {
+		TestTenant tenant = newTenant();
+		String agent = newAgent(tenant.adminKey());
+		String node = "node_" + UUID.randomUUID();
+		String id = createSession(tenant.adminKey(), agent).get("id").toString();
+		this.sessions.markActive(tenant.id(), id, node).block(Duration.ofSeconds(10));
+		// an hour's lease that lapsed an hour ago: no node has renewed its own for an hour since,
+		// so none saw the database up long enough to tell a dead node from an outage
+		this.db.sql("INSERT INTO realtime.node_lease (node_id, heartbeat_at, expires_at) "
+				+ "VALUES (:node, now() - interval '2 hours', now() - interval '1 hour')")
+			.bind("node", node)
+			.then()
+			.block(Duration.ofSeconds(10));
+		this.adoption.sweep().block(Duration.ofSeconds(10));
+		assertThat(session(tenant.adminKey(), id)).containsEntry("status", "active");
+		assertThat(leases(node)).isOne();
+		this.db.sql("DELETE FROM realtime.node_lease WHERE node_id = :node").bind("node", node).then()
+			.block(Duration.ofSeconds(10));
+		this.sessions.markEnded(tenant.id(), id, "client_closed").block(Duration.ofSeconds(10));
 	}
 
 	@Test
