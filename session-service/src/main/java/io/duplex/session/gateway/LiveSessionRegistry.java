@@ -53,6 +53,11 @@ class LiveSessionRegistry implements LiveSessions, LeaseLossListener, SmartLifec
 	}
 
 	@Override
+	public boolean runs(String sessionId) {
+		return this.live.containsKey(sessionId);
+	}
+
+	@Override
 	public Mono<Boolean> end(String sessionId, String reason) {
 		SessionEngine engine = this.live.get(sessionId);
 		if (engine == null) {

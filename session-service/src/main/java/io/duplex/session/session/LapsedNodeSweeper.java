@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import io.duplex.core.role.ConditionalOnRole;
@@ -24,7 +25,8 @@ import reactor.util.context.Context;
  * any node for {@code duplex.sessions.resume-grace} from now, and ends as {@code node_lost} when
  * not resumed ({@link DetachedSessionSweeper}); one without ends as {@code node_lost} at once.
  * Either way its connected time, the metered one, stops at its node's last heartbeat. Nodes
- * sweeping at once share the dead nodes out; each is adopted once.
+ * sweeping at once share the dead nodes out; each is adopted once. Each node also releases its own
+ * sessions that are recorded as active but run nowhere on it (their end could not be written).
  */
 @Component
 @ConditionalOnRole(DuplexRole.SESSION)
@@ -47,17 +49,20 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 
 	private final String nodeId;
 
+	private final ObjectProvider<LiveSessions> live;
+
 	private Disposable schedule = () -> {
 	};
 
 	LapsedNodeSweeper(SessionRepository sessions, SessionMeter meter, SessionLimits limits, NodeLeaseProperties leases,
-			MeterRegistry meters, EngineServices services) {
+			MeterRegistry meters, EngineServices services, ObjectProvider<LiveSessions> live) {
 		this.sessions = sessions;
 		this.meter = meter;
 		this.limits = limits;
 		this.leases = leases;
 		this.meters = meters;
 		this.nodeId = services.nodeId();
+		this.live = live;
 	}
 
 	@Override
@@ -76,10 +81,38 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 	}
 
 	/**
-	 * Adopts the sessions of nodes whose lease lapsed, and meters those that ended at once.
-	 * @return how many sessions this call adopted
+	 * Adopts the sessions of nodes whose lease lapsed, and meters those that ended at once; then
+	 * releases this node's own orphans (see {@link #releaseOrphans()}).
+	 * @return how many sessions of dead nodes this call adopted
 	 */
 	Mono<Long> sweep() {
+		return adopt().flatMap((adopted) -> releaseOrphans().thenReturn(adopted));
+	}
+
+	/**
+	 * Sessions recorded as active on this node that run nowhere here: their engine ended but could
+	 * not record it (a database error as it closed). Each is left resumable for the grace, from now,
+	 * as a dropped socket leaves it; one without a resume token ends as {@code internal_error}.
+	 * The writes are conditional on the session still being this node's, so one whose end was
+	 * recorded meanwhile is left as it is.
+	 */
+	Mono<Void> releaseOrphans() {
+		return this.sessions.activeOn(this.nodeId)
+			.filter((session) -> this.live.orderedStream().noneMatch((node) -> node.runs(session.sessionId())))
+			.concatMap((orphan) -> {
+				log.warn("Session {} of tenant {} is recorded as running on this node, but does not: releasing it",
+						orphan.sessionId(), orphan.tenantId());
+				if (orphan.resumable() && this.limits.resumes()) {
+					return this.sessions.markDetached(orphan.tenantId(), orphan.sessionId(), this.nodeId,
+							this.limits.resumeGrace()).then();
+				}
+				return this.sessions.markEndedOn(orphan.tenantId(), orphan.sessionId(), this.nodeId, Session.INTERNAL_ERROR)
+					.then(this.meter.meterEnded(orphan.tenantId(), orphan.sessionId()));
+			})
+			.then();
+	}
+
+	private Mono<Long> adopt() {
 		return this.sessions.adoptFromLapsedNodes(this.nodeId, NODES, this.limits.resumeGrace()).concatMap((adopted) -> {
 			String outcome = adopted.ended() ? "ended" : "detached";
 			this.meters.counter("duplex.sessions.adopted", "outcome", outcome).increment();

@@ -44,6 +44,12 @@ record Session(String id, String tenantId, String agentId, int agentVersion, Str
 	 */
 	static final String NODE_LOST = "node_lost";
 
+	/**
+	 * Why a session whose end its node could not record (a database error as it closed), and that
+	 * could not be left resumable, was ended once the node found it.
+	 */
+	static final String INTERNAL_ERROR = "internal_error";
+
 	boolean ended() {
 		return ENDED.equals(this.status);
 	}

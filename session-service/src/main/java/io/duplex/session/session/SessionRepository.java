@@ -352,6 +352,20 @@ class SessionRepository {
 			.all();
 	}
 
+	/** The sessions recorded as active on {@code nodeId}, of every tenant, with whether each has a resume token armed. */
+	Flux<ActiveSession> activeOn(String nodeId) {
+		return this.db.sql("SELECT tenant_id, id, resume_token_hash IS NOT NULL AS resumable FROM realtime.session "
+				+ "WHERE node_id = :nodeId AND status = 'active'")
+			.bind("nodeId", nodeId)
+			.map((row) -> new ActiveSession(row.get("tenant_id", String.class), row.get("id", String.class),
+					Boolean.TRUE.equals(row.get("resumable", Boolean.class))))
+			.all();
+	}
+
+	/** A session recorded as active on a node. */
+	record ActiveSession(String tenantId, String sessionId, boolean resumable) {
+	}
+
 	/**
 	 * A session adopted from a dead node.
 	 * @param lostNodeId the node whose lease lapsed

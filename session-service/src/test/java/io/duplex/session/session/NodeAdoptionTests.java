@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import io.duplex.session.engine.EngineServices;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
@@ -33,6 +34,9 @@ class NodeAdoptionTests extends SessionApiTestSupport {
 
 	@Autowired
 	private DatabaseClient db;
+
+	@Autowired
+	private EngineServices services;
 
 	@Test
 	void sweepWhenLeaseLapsedThenSessionsAdoptedOnceAndMeteredToTheLastHeartbeat() {
@@ -141,6 +145,27 @@ class NodeAdoptionTests extends SessionApiTestSupport {
 		this.db.sql("DELETE FROM realtime.node_lease WHERE node_id = :node").bind("node", node).then()
 			.block(Duration.ofSeconds(10));
 		this.sessions.markEnded(tenant.id(), id, "client_closed").block(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void sweepWhenSessionsOfThisNodeRunNowhereThenTheyAreReleased() {
+		TestTenant tenant = newTenant();
+		String agent = newAgent(tenant.adminKey());
+		String node = this.services.nodeId();
+		// as a failed write leaves them: their engine ended, their record still says active here
+		String resumable = createSession(tenant.adminKey(), agent).get("id").toString();
+		String tokenless = createSession(tenant.adminKey(), agent).get("id").toString();
+		this.sessions.markActive(tenant.id(), resumable, node)
+			.then(this.sessions.markActive(tenant.id(), tokenless, node))
+			.then(this.sessions.armResume(tenant.id(), resumable, node))
+			.block(Duration.ofSeconds(10));
+		this.adoption.sweep().block(Duration.ofSeconds(10));
+		assertThat(session(tenant.adminKey(), resumable)).containsEntry("status", "detached");
+		Map<String, Object> ended = session(tenant.adminKey(), tokenless);
+		assertThat(ended).containsEntry("status", "ended").containsEntry("end_reason", "internal_error");
+		assertThat(metered(tokenless, "session_seconds"))
+			.containsExactly(new BigDecimal(ended.get("duration_seconds").toString()).stripTrailingZeros());
+		this.sessions.markEnded(tenant.id(), resumable, "client_closed").block(Duration.ofSeconds(10));
 	}
 
 	@Test
