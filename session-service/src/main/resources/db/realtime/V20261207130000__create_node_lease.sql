@@ -10,7 +10,10 @@ CREATE TABLE node_lease (
     -- so it may take another node's lapse for death only after a whole lease of that
     up_since     timestamptz NOT NULL DEFAULT now(),
     heartbeat_at timestamptz NOT NULL DEFAULT now(),
-    expires_at   timestamptz NOT NULL
+    expires_at   timestamptz NOT NULL,
+    -- the resume grace this node promised its clients (duplex.session.resumable's grace_seconds):
+    -- its sessions stay resumable that long once adopted
+    resume_grace_ms bigint NOT NULL
 );
 -- the adoption sweep looks for lapsed leases
 CREATE INDEX node_lease_expiry ON node_lease (expires_at);

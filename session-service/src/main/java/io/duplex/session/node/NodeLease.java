@@ -11,6 +11,7 @@ import org.springframework.stereotype.Component;
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
 import io.duplex.session.engine.EngineServices;
+import io.duplex.session.engine.SessionLimits;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,6 +52,8 @@ public class NodeLease implements SmartLifecycle {
 
 	private final NodeLeaseProperties properties;
 
+	private final SessionLimits limits;
+
 	private final List<LeaseLossListener> listeners;
 
 	private final Counter lost;
@@ -67,10 +70,11 @@ public class NodeLease implements SmartLifecycle {
 	};
 
 	NodeLease(NodeLeaseRepository leases, EngineServices services, NodeLeaseProperties properties,
-			List<LeaseLossListener> listeners, MeterRegistry meters) {
+			SessionLimits limits, List<LeaseLossListener> listeners, MeterRegistry meters) {
 		this.leases = leases;
 		this.nodeId = services.nodeId();
 		this.properties = properties;
+		this.limits = limits;
 		this.listeners = listeners;
 		this.lost = Counter.builder("duplex.node.lease.lost")
 			.description("Times this node found its lease lost and stopped its sessions")
@@ -94,7 +98,7 @@ public class NodeLease implements SmartLifecycle {
 	@Override
 	public void start() {
 		long sent = System.nanoTime();
-		Boolean taken = this.leases.acquire(this.nodeId, this.properties.nodeLease())
+		Boolean taken = this.leases.acquire(this.nodeId, this.properties.nodeLease(), this.limits.resumeGrace())
 			.block(this.properties.nodeLease());
 		if (!Boolean.TRUE.equals(taken)) {
 			throw new IllegalStateException("Node " + this.nodeId + " could not take its lease");
@@ -145,7 +149,7 @@ public class NodeLease implements SmartLifecycle {
 	Mono<Void> beat() {
 		long sent = System.nanoTime();
 		if (!this.held) {
-			return this.leases.acquire(this.nodeId, this.properties.nodeLease())
+			return this.leases.acquire(this.nodeId, this.properties.nodeLease(), this.limits.resumeGrace())
 				.timeout(this.properties.nodeHeartbeat())
 				.doOnNext((taken) -> {
 					if (taken) {

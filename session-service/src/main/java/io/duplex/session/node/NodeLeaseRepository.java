@@ -21,14 +21,16 @@ class NodeLeaseRepository {
 	}
 
 	/**
-	 * Takes the lease of {@code nodeId} for {@code lease} from now.
+	 * Takes the lease of {@code nodeId} for {@code lease} from now, recording the resume grace its
+	 * clients are promised: should the node die, its sessions stay resumable that long.
 	 * @return false when a row of that node is there already
 	 */
-	Mono<Boolean> acquire(String nodeId, Duration lease) {
-		return this.db.sql("INSERT INTO realtime.node_lease (node_id, expires_at) VALUES (:nodeId, now() + :leaseMs * "
-				+ "interval '1 millisecond') ON CONFLICT (node_id) DO NOTHING")
+	Mono<Boolean> acquire(String nodeId, Duration lease, Duration resumeGrace) {
+		return this.db.sql("INSERT INTO realtime.node_lease (node_id, expires_at, resume_grace_ms) VALUES (:nodeId, "
+				+ "now() + :leaseMs * interval '1 millisecond', :graceMs) ON CONFLICT (node_id) DO NOTHING")
 			.bind("nodeId", nodeId)
 			.bind("leaseMs", lease.toMillis())
+			.bind("graceMs", resumeGrace.toMillis())
 			.fetch()
 			.rowsUpdated()
 			.map((rows) -> rows > 0);

@@ -21,9 +21,11 @@ import reactor.util.context.Context;
 /**
  * Adopts the sessions of dead nodes: every {@code duplex.sessions.node-heartbeat}, each session
  * node that holds its lease looks for leases that lapsed while the database was up (see
- * {@link SessionRepository#adoptFromLapsedNodes}) and takes their sessions over. A session with a resume token becomes {@code detached}, resumable on
- * any node for {@code duplex.sessions.resume-grace} from now, and ends as {@code node_lost} when
- * not resumed ({@link DetachedSessionSweeper}); one without ends as {@code node_lost} at once.
+ * {@link SessionRepository#adoptFromLapsedNodes}) and takes their sessions over. A session with
+ * a resume token becomes {@code detached}, resumable on any node from now for the
+ * {@code duplex.sessions.resume-grace} of the node that died (what its clients were told), and
+ * ends as {@code node_lost} when not resumed ({@link DetachedSessionSweeper}); one without ends
+ * as {@code node_lost} at once.
  * Either way its connected time, the metered one, stops at its node's last heartbeat. Nodes
  * sweeping at once share the dead nodes out; each is adopted once. Each node also releases its own
  * sessions that are recorded as active but run nowhere on it (their end could not be written).
@@ -113,7 +115,7 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 	}
 
 	private Mono<Long> adopt() {
-		return this.sessions.adoptFromLapsedNodes(this.nodeId, NODES, this.limits.resumeGrace()).concatMap((adopted) -> {
+		return this.sessions.adoptFromLapsedNodes(this.nodeId, NODES).concatMap((adopted) -> {
 			String outcome = adopted.ended() ? "ended" : "detached";
 			this.meters.counter("duplex.sessions.adopted", "outcome", outcome).increment();
 			log.info("Session {} of tenant {} adopted from node {}, whose lease lapsed: {}", adopted.sessionId(),

@@ -305,24 +305,24 @@ class SessionRepository {
 	 * and a node renewing its lease at that moment either wins, and keeps its sessions, or finds its
 	 * lease gone) and deleted with the adoption, so no session is adopted twice. Each
 	 * {@code active} session of a dead node with a resume token becomes
-	 * {@code detached}, resumable with that token until {@code grace} from now, detached since the
-	 * node's last heartbeat (so its connected time, the metered one, stops there); one without a
-	 * token (or every one when {@code grace} is zero) ends at once as {@code node_lost}, at the last
-	 * heartbeat. Their open segments end at the last heartbeat.
+	 * {@code detached}, resumable with that token for the grace the dead node promised its clients
+	 * (its {@code resume_grace_ms}) from now, detached since the node's last heartbeat (so its
+	 * connected time, the metered one, stops there); one without a token (or every one when that
+	 * grace is zero) ends at once as {@code node_lost}, at the last heartbeat. Their open segments end at the last heartbeat.
 	 * @param nodes at most this many dead nodes per call
 	 * @return the sessions adopted, with whether each ended at once (to be metered)
 	 */
-	Flux<Adopted> adoptFromLapsedNodes(String nodeId, int nodes, Duration grace) {
+	Flux<Adopted> adoptFromLapsedNodes(String nodeId, int nodes) {
 		return this.db.sql("""
 				WITH me AS (
 				    SELECT up_since FROM realtime.node_lease WHERE node_id = :me AND expires_at > now()),
 				dead AS (
-				    SELECT d.node_id, d.heartbeat_at FROM realtime.node_lease d, me
+				    SELECT d.node_id, d.heartbeat_at, d.resume_grace_ms FROM realtime.node_lease d, me
 				    WHERE d.expires_at <= now() AND me.up_since + (d.expires_at - d.heartbeat_at) <= now()
 				    ORDER BY d.expires_at LIMIT :nodes FOR UPDATE OF d SKIP LOCKED),
 				lost AS (
-				    SELECT s.id, GREATEST(dead.heartbeat_at, s.started_at) AS last_seen,
-				        (s.resume_token_hash IS NOT NULL AND :graceMs > 0) AS resumable
+				    SELECT s.id, GREATEST(dead.heartbeat_at, s.started_at) AS last_seen, dead.resume_grace_ms,
+				        (s.resume_token_hash IS NOT NULL AND dead.resume_grace_ms > 0) AS resumable
 				    FROM realtime.session s JOIN dead ON s.node_id = dead.node_id
 				    WHERE s.status = 'active'),
 				adopted AS (
@@ -332,7 +332,7 @@ class SessionRepository {
 				        ended_at = CASE WHEN lost.resumable THEN NULL ELSE lost.last_seen END,
 				        detached_at = CASE WHEN lost.resumable THEN lost.last_seen ELSE NULL END,
 				        resumable_until = CASE WHEN lost.resumable
-				            THEN now() + :graceMs * interval '1 millisecond' ELSE NULL END,
+				            THEN now() + lost.resume_grace_ms * interval '1 millisecond' ELSE NULL END,
 				        lost_node_id = s.node_id, node_id = NULL
 				    FROM lost WHERE s.id = lost.id AND s.status = 'active'
 				    RETURNING s.tenant_id, s.id, s.status, s.lost_node_id, lost.last_seen),
@@ -345,7 +345,6 @@ class SessionRepository {
 				SELECT tenant_id, id, status, lost_node_id FROM adopted""")
 			.bind("me", nodeId)
 			.bind("nodes", nodes)
-			.bind("graceMs", grace.toMillis())
 			.bind("nodeLost", Session.NODE_LOST)
 			.map((row) -> new Adopted(row.get("tenant_id", String.class), row.get("id", String.class),
 					row.get("lost_node_id", String.class), Session.ENDED.equals(row.get("status", String.class))))

@@ -86,10 +86,10 @@ class NodeAdoptionTests extends SessionApiTestSupport {
 		assertThat(metered(tokenless, "session_seconds")).containsExactly(tokenlessSeconds);
 		assertThat(metered(tokenless, "compute_seconds")).containsExactly(tokenlessSeconds);
 
-		// with one: detached, resumable with the token its client has
+		// with one: detached, resumable with the token its client has, for the grace its node promised
 		Map<String, Object> detached = session(tenant.adminKey(), resumable);
 		assertThat(detached).containsEntry("status", "detached").containsEntry("end_reason", null);
-		assertThat(Instant.parse((String) detached.get("resumable_until"))).isAfter(Instant.now());
+		assertThat(Instant.parse((String) detached.get("resumable_until"))).isAfter(Instant.now().plusSeconds(50));
 		assertThat(this.sessions.resumable(resumable, token).map(SessionGrant::sessionId).block(Duration.ofSeconds(10)))
 			.isEqualTo(resumable);
 
@@ -113,8 +113,10 @@ class NodeAdoptionTests extends SessionApiTestSupport {
 		this.expiry.sweep().block(Duration.ofSeconds(10));
 		Map<String, Object> lost = session(tenant.adminKey(), resumable);
 		assertThat(lost).containsEntry("status", "ended").containsEntry("end_reason", "node_lost");
-		BigDecimal resumableSeconds = seconds(Duration.between(resumableStart, lastHeartbeat));
-		assertThat(new BigDecimal(lost.get("duration_seconds").toString())).isEqualByComparingTo(resumableSeconds);
+		BigDecimal resumableSeconds = new BigDecimal(lost.get("duration_seconds").toString()).stripTrailingZeros();
+		// the detached time is kept in whole milliseconds, rounded: a millisecond either way
+		assertThat(resumableSeconds).isCloseTo(seconds(Duration.between(resumableStart, lastHeartbeat)),
+				org.assertj.core.data.Offset.offset(new BigDecimal("0.001")));
 		assertThat(metered(resumable, "session_seconds")).containsExactly(resumableSeconds);
 
 		// sweeping again finds nothing of it
@@ -134,8 +136,8 @@ class NodeAdoptionTests extends SessionApiTestSupport {
 		this.sessions.markActive(tenant.id(), id, node).block(Duration.ofSeconds(10));
 		// an hour's lease that lapsed an hour ago: no node has renewed its own for an hour since,
 		// so none saw the database up long enough to tell a dead node from an outage
-		this.db.sql("INSERT INTO realtime.node_lease (node_id, heartbeat_at, expires_at) "
-				+ "VALUES (:node, now() - interval '2 hours', now() - interval '1 hour')")
+		this.db.sql("INSERT INTO realtime.node_lease (node_id, heartbeat_at, expires_at, resume_grace_ms) "
+				+ "VALUES (:node, now() - interval '2 hours', now() - interval '1 hour', 60000)")
 			.bind("node", node)
 			.then()
 			.block(Duration.ofSeconds(10));
@@ -190,8 +192,8 @@ class NodeAdoptionTests extends SessionApiTestSupport {
 	/** A lease row of {@code nodeId}: its last heartbeat (now when null) and its expiry, as SQL. */
 	private void lease(String nodeId, Instant heartbeat, String expiresAt) {
 		DatabaseClient.GenericExecuteSpec insert = this.db
-			.sql("INSERT INTO realtime.node_lease (node_id, heartbeat_at, expires_at) VALUES (:node, "
-					+ ((heartbeat != null) ? ":heartbeat" : "now()") + ", " + expiresAt + ")")
+			.sql("INSERT INTO realtime.node_lease (node_id, heartbeat_at, expires_at, resume_grace_ms) VALUES (:node, "
+					+ ((heartbeat != null) ? ":heartbeat" : "now()") + ", " + expiresAt + ", 60000)")
 			.bind("node", nodeId);
 		insert = (heartbeat != null) ? insert.bind("heartbeat", heartbeat) : insert;
 		insert.then().block(Duration.ofSeconds(10));
