@@ -125,6 +125,7 @@ public class NodeLease implements SmartLifecycle {
 		if (this.held) {
 			this.held = false;
 			this.leases.release(this.nodeId)
+				.timeout(this.properties.nodeHeartbeat())
 				.onErrorResume((ex) -> {
 					log.warn("Node {} could not give up its lease; it lapses in {}", this.nodeId,
 							this.properties.nodeLease(), ex);
