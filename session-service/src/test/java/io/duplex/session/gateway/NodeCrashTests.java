@@ -58,7 +58,7 @@ class NodeCrashTests extends SessionTestSupport {
 		Instant heartbeatBeforeKill;
 		Instant killedAt;
 		try (CrashableNode node = CrashableNode.start(
-				Map.of("duplex.sessions.node-heartbeat", "500ms", "duplex.sessions.node-lease", "3s"), STARTUP)) {
+				Map.of("duplex.sessions.node-heartbeat", "500ms", "duplex.sessions.node-lease", "5s"), STARTUP)) {
 			lostNode = node.nodeId();
 			RealtimeTestClient first = connect(node.port(), tenant, agent);
 			RealtimeTestClient second = connect(node.port(), tenant, agent);
@@ -134,7 +134,7 @@ class NodeCrashTests extends SessionTestSupport {
 		TestTenant tenant = newTenant();
 		String agent = newAgent(tenant.adminKey());
 		try (SessionNode node = SessionNode.start(
-				Map.of("duplex.sessions.node-heartbeat", "200ms", "duplex.sessions.node-lease", "2s"))) {
+				Map.of("duplex.sessions.node-heartbeat", "500ms", "duplex.sessions.node-lease", "5s"))) {
 			String nodeId = node.bean(EngineServices.class).nodeId();
 			String sessionId;
 			String token;
