@@ -482,8 +482,8 @@ public final class SessionEngine {
 		this.flushed.onErrorComplete()
 			.then((ending.detaches() && (this.resumable || this.opening.claimed())) ? detach(ending.reason())
 					: this.services.sessions.endSegment(this.grant.tenantId(), this.grant.sessionId(), this.segment)
-						.then(this.services.sessions.markEnded(this.grant.tenantId(), this.grant.sessionId(),
-								ending.reason())))
+						.then(this.services.sessions.markEndedOn(this.grant.tenantId(), this.grant.sessionId(),
+								this.services.nodeId, ending.reason())))
 			.doOnError((error) -> log.error("Session {} did not close its record cleanly", this.grant.sessionId(), error))
 			.onErrorComplete()
 			.doFinally((signal) -> {

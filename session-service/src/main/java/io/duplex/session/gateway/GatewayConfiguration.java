@@ -16,6 +16,7 @@ import io.duplex.core.role.DuplexRole;
 import io.duplex.core.security.CallerResolver;
 import io.duplex.core.web.ProblemWriter;
 import io.duplex.session.engine.EngineServices;
+import io.duplex.session.node.NodeLease;
 import io.duplex.session.session.Sessions;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -40,11 +41,11 @@ class GatewayConfiguration {
 	/** {@code /v1/realtime}: authenticate, then upgrade with large frames allowed. */
 	@Bean
 	HandlerMapping realtimeHandlerMapping(Sessions sessions, List<CallerResolver> callers, JsonMapper json,
-			EngineServices services, LiveSessionRegistry registry) {
+			EngineServices services, LiveSessionRegistry registry, NodeLease lease) {
 		WebSocketService upgrade = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES)));
 		RealtimeHandshake endpoint = new RealtimeHandshake(sessions, callers, new ProblemWriter(json), upgrade,
-				new RealtimeSocketHandler(services, registry), registry, services.nodeId());
+				new RealtimeSocketHandler(services, registry), registry, lease);
 		return new SimpleUrlHandlerMapping(Map.of(RealtimeHandshake.PATH, endpoint), -1);
 	}
 

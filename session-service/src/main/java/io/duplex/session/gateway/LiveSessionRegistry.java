@@ -10,6 +10,7 @@ import org.springframework.context.SmartLifecycle;
 
 import io.duplex.session.engine.EngineServices;
 import io.duplex.session.engine.SessionEngine;
+import io.duplex.session.node.LeaseLossListener;
 import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.session.LiveSessions;
 import io.duplex.session.session.SessionGrant;
@@ -23,7 +24,7 @@ import reactor.core.publisher.Mono;
  * them all cleanly (each flushes what it has, and is left resumable when resume is on) before the
  * server stops.
  */
-class LiveSessionRegistry implements LiveSessions, SmartLifecycle {
+class LiveSessionRegistry implements LiveSessions, LeaseLossListener, SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(LiveSessionRegistry.class);
 
@@ -49,6 +50,11 @@ class LiveSessionRegistry implements LiveSessions, SmartLifecycle {
 
 	int size() {
 		return this.live.size();
+	}
+
+	@Override
+	public boolean runs(String sessionId) {
+		return this.live.containsKey(sessionId);
 	}
 
 	@Override
@@ -90,6 +96,23 @@ class LiveSessionRegistry implements LiveSessions, SmartLifecycle {
 		}
 		engine.supersede();
 		return engine.ended().then();
+	}
+
+	/**
+	 * This node lost its lease, so another node may have adopted its sessions: each is stopped as on
+	 * a shutdown (the client is told to resume with its token, close 1012), and its final write
+	 * changes its record only where it is still this node's, so an adopted session keeps what
+	 * the adopting node made of it.
+	 */
+	@Override
+	public Mono<Void> leaseLost() {
+		if (!this.live.isEmpty()) {
+			log.warn("Stopping {} live sessions: this node lost its lease", this.live.size());
+		}
+		return Flux.fromIterable(this.live.values()).flatMap((engine) -> {
+			engine.onServerShutdown();
+			return engine.ended();
+		}).then();
 	}
 
 	@Override

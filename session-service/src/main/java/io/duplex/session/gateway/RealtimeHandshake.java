@@ -14,6 +14,7 @@ import io.duplex.core.security.CallerResolver;
 import io.duplex.core.web.ProblemException;
 import io.duplex.core.web.ProblemWriter;
 import io.duplex.core.web.Problems;
+import io.duplex.session.node.NodeLease;
 import io.duplex.session.session.SessionGrant;
 import io.duplex.session.session.Sessions;
 import reactor.core.publisher.Flux;
@@ -54,19 +55,29 @@ class RealtimeHandshake implements WebHandler {
 
 	private final String nodeId;
 
+	private final NodeLease lease;
+
 	RealtimeHandshake(Sessions sessions, List<CallerResolver> callers, ProblemWriter problems, WebSocketService upgrade,
-			RealtimeSocketHandler sockets, LiveSessionRegistry live, String nodeId) {
+			RealtimeSocketHandler sockets, LiveSessionRegistry live, NodeLease lease) {
 		this.sessions = sessions;
 		this.callers = callers;
 		this.problems = problems;
 		this.upgrade = upgrade;
 		this.sockets = sockets;
 		this.live = live;
-		this.nodeId = nodeId;
+		this.nodeId = lease.nodeId();
+		this.lease = lease;
 	}
 
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange) {
+		if (!this.lease.held()) {
+			// another node may be adopting what this one ran: no session may start here until the lease is back
+			ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "node-unavailable",
+					"Node unavailable", "This node is not taking sessions at the moment; connect again, to any node.");
+			problem.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+			return this.problems.write(exchange, problem);
+		}
 		return grant(exchange)
 			.flatMap((grant) -> this.upgrade.handleRequest(exchange, this.sockets.forGrant(grant)))
 			.onErrorResume(ProblemException.class, (problem) -> this.problems.write(exchange, problem));

@@ -17,7 +17,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Ends detached sessions whose client did not come back within the grace period: reason
- * {@code client_disconnected}, ended at the end of the grace period, their connected time metered.
+ * {@code client_disconnected} ({@code node_lost} for one adopted from a dead node), ended at the
+ * end of the grace period, their connected time metered.
  * Every session node sweeps (a stopped node's sessions are swept by the others); the sweep shares
  * the rows out, so nodes never end one twice. Until a sweep ends it, an expired session already
  * cannot be resumed and holds no slot.

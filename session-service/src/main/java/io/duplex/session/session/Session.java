@@ -11,7 +11,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A stored session.
  * @param status {@code created} (admitted, no socket yet), {@code active} (a socket runs it),
- * {@code detached} (its socket dropped or its node stopped; resumable until {@code resumableUntil})
+ * {@code detached} (its socket dropped, or its node stopped or died; resumable until {@code resumableUntil})
  * or {@code ended}
  * @param endReason why it ended, e.g. {@code ended_by_api}, {@code never_connected} or a reason
  * the gateway gives
@@ -37,6 +37,18 @@ record Session(String id, String tenantId, String agentId, int agentVersion, Str
 
 	/** Why a detached session whose client did not come back in time was ended. */
 	static final String CLIENT_DISCONNECTED = "client_disconnected";
+
+	/**
+	 * Why a session of a node whose lease lapsed (the node died) was ended: at once when it could not
+	 * be resumed, else when its client did not resume it within the grace period.
+	 */
+	static final String NODE_LOST = "node_lost";
+
+	/**
+	 * Why a session whose end its node could not record (a database error as it closed), and that
+	 * could not be left resumable, was ended once the node found it.
+	 */
+	static final String INTERNAL_ERROR = "internal_error";
 
 	boolean ended() {
 		return ENDED.equals(this.status);

@@ -191,6 +191,18 @@ public class Sessions {
 	}
 
 	/**
+	 * Ends the session as the node {@code nodeId} that runs it sees it end, then meters it: only
+	 * while the session is still that node's (or still waiting for its first socket). One adopted
+	 * from the node after its lease lapsed, or resumed elsewhere meanwhile, is left as another node
+	 * made it, so a node that lost its lease never writes over the new state.
+	 */
+	public Mono<Void> markEndedOn(String tenantId, String sessionId, String nodeId, String endReason) {
+		// metered whoever ended it: metering is idempotent, and a session still running elsewhere has nothing to meter
+		return this.sessions.markEndedOn(tenantId, sessionId, nodeId, endReason)
+			.then(this.meter.meterEnded(tenantId, sessionId));
+	}
+
+	/**
 	 * A response ended: adds its usage to the session's totals ({@code responses} too) and stores
 	 * its latency, in one statement.
 	 */
