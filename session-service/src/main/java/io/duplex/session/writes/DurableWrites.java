@@ -1,0 +1,237 @@
+package io.duplex.session.writes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+import io.duplex.core.usage.UsageSink;
+import io.duplex.session.conversation.ConversationStore;
+import io.duplex.session.session.Sessions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.Disposable;
+import reactor.core.Exceptions;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Stores the engine's writes so that none is lost to a database outage. A write is tried, and
+ * tried again with backoff while it fails for a transient reason ({@link TransientFailures});
+ * when the database stays away past the retries, it goes to the node's {@link WriteSpool} (on
+ * disk, forced) and is replayed from there, in order, once the database answers. A session with
+ * writes in the spool spools its later ones behind them, so its writes are stored in the order it
+ * made them. Every write is idempotent, so a retry after a lost answer or a replay stores it once.
+ * <p>
+ * Metrics: {@code duplex.writes.retried}, {@code duplex.writes.spooled},
+ * {@code duplex.writes.replayed} and {@code duplex.writes.lost} (tagged {@code type}; lost also
+ * {@code reason}: {@code spool_full}, {@code rejected} for a write the database refuses for good,
+ * {@code spool_failed}), and the gauges {@code duplex.writes.spool.writes} and
+ * {@code duplex.writes.spool.bytes}.
+ */
+@Component
+public class DurableWrites implements DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(DurableWrites.class);
+
+	private final ConversationStore conversations;
+
+	private final Sessions sessions;
+
+	private final UsageSink usage;
+
+	private final WriteProperties properties;
+
+	private final MeterRegistry meters;
+
+	private final WriteSpool spool;
+
+	/**
+	 * The spool's file I/O and fsync, which block: on a thread of their own, never an event loop. One
+	 * thread, so appends and replays reach the file one at a time and in order; the queue is bounded
+	 * like the spool itself (a write that finds it full is lost, and counted).
+	 */
+	private final Scheduler io = Schedulers.newBoundedElastic(1, 100_000, "duplex-write-spool");
+
+	private final Disposable replayer;
+
+	DurableWrites(ConversationStore conversations, Sessions sessions, UsageSink usage, WriteProperties properties,
+			MeterRegistry meters, Environment environment) {
+		this.conversations = conversations;
+		this.sessions = sessions;
+		this.usage = usage;
+		this.properties = properties;
+		this.meters = meters;
+		Path root = (properties.spoolDir() != null && !properties.spoolDir().isBlank()) ? Path.of(properties.spoolDir())
+				: Path.of(environment.getProperty("duplex.data-dir", "var"), "spool");
+		try {
+			// at start-up, on the main thread: the one place the spool is opened
+			this.spool = WriteSpool.openFirstFree(root.toAbsolutePath(), properties.spoolMaxSize().toBytes(),
+					JsonMapper.builder().build());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not open the write spool under " + root, ex);
+		}
+		log.info("Writes that cannot reach the database are spooled in {}", this.spool.directory());
+		Gauge.builder("duplex.writes.spool.writes", this.spool, WriteSpool::size)
+			.description("Writes in the spool, waiting for the database")
+			.register(meters);
+		Gauge.builder("duplex.writes.spool.bytes", this.spool, WriteSpool::bytes)
+			.description("Bytes the write spool file takes")
+			.baseUnit("bytes")
+			.register(meters);
+		this.replayer = Flux.interval(properties.replayInterval(), properties.replayInterval())
+			// a replay still running when the next tick comes lets it pass
+			.onBackpressureDrop()
+			.concatMap((tick) -> replay(), 1)
+			.subscribe();
+	}
+
+	/**
+	 * Stores {@code write}: now, after retries, or through the spool.
+	 * @return completes once the write is stored or spooled (or, failing both, counted as lost and
+	 * logged); never errors
+	 */
+	public Mono<Void> write(SessionWrite write) {
+		return Mono.defer(() -> this.spool.holds(write.sessionId()) ? spool(write) : store(write));
+	}
+
+	private Mono<Void> store(SessionWrite write) {
+		return Mono.defer(() -> apply(write))
+			.timeout(this.properties.attemptTimeout())
+			.retryWhen(Retry.backoff(this.properties.retries(), this.properties.firstBackoff())
+				.maxBackoff(this.properties.maxBackoff())
+				.filter(TransientFailures::isTransient)
+				.doBeforeRetry((signal) -> {
+					count("duplex.writes.retried", write, "Writes tried again after a transient database failure");
+					log.debug("Retrying a {} write of session {}: {}", write.typeTag(), write.sessionId(),
+							signal.failure().toString());
+				}))
+			.onErrorResume((error) -> {
+				if (Exceptions.isRetryExhausted(error) || TransientFailures.isTransient(error)) {
+					log.warn("The database did not take a {} write of session {} ({}); spooling it",
+							write.typeTag(), write.sessionId(), rootMessage(error));
+					return spool(write);
+				}
+				lost(write, "rejected", error);
+				return Mono.empty();
+			});
+	}
+
+	private Mono<Void> spool(SessionWrite write) {
+		return Mono.fromCallable(() -> {
+			this.spool.append(write);
+			return write;
+		})
+			.subscribeOn(this.io)
+			.doOnNext((spooled) -> count("duplex.writes.spooled", write, "Writes kept in the spool for the database"))
+			.then()
+			.onErrorResume((error) -> {
+				lost(write, (error instanceof WriteSpool.SpoolFullException) ? "spool_full" : "spool_failed", error);
+				return Mono.empty();
+			});
+	}
+
+	/**
+	 * Replays the spool, oldest first, until it is empty or the database fails again (the next tick
+	 * tries again). A write the database refuses for good is counted as lost and passed over.
+	 */
+	private Mono<Void> replay() {
+		return Mono.fromCallable(this.spool::next).subscribeOn(this.io).flatMap((spooled) -> Mono.defer(() -> apply(spooled.write()))
+			.timeout(this.properties.attemptTimeout())
+			.then(Mono.fromCallable(() -> {
+				this.spool.replayed(spooled);
+				return spooled;
+			}).subscribeOn(this.io))
+			.doOnNext((done) -> count("duplex.writes.replayed", done.write(), "Spooled writes stored in the database"))
+			.onErrorResume((error) -> {
+				if (TransientFailures.isTransient(error)) {
+					log.debug("The database is still away for the write spool: {}", rootMessage(error));
+					return Mono.empty();
+				}
+				if (error instanceof IOException) {
+					return Mono.error(error);
+				}
+				lost(spooled.write(), "rejected", error);
+				return Mono.fromCallable(() -> {
+					this.spool.replayed(spooled);
+					return spooled;
+				}).subscribeOn(this.io);
+			})
+			.map((done) -> true))
+			.flatMap((progressed) -> replay())
+			.onErrorResume((error) -> {
+				log.error("Replaying the write spool {} failed", this.spool.directory(), error);
+				return Mono.empty();
+			});
+	}
+
+	/** The statements of one write; each is idempotent (see {@link SessionWrite}). */
+	private Mono<Void> apply(SessionWrite write) {
+		return switch (write) {
+			case SessionWrite.AppendItem append -> this.conversations.append(append.item());
+			case SessionWrite.TruncateItem truncate -> this.conversations.truncate(truncate.tenantId(),
+					truncate.conversationId(), truncate.itemId(), truncate.truncatedAtMs(), truncate.heardText(),
+					truncate.item());
+			case SessionWrite.DeleteItem delete -> this.conversations.delete(delete.tenantId(), delete.conversationId(),
+					delete.itemId());
+			case SessionWrite.SaveConfig config -> this.sessions.saveConfig(config.tenantId(), config.sessionId(),
+					config.config());
+			case SessionWrite.ResponseUsage response -> this.usage.record(response.events())
+				.then(this.sessions.finishResponse(response.tenantId(), response.sessionId(), response.totals(),
+						response.latency()));
+			case SessionWrite.SideUsage side -> this.usage.record(side.events())
+				.then(this.sessions.addUsage(side.tenantId(), side.sessionId(), side.key(), side.totals()));
+			case SessionWrite.NextSegment next -> this.sessions.endSegment(next.tenantId(), next.sessionId(), next.ended())
+				.then(this.sessions.startSegment(next.tenantId(), next.sessionId(), next.started(), next.provider(),
+						next.upstreamId(), next.reason()));
+			case SessionWrite.EndSession end -> this.sessions.end(end.tenantId(), end.sessionId(), end.segment(),
+					end.reason());
+			case SessionWrite.DetachSession detach -> this.sessions
+				.markDetached(detach.tenantId(), detach.sessionId(), detach.nodeId(), Duration.ofMillis(detach.graceMs()))
+				.then();
+		};
+	}
+
+	private void lost(SessionWrite write, String reason, Throwable error) {
+		Counter.builder("duplex.writes.lost")
+			.description("Writes neither stored nor spooled: must stay 0")
+			.tag("type", write.typeTag())
+			.tag("reason", reason)
+			.register(this.meters)
+			.increment();
+		log.error("Lost a {} write of session {} of tenant {} ({})", write.typeTag(), write.sessionId(),
+				write.tenantId(), reason, error);
+	}
+
+	private void count(String name, SessionWrite write, String description) {
+		Counter.builder(name).description(description).tag("type", write.typeTag()).register(this.meters).increment();
+	}
+
+	private static String rootMessage(Throwable error) {
+		Throwable cause = Exceptions.unwrap(error);
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		return cause.toString();
+	}
+
+	@Override
+	public void destroy() throws IOException {
+		this.replayer.dispose();
+		this.io.dispose();
+		this.spool.close();
+	}
+
+}
