@@ -27,7 +27,7 @@ import jakarta.validation.constraints.PositiveOrZero;
 @ConfigurationProperties("duplex.writes")
 public record WriteProperties(@DefaultValue("5") @PositiveOrZero int retries,
 		@DefaultValue("200ms") Duration firstBackoff, @DefaultValue("2s") Duration maxBackoff,
-		@DefaultValue("10s") Duration attemptTimeout, @Nullable String spoolDir,
+		@DefaultValue("5s") Duration attemptTimeout, @Nullable String spoolDir,
 		@DefaultValue("256MB") DataSize spoolMaxSize, @DefaultValue("1s") Duration replayInterval) {
 
 }

@@ -56,13 +56,14 @@ final class WriteSpool implements Closeable {
 	/** Where the next line to replay starts. */
 	private long head;
 
-	/** The end of the last whole line. */
-	private long tail;
+	/** The end of the last whole line; volatile, as the size gauge reads it from any thread. */
+	private volatile long tail;
 
 	/** Lines not yet replayed, by session: a session with one here spools its later writes behind it. */
 	private final Map<String, Integer> pending = new ConcurrentHashMap<>();
 
-	private int lines;
+	/** Lines not yet replayed; volatile, as the size gauge reads it from any thread. */
+	private volatile int lines;
 
 	private WriteSpool(Path directory, long maxBytes, JsonMapper json, FileChannel lockChannel, FileLock lock)
 			throws IOException {
@@ -130,13 +131,13 @@ final class WriteSpool implements Closeable {
 		return this.pending.containsKey(sessionId);
 	}
 
-	/** How many lines wait to be replayed. */
-	synchronized int size() {
+	/** How many lines wait to be replayed. Lock-free: a metrics scrape on an event loop never waits on an fsync. */
+	int size() {
 		return this.lines;
 	}
 
-	/** Bytes the spool file takes. */
-	synchronized long bytes() {
+	/** Bytes the spool file takes. Lock-free, as {@link #size()}. */
+	long bytes() {
 		return this.tail;
 	}
 

@@ -1,7 +1,9 @@
 package io.duplex.session.writes;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -11,18 +13,27 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.util.unit.DataSize;
 
 import io.duplex.core.database.DatabaseUrl;
+import io.duplex.core.usage.UsageSink;
 import io.duplex.session.SessionNode;
 import io.duplex.session.SessionTestSupport;
+import io.duplex.session.conversation.ConversationStore;
+import io.duplex.session.conversation.StoredItem;
 import io.duplex.session.gateway.RealtimeTestClient;
+import io.duplex.session.session.Sessions;
 import io.duplex.session.testing.TcpProxy;
 import io.duplex.test.TestDatabase;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,8 +47,22 @@ class DurableWritesTests extends SessionTestSupport {
 
 	private static final Duration OUTAGE = Duration.ofSeconds(10);
 
+	private static final JsonMapper json = JsonMapper.builder().build();
+
 	@Autowired
 	private DatabaseClient db;
+
+	@Autowired
+	private ConversationStore conversations;
+
+	@Autowired
+	private Sessions sessions;
+
+	@Autowired
+	private UsageSink usage;
+
+	@TempDir
+	Path spoolRoot;
 
 	@Test
 	void conversationWhenTheDatabaseIsAwayForTenSecondsThenEveryItemAndUsageIsStoredOnce() {
@@ -127,6 +152,91 @@ class DurableWritesTests extends SessionTestSupport {
 				.one()
 				.block(Duration.ofSeconds(10))).isEqualTo(1);
 		}
+	}
+
+	@Test
+	void replayWhenANodeOpensASpoolLeftBehindThenItsWritesAreStoredInOrderOnce() throws IOException {
+		TestTenant tenant = newTenant();
+		Map<String, Object> session = post(as(tenant.adminKey()), "/v1/sessions", Map.of("agent", newAgent(tenant.adminKey())));
+		String sessionId = session.get("id").toString();
+		String conversation = session.get("conversation").toString();
+		SessionWrite append = new SessionWrite.AppendItem(new StoredItem("item_spooled", conversation, tenant.id(),
+				sessionId, "message", "assistant", "completed", json.readTree("{\"type\":\"message\"}"),
+				"Hello there, how are you today", 0L, 3000L, null));
+		SessionWrite truncate = new SessionWrite.TruncateItem(tenant.id(), sessionId, conversation, "item_spooled", 800,
+				"Hello there", json.readTree("{\"type\":\"message\"}"));
+		// what a node that stopped while the database was away left behind
+		try (WriteSpool left = WriteSpool.open(this.spoolRoot.resolve("0"), 1 << 20, json)) {
+			left.append(append);
+			left.append(truncate);
+		}
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		DurableWrites writes = writes(meters, 1 << 20, Duration.ofMillis(100));
+		try {
+			awaitTrue(() -> count(meters, "duplex.writes.replayed") == 2, Duration.ofSeconds(30));
+			// a repeat (a retry whose answer was lost) changes nothing
+			writes.write(append).block(Duration.ofSeconds(30));
+		}
+		finally {
+			writes.destroy();
+		}
+		Map<String, Object> stored = this.db
+			.sql("SELECT count(*) AS n, min(text) AS text, min(truncated_at_ms) AS truncated FROM realtime.conversation_item "
+					+ "WHERE tenant_id = :tenant AND conversation_id = :conversation")
+			.bind("tenant", tenant.id())
+			.bind("conversation", conversation)
+			.fetch()
+			.one()
+			.block(Duration.ofSeconds(10));
+		// the truncation came after the append, as it was made
+		assertThat(stored).containsEntry("n", 1L).containsEntry("text", "Hello there").containsEntry("truncated", 800L);
+		assertThat(count(meters, "duplex.writes.lost")).isZero();
+	}
+
+	@Test
+	void writeWhenTheSpoolIsFullThenTheWriteIsCountedLost() throws IOException {
+		SessionWrite first = new SessionWrite.DeleteItem("ten_full", "sess_full", "conv_full", "item_1");
+		try (WriteSpool left = WriteSpool.open(this.spoolRoot.resolve("0"), 1 << 20, json)) {
+			left.append(first);
+		}
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		// room for the one write it holds, not for another; the session's next write must queue behind it
+		// (and no replay moves it out of the way first)
+		DurableWrites writes = writes(meters, json.writeValueAsString(first).length() + 1, Duration.ofHours(1));
+		try {
+			writes.write(new SessionWrite.DeleteItem("ten_full", "sess_full", "conv_full", "item_2"))
+				.block(Duration.ofSeconds(30));
+		}
+		finally {
+			writes.destroy();
+		}
+		assertThat(meters.get("duplex.writes.lost").tag("reason", "spool_full").counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void writeWhenTheDatabaseRefusesItForGoodThenLostWithoutRetries() throws IOException {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		DurableWrites writes = writes(meters, 1 << 20, Duration.ofMillis(100));
+		try {
+			// an item of a conversation no tenant has: no retry can store it
+			writes.write(new SessionWrite.AppendItem(new StoredItem("item_1", "conv_none", "ten_none", "sess_none",
+					"message", "user", "completed", json.readTree("{}"), "hi", null, null, null)))
+				.block(Duration.ofSeconds(30));
+		}
+		finally {
+			writes.destroy();
+		}
+		assertThat(meters.get("duplex.writes.lost").tag("reason", "rejected").counter().count()).isEqualTo(1);
+		assertThat(count(meters, "duplex.writes.retried")).isZero();
+		assertThat(count(meters, "duplex.writes.spooled")).isZero();
+	}
+
+	/** A writer over this context's stores, spooling under {@link #spoolRoot}. */
+	private DurableWrites writes(MeterRegistry meters, long spoolMaxBytes, Duration replayInterval) {
+		return new DurableWrites(this.conversations, this.sessions, this.usage,
+				new WriteProperties(3, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(10),
+						this.spoolRoot.toString(), DataSize.ofBytes(spoolMaxBytes), replayInterval),
+				meters, new StandardEnvironment());
 	}
 
 	/** Sends user text and asks for a response; answers its {@code response.done}. */

@@ -60,10 +60,15 @@ class WriteSpoolTests {
 	void appendThenTheLineIsTypedJsonNotSql() throws IOException {
 		try (WriteSpool spool = WriteSpool.open(this.directory, MAX, json)) {
 			spool.append(usage("sess_a", "resp_1"));
+			spool.append(item("sess_a", "item_1"));
 		}
-		String line = Files.readString(this.directory.resolve("writes.log"));
-		assertThat(json.readTree(line).path("type").asString()).isEqualTo("usage.response");
-		assertThat(line).doesNotContainIgnoringCase("insert").endsWith("\n");
+		List<String> lines = Files.readAllLines(this.directory.resolve("writes.log"));
+		assertThat(json.readTree(lines.get(0)).propertyNames()).containsExactly("type", "tenantId", "sessionId", "events",
+				"totals", "latency");
+		assertThat(json.readTree(lines.get(0)).path("type").asString()).isEqualTo("usage.response");
+		assertThat(json.readTree(lines.get(1)).propertyNames()).containsExactly("type", "item");
+		assertThat(json.readTree(lines.get(1)).path("type").asString()).isEqualTo("item.append");
+		assertThat(lines).noneMatch((line) -> line.toLowerCase(java.util.Locale.ROOT).contains("insert into"));
 	}
 
 	@Test
