@@ -148,33 +148,46 @@ public class DurableWrites implements DisposableBean {
 	 * tries again). A write the database refuses for good is counted as lost and passed over.
 	 */
 	private Mono<Void> replay() {
-		return Mono.fromCallable(this.spool::next).subscribeOn(this.io).flatMap((spooled) -> Mono.defer(() -> apply(spooled.write()))
-			.timeout(this.properties.attemptTimeout())
-			.then(Mono.fromCallable(() -> {
-				this.spool.replayed(spooled);
-				return spooled;
-			}).subscribeOn(this.io))
-			.doOnNext((done) -> count("duplex.writes.replayed", done.write(), "Spooled writes stored in the database"))
-			.onErrorResume((error) -> {
-				if (TransientFailures.isTransient(error)) {
-					log.debug("The database is still away for the write spool: {}", rootMessage(error));
-					return Mono.empty();
-				}
-				if (error instanceof IOException) {
-					return Mono.error(error);
-				}
-				lost(spooled.write(), "rejected", error);
-				return Mono.fromCallable(() -> {
-					this.spool.replayed(spooled);
-					return spooled;
-				}).subscribeOn(this.io);
-			})
-			.map((done) -> true))
-			.flatMap((progressed) -> replay())
+		// repeated rather than recursive: a long spool replays without a deeper chain per line
+		return replayOldest().repeat()
+			.takeWhile(Boolean::booleanValue)
+			.then()
 			.onErrorResume((error) -> {
 				log.error("Replaying the write spool {} failed", this.spool.directory(), error);
 				return Mono.empty();
 			});
+	}
+
+	/** Replays the oldest spooled write; answers whether the spool moved on (false: empty, or the database is away). */
+	private Mono<Boolean> replayOldest() {
+		return Mono.fromCallable(this.spool::next)
+			.subscribeOn(this.io)
+			.flatMap((spooled) -> Mono.defer(() -> apply(spooled.write()))
+				.timeout(this.properties.attemptTimeout())
+				.then(Mono.just(Replay.STORED))
+				.onErrorResume((error) -> {
+					if (TransientFailures.isTransient(error)) {
+						log.debug("The database is still away for the write spool: {}", rootMessage(error));
+						return Mono.just(Replay.WAITING);
+					}
+					lost(spooled.write(), "rejected", error);
+					return Mono.just(Replay.REFUSED);
+				})
+				.flatMap((outcome) -> switch (outcome) {
+					case STORED -> passed(spooled).doOnNext((moved) -> count("duplex.writes.replayed",
+							spooled.write(), "Spooled writes stored in the database"));
+					case REFUSED -> passed(spooled);
+					case WAITING -> Mono.just(false);
+				}))
+			.defaultIfEmpty(false);
+	}
+
+	/** The spool moves past {@code spooled}, on its own thread. */
+	private Mono<Boolean> passed(WriteSpool.Spooled spooled) {
+		return Mono.fromCallable(() -> {
+			this.spool.replayed(spooled);
+			return true;
+		}).subscribeOn(this.io);
 	}
 
 	/** The statements of one write; each is idempotent (see {@link SessionWrite}). */
@@ -227,10 +240,25 @@ public class DurableWrites implements DisposableBean {
 		return cause.toString();
 	}
 
+	/** What became of a spooled write's replay. */
+	private enum Replay {
+
+		/** Stored: the spool moves on. */
+		STORED,
+
+		/** Refused by the database for good: counted lost, the spool moves on. */
+		REFUSED,
+
+		/** The database is still away: the spool waits for the next tick. */
+		WAITING
+
+	}
+
 	@Override
 	public void destroy() throws IOException {
 		this.replayer.dispose();
-		this.io.dispose();
+		// at shutdown, on the thread that stops the application: a line being forced is let finish
+		this.io.disposeGracefully().timeout(Duration.ofSeconds(5)).onErrorComplete().block();
 		this.spool.close();
 	}
 
