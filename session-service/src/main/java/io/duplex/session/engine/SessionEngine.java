@@ -495,7 +495,10 @@ public final class SessionEngine {
 			.subscribe();
 	}
 
-	/** Leaves the session resumable for the grace period; its state is all in the database by now. */
+	/**
+	 * Leaves the session resumable for the grace period; its state is all in the database by now, or
+	 * in the spool ahead of this write.
+	 */
 	private SessionWrite detach(String reason) {
 		this.services.countDetached(reason);
 		log.debug("Session {} detached: resumable for {}", this.grant.sessionId(), this.services.limits.resumeGrace());
