@@ -88,6 +88,12 @@ public final class TcpProxy implements AutoCloseable {
 				Socket target = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
 				this.open.add(client);
 				this.open.add(target);
+				if (this.blocked) {
+					// block() came while this one was being connected: it may not have seen it
+					closeQuietly(client);
+					closeQuietly(target);
+					continue;
+				}
 				Thread.ofPlatform().daemon().start(() -> pump(client, target));
 				Thread.ofPlatform().daemon().start(() -> pump(target, client));
 			}
