@@ -23,6 +23,7 @@ import io.duplex.core.database.DatabaseUrl;
 import io.duplex.core.usage.UsageSink;
 import io.duplex.session.SessionNode;
 import io.duplex.session.SessionTestSupport;
+import io.duplex.session.audio.SpeechLikeAudio;
 import io.duplex.session.conversation.ConversationStore;
 import io.duplex.session.conversation.StoredItem;
 import io.duplex.session.gateway.RealtimeTestClient;
@@ -93,6 +94,7 @@ class DurableWritesTests extends SessionTestSupport {
 				responses.add(say(client, "During the outage, second."));
 				awaitTrue(() -> count(meters, "duplex.writes.spooled") > 0, Duration.ofSeconds(30));
 				responses.add(say(client, "During the outage, third."));
+				responses.add(speak(client));
 				// the outage lasts its ten seconds whatever the conversation took
 				awaitTrue(() -> System.nanoTime() - blockedAt >= OUTAGE.toNanos(), OUTAGE.plusSeconds(5));
 				proxy.unblock();
@@ -112,8 +114,8 @@ class DurableWritesTests extends SessionTestSupport {
 			assertThat(count(meters, "duplex.writes.spooled")).isPositive();
 			assertThat(count(meters, "duplex.writes.lost")).isZero();
 
-			// every item the client saw, once
-			assertThat(items).hasSize(10);
+			// every item the client saw (a user's and an assistant's per response), once
+			assertThat(items).hasSize(2 * responses.size());
 			Map<String, Long> stored = itemCounts(sessionId);
 			assertThat(stored.keySet()).containsExactlyInAnyOrderElementsOf(items);
 			assertThat(stored.values()).allMatch((count) -> count == 1);
@@ -245,6 +247,14 @@ class DurableWritesTests extends SessionTestSupport {
 		client.send("{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"message\",\"role\":\"user\","
 				+ "\"content\":[{\"type\":\"input_text\",\"text\":\"" + text + "\"}]}}");
 		client.send("{\"type\":\"response.create\"}");
+		return client.await((event) -> "response.done".equals(event.path("type").asString())
+				&& client.indexOf(event) >= before, Duration.ofSeconds(30));
+	}
+
+	/** Speaks a turn (server VAD commits it and starts the response); answers its {@code response.done}. */
+	private static JsonNode speak(RealtimeTestClient client) {
+		int before = client.received().size();
+		client.streamPcm(new SpeechLikeAudio(7).silence(500).speech(1500).silence(900).samples());
 		return client.await((event) -> "response.done".equals(event.path("type").asString())
 				&& client.indexOf(event) >= before, Duration.ofSeconds(30));
 	}
