@@ -1,10 +1,10 @@
 package io.duplex.session.writes;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -37,8 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Metrics: {@code duplex.writes.retried}, {@code duplex.writes.spooled},
  * {@code duplex.writes.replayed} and {@code duplex.writes.lost} (tagged {@code type}; lost also
  * {@code reason}: {@code spool_full}, {@code rejected} for a write the database refuses for good,
- * {@code spool_failed}), and the gauges {@code duplex.writes.spool.writes} and
- * {@code duplex.writes.spool.bytes}.
+ * {@code spool_failed} when the spool's disk failed or it could not be opened), and the gauges
+ * {@code duplex.writes.spool.writes} and {@code duplex.writes.spool.bytes}.
  */
 @Component
 public class DurableWrites implements DisposableBean {
@@ -55,7 +55,8 @@ public class DurableWrites implements DisposableBean {
 
 	private final MeterRegistry meters;
 
-	private final WriteSpool spool;
+	/** Null when the spool directory could not be opened: writes past their retries are then lost. */
+	private final @Nullable WriteSpool spool;
 
 	/**
 	 * The spool's file I/O and fsync, which block: on a thread of their own, never an event loop. One
@@ -64,7 +65,7 @@ public class DurableWrites implements DisposableBean {
 	 */
 	private final Scheduler io = Schedulers.newBoundedElastic(1, 100_000, "duplex-write-spool");
 
-	private final Disposable replayer;
+	private final @Nullable Disposable replayer;
 
 	DurableWrites(ConversationStore conversations, Sessions sessions, UsageSink usage, WriteProperties properties,
 			MeterRegistry meters, Environment environment) {
@@ -75,27 +76,42 @@ public class DurableWrites implements DisposableBean {
 		this.meters = meters;
 		Path root = (properties.spoolDir() != null && !properties.spoolDir().isBlank()) ? Path.of(properties.spoolDir())
 				: Path.of(environment.getProperty("duplex.data-dir", "var"), "spool");
-		try {
-			// at start-up, on the main thread: the one place the spool is opened
-			this.spool = WriteSpool.openFirstFree(root.toAbsolutePath(), properties.spoolMaxSize().toBytes(),
-					JsonMapper.builder().build());
+		WriteSpool opened = open(root, properties);
+		this.spool = opened;
+		if (opened == null) {
+			this.replayer = null;
+			return;
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Could not open the write spool under " + root, ex);
-		}
-		log.info("Writes that cannot reach the database are spooled in {}", this.spool.directory());
-		Gauge.builder("duplex.writes.spool.writes", this.spool, WriteSpool::size)
+		log.info("Writes that cannot reach the database are spooled in {}", opened.directory());
+		Gauge.builder("duplex.writes.spool.writes", opened, WriteSpool::size)
 			.description("Writes in the spool, waiting for the database")
 			.register(meters);
-		Gauge.builder("duplex.writes.spool.bytes", this.spool, WriteSpool::bytes)
+		Gauge.builder("duplex.writes.spool.bytes", opened, WriteSpool::bytes)
 			.description("Bytes the write spool file takes")
 			.baseUnit("bytes")
 			.register(meters);
 		this.replayer = Flux.interval(properties.replayInterval(), properties.replayInterval())
 			// a replay still running when the next tick comes lets it pass
 			.onBackpressureDrop()
-			.concatMap((tick) -> replay(), 1)
+			.concatMap((tick) -> replay(opened), 1)
 			.subscribe();
+	}
+
+	/**
+	 * Opens the first free spool under {@code root}, at start-up on the main thread (the one place it
+	 * is opened). A directory that cannot be written does not stop the node (nodes of other roles
+	 * never spool): it is logged as an error, and writes that outlast their retries are lost.
+	 */
+	private static @Nullable WriteSpool open(Path root, WriteProperties properties) {
+		try {
+			return WriteSpool.openFirstFree(root.toAbsolutePath(), properties.spoolMaxSize().toBytes(),
+					JsonMapper.builder().build());
+		}
+		catch (IOException | RuntimeException ex) {
+			log.error("Could not open a write spool under {} (duplex.writes.spool-dir, duplex.data-dir): writes "
+					+ "the database does not take within their retries will be lost", root.toAbsolutePath(), ex);
+			return null;
+		}
 	}
 
 	/**
@@ -104,7 +120,7 @@ public class DurableWrites implements DisposableBean {
 	 * logged); never errors
 	 */
 	public Mono<Void> write(SessionWrite write) {
-		return Mono.defer(() -> this.spool.holds(write.sessionId()) ? spool(write) : store(write));
+		return Mono.defer(() -> (this.spool != null && this.spool.holds(write.sessionId())) ? spool(write) : store(write));
 	}
 
 	private Mono<Void> store(SessionWrite write) {
@@ -130,8 +146,13 @@ public class DurableWrites implements DisposableBean {
 	}
 
 	private Mono<Void> spool(SessionWrite write) {
+		WriteSpool spool = this.spool;
+		if (spool == null) {
+			lost(write, "spool_failed", new IOException("no write spool"));
+			return Mono.empty();
+		}
 		return Mono.fromCallable(() -> {
-			this.spool.append(write);
+			spool.append(write);
 			return write;
 		})
 			.subscribeOn(this.io)
@@ -147,20 +168,20 @@ public class DurableWrites implements DisposableBean {
 	 * Replays the spool, oldest first, until it is empty or the database fails again (the next tick
 	 * tries again). A write the database refuses for good is counted as lost and passed over.
 	 */
-	private Mono<Void> replay() {
+	private Mono<Void> replay(WriteSpool spool) {
 		// repeated rather than recursive: a long spool replays without a deeper chain per line
-		return replayOldest().repeat()
+		return replayOldest(spool).repeat()
 			.takeWhile(Boolean::booleanValue)
 			.then()
 			.onErrorResume((error) -> {
-				log.error("Replaying the write spool {} failed", this.spool.directory(), error);
+				log.error("Replaying the write spool {} failed", spool.directory(), error);
 				return Mono.empty();
 			});
 	}
 
 	/** Replays the oldest spooled write; answers whether the spool moved on (false: empty, or the database is away). */
-	private Mono<Boolean> replayOldest() {
-		return Mono.fromCallable(this.spool::next)
+	private Mono<Boolean> replayOldest(WriteSpool spool) {
+		return Mono.fromCallable(spool::next)
 			.subscribeOn(this.io)
 			.flatMap((spooled) -> Mono.defer(() -> apply(spooled.write()))
 				.timeout(this.properties.attemptTimeout())
@@ -174,18 +195,18 @@ public class DurableWrites implements DisposableBean {
 					return Mono.just(Replay.REFUSED);
 				})
 				.flatMap((outcome) -> switch (outcome) {
-					case STORED -> passed(spooled).doOnNext((moved) -> count("duplex.writes.replayed",
+					case STORED -> passed(spool, spooled).doOnNext((moved) -> count("duplex.writes.replayed",
 							spooled.write(), "Spooled writes stored in the database"));
-					case REFUSED -> passed(spooled);
+					case REFUSED -> passed(spool, spooled);
 					case WAITING -> Mono.just(false);
 				}))
 			.defaultIfEmpty(false);
 	}
 
 	/** The spool moves past {@code spooled}, on its own thread. */
-	private Mono<Boolean> passed(WriteSpool.Spooled spooled) {
+	private Mono<Boolean> passed(WriteSpool spool, WriteSpool.Spooled spooled) {
 		return Mono.fromCallable(() -> {
-			this.spool.replayed(spooled);
+			spool.replayed(spooled);
 			return true;
 		}).subscribeOn(this.io);
 	}
@@ -256,10 +277,14 @@ public class DurableWrites implements DisposableBean {
 
 	@Override
 	public void destroy() throws IOException {
-		this.replayer.dispose();
+		if (this.replayer != null) {
+			this.replayer.dispose();
+		}
 		// at shutdown, on the thread that stops the application: a line being forced is let finish
 		this.io.disposeGracefully().timeout(Duration.ofSeconds(5)).onErrorComplete().block();
-		this.spool.close();
+		if (this.spool != null) {
+			this.spool.close();
+		}
 	}
 
 }

@@ -3,6 +3,7 @@ package io.duplex.session.writes;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -233,11 +234,42 @@ class DurableWritesTests extends SessionTestSupport {
 		assertThat(count(meters, "duplex.writes.spooled")).isZero();
 	}
 
+	@Test
+	void writeWhenNoSpoolCanBeOpenedThenTheNodeRunsAndWritesStillReachTheDatabase() throws IOException {
+		TestTenant tenant = newTenant();
+		Map<String, Object> session = post(as(tenant.adminKey()), "/v1/sessions", Map.of("agent", newAgent(tenant.adminKey())));
+		String conversation = session.get("conversation").toString();
+		// a file where the spool directory should be: it cannot be created
+		Path blocked = Files.writeString(this.spoolRoot.resolve("not-a-directory"), "");
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		DurableWrites writes = writes(meters, blocked.toString(), 1 << 20, Duration.ofMillis(100));
+		try {
+			writes.write(new SessionWrite.AppendItem(new StoredItem("item_nospool", conversation, tenant.id(),
+					session.get("id").toString(), "message", "user", "completed", json.readTree("{}"), "hi", null, null,
+					null)))
+				.block(Duration.ofSeconds(30));
+		}
+		finally {
+			writes.destroy();
+		}
+		assertThat(this.db.sql("SELECT count(*) AS n FROM realtime.conversation_item WHERE tenant_id = :tenant "
+				+ "AND id = 'item_nospool'")
+			.bind("tenant", tenant.id())
+			.map((row) -> row.get("n", Long.class))
+			.one()
+			.block(Duration.ofSeconds(10))).isEqualTo(1);
+		assertThat(meters.find("duplex.writes.spool.writes").gauge()).isNull();
+	}
+
 	/** A writer over this context's stores, spooling under {@link #spoolRoot}. */
 	private DurableWrites writes(MeterRegistry meters, long spoolMaxBytes, Duration replayInterval) {
+		return writes(meters, this.spoolRoot.toString(), spoolMaxBytes, replayInterval);
+	}
+
+	private DurableWrites writes(MeterRegistry meters, String spoolDir, long spoolMaxBytes, Duration replayInterval) {
 		return new DurableWrites(this.conversations, this.sessions, this.usage,
-				new WriteProperties(3, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(10),
-						this.spoolRoot.toString(), DataSize.ofBytes(spoolMaxBytes), replayInterval),
+				new WriteProperties(3, Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(10), spoolDir,
+						DataSize.ofBytes(spoolMaxBytes), replayInterval),
 				meters, new StandardEnvironment());
 	}
 
