@@ -29,8 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
  * made; once all are replayed, the file is emptied. It holds at most {@code maxBytes}: a write
  * past that is refused ({@link SpoolFullException}).
  * <p>
- * Blocking file I/O: every method but {@link #holds} is called from the spool's own scheduler
- * (see {@link DurableWrites}), never from an event loop. A spool directory is held by one process
+ * Blocking file I/O: every method but the lock-free {@link #holds}, {@link #size} and
+ * {@link #bytes} is called from the spool's own scheduler (see {@link DurableWrites}), never from
+ * an event loop. A spool directory is held by one process
  * at a time (a file lock); after a crash, the next node to open it replays what it holds.
  */
 final class WriteSpool implements Closeable {
