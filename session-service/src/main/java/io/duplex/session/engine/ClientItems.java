@@ -9,6 +9,7 @@ import io.duplex.session.protocol.ConversationItem;
 import io.duplex.session.protocol.Ids;
 import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.provider.ContextItem;
+import io.duplex.session.writes.SessionWrite;
 
 /**
  * The client's item events: create, retrieve and delete, and the conversation entry an item a
@@ -44,7 +45,7 @@ final class ClientItems {
 		engine.send(engine.services.events.conversationItemAdded(before, entry.item));
 		engine.send(engine.services.events.conversationItemDone(before, entry.item));
 		engine.provider().addItem(entry.context);
-		engine.persist(engine.services.conversations.append(engine.stored(entry, null)));
+		engine.persist(new SessionWrite.AppendItem(engine.stored(entry, null)));
 	}
 
 	/** {@code conversation.item.retrieve}: the item as the conversation holds it. */
@@ -72,7 +73,8 @@ final class ClientItems {
 		}
 		engine.provider().deleteItem(delete.itemId());
 		engine.send(engine.services.events.conversationItemDeleted(delete.itemId()));
-		engine.persist(engine.services.conversations.delete(engine.grant.tenantId(), engine.grant.conversationId(), delete.itemId()));
+		engine.persist(new SessionWrite.DeleteItem(engine.grant.tenantId(), engine.sessionId(),
+				engine.grant.conversationId(), delete.itemId()));
 	}
 
 	static Conversation.Entry entry(String id, ConversationItem item, long sessionMs) {

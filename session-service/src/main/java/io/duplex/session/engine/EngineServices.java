@@ -19,6 +19,7 @@ import io.duplex.session.protocol.SessionUpdates;
 import io.duplex.session.provider.ModelProvider;
 import io.duplex.session.session.SessionGrant;
 import io.duplex.session.session.Sessions;
+import io.duplex.session.writes.DurableWrites;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
@@ -41,6 +42,9 @@ public class EngineServices {
 	final Sessions sessions;
 
 	final UsageSink usage;
+
+	/** Stores what sessions write: retried, and spooled while the database is away. */
+	final DurableWrites writes;
 
 	final SessionLimits limits;
 
@@ -68,7 +72,7 @@ public class EngineServices {
 	final String nodeId = Ids.newId("node");
 
 	EngineServices(JsonMapper json, ConversationStore conversations, Sessions sessions, UsageSink usage,
-			SessionLimits limits, List<ModelProvider> providers, MeterRegistry meters) {
+			SessionLimits limits, List<ModelProvider> providers, MeterRegistry meters, DurableWrites writes) {
 		this.json = json;
 		this.decoder = new ClientEventDecoder(json);
 		this.events = new ServerEvents(json);
@@ -76,6 +80,7 @@ public class EngineServices {
 		this.conversations = conversations;
 		this.sessions = sessions;
 		this.usage = usage;
+		this.writes = writes;
 		this.limits = limits;
 		this.providers = providers.stream().collect(Collectors.toMap(ModelProvider::name, Function.identity()));
 		this.meters = meters;

@@ -22,6 +22,7 @@ import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ResponseSpec;
 import io.duplex.session.provider.TokenUsage;
+import io.duplex.session.writes.SessionWrite;
 
 /**
  * The assistant's side: one response at a time, provider output turned into the protocol's
@@ -192,9 +193,8 @@ final class Responses {
 		entry.truncated = true;
 		this.engine.provider().truncateItem(entry.id, heardMs, heard);
 		this.engine.send(this.engine.services.events.conversationItemTruncated(entry.id, 0, (int) heardMs));
-		this.engine.persist(this.engine.services.conversations.truncate(this.engine.grant.tenantId(),
-				this.engine.grant.conversationId(), entry.id, heardMs, heard,
-				this.engine.stored(entry, heardMs).item()));
+		this.engine.persist(new SessionWrite.TruncateItem(this.engine.grant.tenantId(), this.engine.sessionId(),
+				this.engine.grant.conversationId(), entry.id, heardMs, heard, this.engine.stored(entry, heardMs).item()));
 	}
 
 	/** The part of {@code text} spoken in the first {@code heardMs} of {@code totalMs}, cut at a word. */
@@ -235,7 +235,7 @@ final class Responses {
 	void itemDone(Conversation.Entry entry) {
 		this.engine.send(this.engine.services.events.conversationItemDone(this.engine.conversation.previousOf(entry.id),
 				entry.item));
-		this.engine.persist(this.engine.services.conversations.append(this.engine.stored(entry,
+		this.engine.persist(new SessionWrite.AppendItem(this.engine.stored(entry,
 				entry.truncated ? entry.context.audioMs() : null)));
 	}
 

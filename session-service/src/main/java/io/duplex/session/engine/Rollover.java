@@ -10,6 +10,7 @@ import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.text.TextTokens;
+import io.duplex.session.writes.SessionWrite;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -241,10 +242,8 @@ final class Rollover {
 		if (!"upstream-failure".equals(reason)) {
 			this.failures = 0;
 		}
-		this.engine.persist(this.engine.services.sessions.endSegment(this.engine.grant.tenantId(),
-				this.engine.sessionId(), ended)
-			.then(this.engine.services.sessions.startSegment(this.engine.grant.tenantId(), this.engine.sessionId(),
-					started, this.engine.grant.model().provider(), next.upstreamId(), reason)));
+		this.engine.persist(new SessionWrite.NextSegment(this.engine.grant.tenantId(), this.engine.sessionId(), ended,
+				started, this.engine.grant.model().provider(), next.upstreamId(), reason));
 		this.engine.send(this.engine.services.events.sessionRollover("completed", started, reason, carriedItems));
 	}
 

@@ -24,6 +24,7 @@ import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.session.SessionGrant;
+import io.duplex.session.writes.SessionWrite;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -59,8 +60,8 @@ public final class SessionEngine {
 
 	private final Sinks.One<Ending> ended = Sinks.one();
 
-	// database writes, in order
-	private final Sinks.Many<Mono<Void>> writes = Sinks.many().unicast().onBackpressureBuffer();
+	// database writes, in order: one at a time, each stored (or spooled) before the next starts
+	private final Sinks.Many<SessionWrite> writes = Sinks.many().unicast().onBackpressureBuffer();
 
 	private final Mono<Void> flushed;
 
@@ -106,7 +107,7 @@ public final class SessionEngine {
 		this.services = services;
 		this.grant = grant;
 		this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(services.limits.outboundBuffer()).get());
-		this.flushed = this.writes.asFlux().concatMap((write) -> write, 1).then().cache();
+		this.flushed = this.writes.asFlux().concatMap(services.writes::write, 1).then().cache();
 		// no context: the writes must not restore the thread locals of the request that opened the
 		// socket around every database signal (see RealtimeSocketHandler)
 		this.flushed.subscribe(null, null, null, Context.empty());
@@ -357,7 +358,7 @@ public final class SessionEngine {
 		provider().update(settings(this.conversation.context()));
 		if (this.resumable) {
 			// a resume, on any node, restores what the client set
-			persist(this.services.sessions.saveConfig(this.grant.tenantId(), this.grant.sessionId(),
+			persist(new SessionWrite.SaveConfig(this.grant.tenantId(), this.grant.sessionId(),
 					this.services.updates.write(this.config)));
 		}
 		send(this.services.events.sessionUpdated(this.grant.sessionId(), expiresAt(), this.config));
@@ -479,11 +480,12 @@ public final class SessionEngine {
 			this.ticker.dispose();
 		}
 		this.writes.tryEmitComplete();
+		// the end is a write like the others: retried, or spooled while the database is away, so a
+		// session never waits for the database longer than the retries take
 		this.flushed.onErrorComplete()
-			.then((ending.detaches() && (this.resumable || this.opening.claimed())) ? detach(ending.reason())
-					: this.services.sessions.endSegment(this.grant.tenantId(), this.grant.sessionId(), this.segment)
-						.then(this.services.sessions.markEndedOn(this.grant.tenantId(), this.grant.sessionId(),
-								this.services.nodeId, ending.reason())))
+			.then(this.services.writes.write((ending.detaches() && (this.resumable || this.opening.claimed()))
+					? detach(ending.reason()) : new SessionWrite.EndSession(this.grant.tenantId(), this.grant.sessionId(),
+							this.services.nodeId, this.segment, ending.reason(), Instant.now())))
 			.doOnError((error) -> log.error("Session {} did not close its record cleanly", this.grant.sessionId(), error))
 			.onErrorComplete()
 			.doFinally((signal) -> {
@@ -493,14 +495,15 @@ public final class SessionEngine {
 			.subscribe();
 	}
 
-	/** Leaves the session resumable for the grace period; its state is all in the database by now. */
-	private Mono<Void> detach(String reason) {
+	/**
+	 * Leaves the session resumable for the grace period; its state is all in the database by now, or
+	 * in the spool ahead of this write.
+	 */
+	private SessionWrite detach(String reason) {
 		this.services.countDetached(reason);
 		log.debug("Session {} detached: resumable for {}", this.grant.sessionId(), this.services.limits.resumeGrace());
-		return this.services.sessions
-			.markDetached(this.grant.tenantId(), this.grant.sessionId(), this.services.nodeId,
-					this.services.limits.resumeGrace())
-			.then();
+		return new SessionWrite.DetachSession(this.grant.tenantId(), this.grant.sessionId(), this.services.nodeId,
+				this.services.limits.resumeGrace().toMillis());
 	}
 
 	boolean stopped() {
@@ -515,10 +518,12 @@ public final class SessionEngine {
 		}
 	}
 
-	/** Queues a database write behind the earlier ones; a failed write is logged, not fatal. */
-	void persist(Mono<Void> write) {
-		this.writes.tryEmitNext(write.doOnError((error) -> log.error("Session {} could not store a change",
-				this.grant.sessionId(), error)).onErrorComplete());
+	/**
+	 * Queues a database write behind the earlier ones. It is retried while the database fails, then
+	 * spooled on disk until it returns ({@link io.duplex.session.writes.DurableWrites}): never fatal.
+	 */
+	void persist(SessionWrite write) {
+		this.writes.tryEmitNext(write);
 	}
 
 	ProviderSession provider() {

@@ -11,6 +11,7 @@ import io.duplex.session.latency.ResponseLatency;
 import io.duplex.session.provider.TokenUsage;
 import io.duplex.session.session.SessionGrant;
 import io.duplex.session.session.UsageTotals;
+import io.duplex.session.writes.SessionWrite;
 
 /**
  * Records a response's usage: one immutable event per metric, keyed so a retry never counts
@@ -30,8 +31,7 @@ final class UsageRecorder {
 		List<UsageEvent> events = events(engine, engine.segment, responseId, usage);
 		UsageTotals totals = new UsageTotals(1, usage.inputTextTokens(), usage.inputAudioTokens(), usage.cachedTextTokens(),
 				usage.cachedAudioTokens(), usage.outputTextTokens(), usage.outputAudioTokens());
-		engine.persist(engine.services.usage.record(events)
-			.then(engine.services.sessions.finishResponse(grant.tenantId(), grant.sessionId(), totals, latency)));
+		engine.persist(new SessionWrite.ResponseUsage(grant.tenantId(), grant.sessionId(), events, totals, latency));
 	}
 
 	/**
@@ -47,8 +47,8 @@ final class UsageRecorder {
 		}
 		UsageTotals totals = new UsageTotals(0, usage.inputTextTokens(), usage.inputAudioTokens(), usage.cachedTextTokens(),
 				usage.cachedAudioTokens(), usage.outputTextTokens(), usage.outputAudioTokens());
-		engine.persist(engine.services.usage.record(events)
-			.then(engine.services.sessions.addUsage(grant.tenantId(), grant.sessionId(), totals)));
+		// the request id keys the totals, as the events' keys do the ledger: a replay adds them once
+		engine.persist(new SessionWrite.SideUsage(grant.tenantId(), grant.sessionId(), requestId, events, totals));
 	}
 
 	private static List<UsageEvent> events(SessionEngine engine, int segment, String responseId, TokenUsage usage) {

@@ -41,16 +41,23 @@ class SessionMeter {
 	 * @return completes when recorded (or given up on); never errors
 	 */
 	Mono<Void> meterEnded(String tenantId, String sessionId) {
-		return this.sessions.find(tenantId, sessionId)
-			.flatMap((session) -> {
-				List<UsageEvent> events = events(session);
-				return events.isEmpty() ? Mono.<Void>empty() : this.usage.record(events).then();
-			})
-			.retryWhen(Retry.backoff(3, Duration.ofMillis(100)))
+		return record(tenantId, sessionId).retryWhen(Retry.backoff(3, Duration.ofMillis(100)))
 			.onErrorResume((ex) -> {
 				log.error("Could not meter the time of session {} of tenant {}", sessionId, tenantId, ex);
 				return Mono.empty();
 			});
+	}
+
+	/**
+	 * Records the ended session's time, once (keys derive from the session id).
+	 * @return completes when recorded, or when there is nothing to record; errors when the
+	 * database or the ledger does
+	 */
+	Mono<Void> record(String tenantId, String sessionId) {
+		return this.sessions.find(tenantId, sessionId).flatMap((session) -> {
+			List<UsageEvent> events = events(session);
+			return events.isEmpty() ? Mono.<Void>empty() : this.usage.record(events).then();
+		});
 	}
 
 	/** The session's time events; none unless it started and ended. */

@@ -184,20 +184,33 @@ class SessionRepository {
 	 * @return true if it ended it here
 	 */
 	Mono<Boolean> markEndedOn(String tenantId, String id, String nodeId, String reason) {
-		return this.db.sql("UPDATE realtime.session SET status = 'ended', end_reason = :reason, ended_at = now(), "
-				+ DETACHED_UNTIL_NOW + " WHERE tenant_id = :tenantId AND id = :id AND (status = 'created' "
+		return markEndedOn(tenantId, id, nodeId, reason, Instant.now());
+	}
+
+	/**
+	 * As {@link #markEndedOn(String, String, String, String)}, for a session that ended at
+	 * {@code endedAt} on its node: an end stored late (replayed from the write spool after a database
+	 * outage) keeps the time it happened, so the outage is not metered; never later than the
+	 * database's now.
+	 */
+	Mono<Boolean> markEndedOn(String tenantId, String id, String nodeId, String reason, Instant endedAt) {
+		return this.db.sql("UPDATE realtime.session SET status = 'ended', end_reason = :reason, "
+				+ "ended_at = GREATEST(started_at, LEAST(now(), :endedAt)), " + DETACHED_UNTIL_NOW
+				+ " WHERE tenant_id = :tenantId AND id = :id AND (status = 'created' "
 				+ "OR (status = 'active' AND node_id = :nodeId))")
 			.bind("tenantId", tenantId)
 			.bind("id", id)
 			.bind("nodeId", nodeId)
 			.bind("reason", reason)
+			.bind("endedAt", endedAt)
 			.fetch()
 			.rowsUpdated()
 			.flatMap((rows) -> (rows == 0) ? Mono.just(false)
-					: this.db.sql("UPDATE realtime.session_segment SET ended_at = now() WHERE tenant_id = :tenantId "
-							+ "AND session_id = :id AND ended_at IS NULL")
+					: this.db.sql("UPDATE realtime.session_segment SET ended_at = LEAST(now(), :endedAt) "
+							+ "WHERE tenant_id = :tenantId AND session_id = :id AND ended_at IS NULL")
 						.bind("tenantId", tenantId)
 						.bind("id", id)
+						.bind("endedAt", endedAt)
 						.then()
 						.thenReturn(true));
 	}
@@ -412,39 +425,39 @@ class SessionRepository {
 		return query.map((row) -> row.get("id", String.class)).all();
 	}
 
-	/** {@link #addUsage} and the response's latency row, in one statement (one round trip per response). */
+	/** Adds a usage delta to the session's totals, for a statement whose {@code applied} CTE returned a row. */
+	private static final String ADD_TOTALS = """
+			UPDATE realtime.session s SET responses = s.responses + :responses,
+			    input_text_tokens = s.input_text_tokens + :inputText,
+			    input_audio_tokens = s.input_audio_tokens + :inputAudio,
+			    cached_text_tokens = s.cached_text_tokens + :cachedText,
+			    cached_audio_tokens = s.cached_audio_tokens + :cachedAudio,
+			    output_text_tokens = s.output_text_tokens + :outputText,
+			    output_audio_tokens = s.output_audio_tokens + :outputAudio
+			FROM applied WHERE s.tenant_id = :tenantId AND s.id = applied.session_id""";
+
+	/**
+	 * The response's latency row and its usage added to the session's totals, in one statement
+	 * (one round trip per response). The latency row is the response's receipt: a repeat of the
+	 * same response (a write retried or replayed after a database outage) finds it and adds nothing.
+	 */
 	Mono<Void> finishResponse(String tenantId, String id, UsageTotals delta, ResponseLatency latency) {
 		DatabaseClient.GenericExecuteSpec spec = this.db.sql("""
-				WITH totals AS (
-				    UPDATE realtime.session SET responses = responses + :responses,
-				        input_text_tokens = input_text_tokens + :inputText,
-				        input_audio_tokens = input_audio_tokens + :inputAudio,
-				        cached_text_tokens = cached_text_tokens + :cachedText,
-				        cached_audio_tokens = cached_audio_tokens + :cachedAudio,
-				        output_text_tokens = output_text_tokens + :outputText,
-				        output_audio_tokens = output_audio_tokens + :outputAudio
-				    WHERE tenant_id = :tenantId AND id = :id
-				    RETURNING id, tenant_id)
-				INSERT INTO realtime.response_latency (response_id, session_id, tenant_id, segment, user_item_id, status,
-				    voice_to_voice_ms, provider_first_byte_ms, first_audio_ms, stt_ms, llm_first_token_ms,
-				    tts_first_byte_ms, created_at)
-				SELECT :responseId, totals.id, totals.tenant_id, :segment, :userItemId, :status, :voiceToVoice,
-				    :firstByte, :firstAudio, :stt, :llm, :tts, :createdAt
-				FROM totals
-				ON CONFLICT (session_id, response_id) DO NOTHING""")
-			.bind("tenantId", tenantId)
-			.bind("id", id)
-			.bind("responses", delta.responses())
-			.bind("inputText", delta.inputTextTokens())
-			.bind("inputAudio", delta.inputAudioTokens())
-			.bind("cachedText", delta.cachedTextTokens())
-			.bind("cachedAudio", delta.cachedAudioTokens())
-			.bind("outputText", delta.outputTextTokens())
-			.bind("outputAudio", delta.outputAudioTokens())
+				WITH applied AS (
+				    INSERT INTO realtime.response_latency (response_id, session_id, tenant_id, segment, user_item_id,
+				        status, voice_to_voice_ms, provider_first_byte_ms, first_audio_ms, stt_ms, llm_first_token_ms,
+				        tts_first_byte_ms, created_at)
+				    SELECT :responseId, s.id, s.tenant_id, :segment, :userItemId, :status, :voiceToVoice,
+				        :firstByte, :firstAudio, :stt, :llm, :tts, :createdAt
+				    FROM realtime.session s WHERE s.tenant_id = :tenantId AND s.id = :id
+				    ON CONFLICT (session_id, response_id) DO NOTHING
+				    RETURNING session_id)
+				""" + ADD_TOTALS)
 			.bind("responseId", latency.responseId())
 			.bind("segment", latency.segment())
 			.bind("status", latency.status())
 			.bind("createdAt", latency.occurredAt());
+		spec = bindTotals(spec, tenantId, id, delta);
 		spec = nullable(spec, "userItemId", latency.userItemId(), String.class);
 		spec = nullable(spec, "voiceToVoice", latency.voiceToVoiceMs(), Integer.class);
 		spec = nullable(spec, "firstByte", latency.providerFirstByteMs(), Integer.class);
@@ -455,15 +468,23 @@ class SessionRepository {
 		return spec.then();
 	}
 
-	Mono<Void> addUsage(String tenantId, String id, UsageTotals delta) {
-		return this.db.sql("UPDATE realtime.session SET responses = responses + :responses, "
-				+ "input_text_tokens = input_text_tokens + :inputText, "
-				+ "input_audio_tokens = input_audio_tokens + :inputAudio, "
-				+ "cached_text_tokens = cached_text_tokens + :cachedText, "
-				+ "cached_audio_tokens = cached_audio_tokens + :cachedAudio, "
-				+ "output_text_tokens = output_text_tokens + :outputText, "
-				+ "output_audio_tokens = output_audio_tokens + :outputAudio WHERE tenant_id = :tenantId AND id = :id")
-			.bind("tenantId", tenantId)
+	/**
+	 * Adds {@code delta} to the session's totals once per {@code key}: a repeat of the key (a write
+	 * retried or replayed after a database outage) adds nothing.
+	 */
+	Mono<Void> addUsage(String tenantId, String id, String key, UsageTotals delta) {
+		return bindTotals(this.db.sql("""
+				WITH applied AS (
+				    INSERT INTO realtime.session_usage_applied (session_id, tenant_id, usage_key)
+				    SELECT s.id, s.tenant_id, :key FROM realtime.session s WHERE s.tenant_id = :tenantId AND s.id = :id
+				    ON CONFLICT (session_id, usage_key) DO NOTHING
+				    RETURNING session_id)
+				""" + ADD_TOTALS).bind("key", key), tenantId, id, delta).then();
+	}
+
+	private static DatabaseClient.GenericExecuteSpec bindTotals(DatabaseClient.GenericExecuteSpec spec,
+			String tenantId, String id, UsageTotals delta) {
+		return spec.bind("tenantId", tenantId)
 			.bind("id", id)
 			.bind("responses", delta.responses())
 			.bind("inputText", delta.inputTextTokens())
@@ -471,8 +492,7 @@ class SessionRepository {
 			.bind("cachedText", delta.cachedTextTokens())
 			.bind("cachedAudio", delta.cachedAudioTokens())
 			.bind("outputText", delta.outputTextTokens())
-			.bind("outputAudio", delta.outputAudioTokens())
-			.then();
+			.bind("outputAudio", delta.outputAudioTokens());
 	}
 
 	/** Records a segment of the tenant's session; a repeated sequence number is ignored, so retries are safe. */

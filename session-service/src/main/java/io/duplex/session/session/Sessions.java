@@ -1,6 +1,7 @@
 package io.duplex.session.session;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -204,15 +205,32 @@ public class Sessions {
 
 	/**
 	 * A response ended: adds its usage to the session's totals ({@code responses} too) and stores
-	 * its latency, in one statement.
+	 * its latency, in one statement; a repeat of the same response adds nothing.
 	 */
 	public Mono<Void> finishResponse(String tenantId, String sessionId, UsageTotals delta, ResponseLatency latency) {
 		return this.sessions.finishResponse(tenantId, sessionId, delta, latency);
 	}
 
-	/** Adds {@code delta} to the session's usage totals ({@code responses} too). */
-	public Mono<Void> addUsage(String tenantId, String sessionId, UsageTotals delta) {
-		return this.sessions.addUsage(tenantId, sessionId, delta);
+	/**
+	 * Adds {@code delta} to the session's usage totals ({@code responses} too), once per {@code key}:
+	 * a repeat of the key adds nothing.
+	 */
+	public Mono<Void> addUsage(String tenantId, String sessionId, String key, UsageTotals delta) {
+		return this.sessions.addUsage(tenantId, sessionId, key, delta);
+	}
+
+	/**
+	 * Ends the session its engine on {@code nodeId} stopped: its segment {@code segment}, then the
+	 * session (the first reason wins; only while it is still that node's, as {@link #markEndedOn}
+	 * says) as of {@code endedAt}, then meters its time. Idempotent, so a retry or a replay is safe.
+	 * @return completes once all of it is stored; errors when the database does (unlike
+	 * {@link #markEnded}, metering errors too), so the caller may retry the whole
+	 */
+	public Mono<Void> end(String tenantId, String sessionId, String nodeId, int segment, String endReason,
+			Instant endedAt) {
+		return this.sessions.endSegment(tenantId, sessionId, segment)
+			.then(this.sessions.markEndedOn(tenantId, sessionId, nodeId, endReason, endedAt))
+			.then(this.meter.record(tenantId, sessionId));
 	}
 
 	/**

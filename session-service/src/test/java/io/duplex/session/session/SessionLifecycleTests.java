@@ -31,10 +31,12 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 		this.sessions.markActive(tenant.id(), id, "node_a")
 			.then(this.sessions.startSegment(tenant.id(), id, 1, "sandbox", "up_1", "start"))
 			.then(this.sessions.startSegment(tenant.id(), id, 1, "sandbox", "up_1", "start"))
-			.then(this.sessions.addUsage(tenant.id(), id, new UsageTotals(1, 10, 200, 4, 50, 30, 400)))
+			.then(this.sessions.addUsage(tenant.id(), id, "usage_1", new UsageTotals(1, 10, 200, 4, 50, 30, 400)))
 			.then(this.sessions.endSegment(tenant.id(), id, 1))
 			.then(this.sessions.startSegment(tenant.id(), id, 2, "sandbox", null, "rollover"))
-			.then(this.sessions.addUsage(tenant.id(), id, new UsageTotals(2, 5, 100, 0, 0, 7, 80)))
+			.then(this.sessions.addUsage(tenant.id(), id, "usage_2", new UsageTotals(2, 5, 100, 0, 0, 7, 80)))
+			// a repeat of a key (a retried or replayed write) adds nothing
+			.then(this.sessions.addUsage(tenant.id(), id, "usage_2", new UsageTotals(2, 5, 100, 0, 0, 7, 80)))
 			.as(StepVerifier::create)
 			.verifyComplete();
 		Map<String, Object> session = session(tenant.adminKey(), id);
