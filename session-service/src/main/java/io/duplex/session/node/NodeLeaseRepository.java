@@ -22,12 +22,17 @@ class NodeLeaseRepository {
 
 	/**
 	 * Takes the lease of {@code nodeId} for {@code lease} from now, recording the resume grace its
-	 * clients are promised: should the node die, its sessions stay resumable that long.
-	 * @return false when a row of that node is there already
+	 * clients are promised: should the node die, its sessions stay resumable that long. A row of
+	 * that node already there is its own lease, not adopted (adoption deletes it): a node started
+	 * again in the same process (a test context resumed after a pause, a release that timed out)
+	 * takes it over afresh.
+	 * @return completes with true once the lease is held
 	 */
 	Mono<Boolean> acquire(String nodeId, Duration lease, Duration resumeGrace) {
 		return this.db.sql("INSERT INTO realtime.node_lease (node_id, expires_at, resume_grace_ms) VALUES (:nodeId, "
-				+ "now() + :leaseMs * interval '1 millisecond', :graceMs) ON CONFLICT (node_id) DO NOTHING")
+				+ "now() + :leaseMs * interval '1 millisecond', :graceMs) ON CONFLICT (node_id) DO UPDATE SET "
+				+ "started_at = now(), up_since = now(), heartbeat_at = now(), expires_at = EXCLUDED.expires_at, "
+				+ "resume_grace_ms = EXCLUDED.resume_grace_ms")
 			.bind("nodeId", nodeId)
 			.bind("leaseMs", lease.toMillis())
 			.bind("graceMs", resumeGrace.toMillis())

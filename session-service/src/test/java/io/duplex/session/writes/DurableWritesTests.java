@@ -75,8 +75,11 @@ class DurableWritesTests extends SessionTestSupport {
 				SessionNode node = SessionNode.startOn(
 						new DatabaseUrl("127.0.0.1", proxy.port(), database.database(), database.username(),
 								database.password(), database.query()).r2dbcUrl(),
-						// retries used up within the outage, so writes go to the spool too
-						Map.of("duplex.writes.retries", "3", "duplex.writes.first-backoff", "100ms",
+						// retries used up within the outage, so writes go to the spool too; only this node's
+						// link to the database is cut, and the tests' other nodes, which still see it, would
+						// take a lapse of a 10 s lease for this node's death
+						Map.of("duplex.sessions.node-lease", "40s", "duplex.writes.retries", "3",
+								"duplex.writes.first-backoff", "100ms",
 								"duplex.writes.max-backoff", "500ms", "duplex.writes.replay-interval", "200ms",
 								"spring.r2dbc.pool.max-acquire-time", "2s",
 								"spring.r2dbc.pool.max-create-connection-time", "2s"))) {
