@@ -150,8 +150,11 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 
 		final List<String> ended = new CopyOnWriteArrayList<>();
 
-		/** What the client was told, for ends that say why. */
-		final List<String> messages = new CopyOnWriteArrayList<>();
+		/** The node the tests mark their sessions active on. */
+		@Override
+		public String nodeId() {
+			return "node_a";
+		}
 
 		@Override
 		public Mono<Boolean> end(String sessionId, String reason) {
@@ -160,9 +163,9 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 		}
 
 		@Override
-		public Mono<Boolean> end(String sessionId, String reason, String message) {
-			this.messages.add(sessionId + " " + message);
-			return end(sessionId, reason);
+		public boolean terminate(String sessionId, String code, String message) {
+			this.ended.add(sessionId + " " + code);
+			return true;
 		}
 
 	}
