@@ -1,6 +1,9 @@
 package io.duplex.core.session;
 
-/** Why sessions are ended from outside; {@link #code()} is their {@code end_reason} and the error code their client gets. */
+/**
+ * Why sessions are ended from outside; {@link #code()} is their {@code end_reason} and the error
+ * code their client gets.
+ */
 public enum TerminationReason {
 
 	/** A platform admin suspended the tenant. */

@@ -332,7 +332,10 @@ class SessionRepository {
 		return spec.fetch().rowsUpdated();
 	}
 
-	/** The sessions active on {@code nodeId} that were asked to stop: one probe of a partial index that is nearly always empty. */
+	/**
+	 * The sessions active on {@code nodeId} that were asked to stop: one probe of a partial index
+	 * that is nearly always empty.
+	 */
 	Flux<StopRequest> stopsOn(String nodeId) {
 		return this.db.sql("SELECT tenant_id, id, stop_reason, stop_message FROM realtime.session "
 				+ "WHERE node_id = :nodeId AND stop_reason IS NOT NULL AND status <> 'ended' AND status = 'active'")

@@ -139,6 +139,17 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 		}
 	}
 
+	@Test
+	void markActiveWhenSessionWasAskedToStopWhileItsSocketOpenedThenTheSocketIsEndedAtOnce() {
+		TestTenant tenant = newTenant();
+		String id = createSession(tenant.adminKey(), newAgent(tenant.adminKey())).get("id").toString();
+		// its secret let a socket in; the tenant is suspended before that socket marks it active, so
+		// the session is ended in the record and no node's poll finds it as its own
+		asPlatformAdmin().post().uri("/v1/tenants/{id}/suspend", tenant.id()).exchange().expectStatus().isOk();
+		this.sessions.markActive(tenant.id(), id, "node_a").as(StepVerifier::create).verifyComplete();
+		assertThat(this.node.ended).contains(id + " tenant_suspended");
+	}
+
 	private List<Object> ids(String uri, String key) {
 		return ((List<?>) get(as(key), uri).get("data")).stream()
 			.<Object>map((session) -> ((Map<?, ?>) session).get("id"))

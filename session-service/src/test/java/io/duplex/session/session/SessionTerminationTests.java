@@ -164,8 +164,8 @@ class SessionTerminationTests extends SessionApiTestSupport {
 	void suspendWhenAnotherTenantHasLiveSessionsThenTheirsRunOn() {
 		TestTenant suspended = newTenant();
 		TestTenant bystander = newTenant();
-		try (RealtimeTestClient ending = RealtimeTestClient.connect(socket(this.port, "agent=" + newAgent(suspended.adminKey())),
-				suspended.adminKey());
+		try (RealtimeTestClient ending = RealtimeTestClient.connect(
+				socket(this.port, "agent=" + newAgent(suspended.adminKey())), suspended.adminKey());
 				RealtimeTestClient running = RealtimeTestClient.connect(
 						socket(this.port, "agent=" + newAgent(bystander.adminKey())), bystander.adminKey())) {
 			ending.await("session.created");
