@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestPropertySource(properties = { "duplex.sessions.events-per-second=40", "duplex.sessions.event-burst=60",
 		"duplex.sessions.audio-ahead=3s", "duplex.sessions.idle-timeout=3s", "duplex.sessions.max-duration=6s",
-		"duplex.sessions.expiring-warning=3s", "duplex.sessions.expiring-grace=1s" })
+		"duplex.sessions.expiring-warning=3s" })
 class RealtimeLimitsTests extends SessionTestSupport {
 
 	@Test
