@@ -12,11 +12,11 @@ import reactor.core.publisher.Mono;
 public interface SessionTerminations {
 
 	/**
-	 * Asks every session in scope that has not ended to end: one not connected (created, or
-	 * detached waiting for its client) is ended at once; a connected one is ended by the node
-	 * that runs it within a bounded delay, its client told why with an {@code error} event whose
-	 * code is {@link TerminationReason#code()}, then a 1008 close. The first reason asked for a
-	 * session wins.
+	 * Asks every session in scope that has not ended to end: one waiting for its first socket is
+	 * ended at once; a connected one is ended by the node that runs it within a bounded delay, its
+	 * client told why with an {@code error} event whose code is {@link TerminationReason#code()},
+	 * then a 1008 close; a detached one (waiting for its client to resume) is no longer resumable
+	 * and is ended within the same delay. The first reason asked for a session wins.
 	 * @return how many sessions were asked to end; errors when the request could not be stored
 	 */
 	Mono<Long> terminate(SessionTermination termination);

@@ -229,17 +229,21 @@ class SessionRepository {
 	 * its current token (its hash is the credential, as for client secrets).
 	 */
 	Mono<ResumeCandidate> findByResumeToken(String id, String token) {
-		return this.db.sql("SELECT tenant_id, status, node_id, resumable_until > now() AS in_grace "
-				+ "FROM realtime.session WHERE id = :id AND resume_token_hash = :hash")
+		return this.db.sql("SELECT tenant_id, status, node_id, resumable_until > now() AS in_grace, "
+				+ "stop_reason IS NOT NULL AS stopped FROM realtime.session WHERE id = :id AND resume_token_hash = :hash")
 			.bind("id", id)
 			.bind("hash", ByteBuffer.wrap(ResumeTokens.hash(token)))
 			.map((row) -> new ResumeCandidate(row.get("tenant_id", String.class), row.get("status", String.class),
-					row.get("node_id", String.class), Boolean.TRUE.equals(row.get("in_grace", Boolean.class))))
+					row.get("node_id", String.class), Boolean.TRUE.equals(row.get("in_grace", Boolean.class)),
+					Boolean.TRUE.equals(row.get("stopped", Boolean.class))))
 			.one();
 	}
 
-	/** What the resume lookup tells the gateway. */
-	record ResumeCandidate(String tenantId, String status, @Nullable String nodeId, boolean inGrace) {
+	/**
+	 * What the resume lookup tells the gateway.
+	 * @param stopped whether the session was asked to stop from outside (it is ending)
+	 */
+	record ResumeCandidate(String tenantId, String status, @Nullable String nodeId, boolean inGrace, boolean stopped) {
 	}
 
 	/**

@@ -138,8 +138,8 @@ public class Sessions {
 	/**
 	 * The session a client asks to resume with {@code token}, checked as a first socket is (tenant
 	 * active, agent version runnable, budget left), or why not:
-	 * @return the grant to run it with; empty when the token is unknown or used, the session ended
-	 * or its grace period is over; errors with {@link StillConnected} when the session is still
+	 * @return the grant to run it with; empty when the token is unknown or used, the session ended,
+	 * was asked to stop, or its grace period is over; errors with {@link StillConnected} when the session is still
 	 * active (its old socket not yet seen to drop)
 	 */
 	public Mono<SessionGrant> resumable(String sessionId, String token) {
@@ -150,7 +150,8 @@ public class Sessions {
 			if (Session.ACTIVE.equals(found.status())) {
 				return Mono.error(new StillConnected(sessionId, found.nodeId()));
 			}
-			if (!Session.DETACHED.equals(found.status()) || !found.inGrace()) {
+			// asked to stop from outside: it ends with that reason, never resumed
+			if (!Session.DETACHED.equals(found.status()) || !found.inGrace() || found.stopped()) {
 				return Mono.empty();
 			}
 			return grant(found.tenantId(), sessionId).map((grant) -> grant.resuming(token));
