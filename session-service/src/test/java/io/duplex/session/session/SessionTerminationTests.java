@@ -14,10 +14,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.duplex.core.session.SessionTerminations;
 import io.duplex.session.SessionNode;
 import io.duplex.session.gateway.RealtimeTestClient;
+import io.duplex.test.TestKeys;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,19 +40,26 @@ class SessionTerminationTests extends SessionApiTestSupport {
 
 	private static SessionNode other;
 
+	/** A node without the session role: it serves the control plane's REST calls and runs no sessions. */
+	private static SessionNode apiOnly;
+
 	@Autowired
 	private DatabaseClient db;
 
 	@Autowired
 	private LiveSessions live;
 
+	// both live as long as the class: closing one node while the other runs breaks the other's
+	// sockets (the nodes of one JVM share Reactor Netty's global resources)
 	@BeforeAll
-	static void startOtherNode() {
+	static void startOtherNodes() {
 		other = SessionNode.start(Map.of());
+		apiOnly = SessionNode.start(Map.of("duplex.roles", "api"));
 	}
 
 	@AfterAll
-	static void stopOtherNode() {
+	static void stopOtherNodes() {
+		apiOnly.close();
 		other.close();
 	}
 
@@ -80,6 +91,29 @@ class SessionTerminationTests extends SessionApiTestSupport {
 	@Test
 	void deleteAgentWhenItsSessionIsLiveOnAnotherNodeThenItEndsWithinTwoSecondsAsAgentDeleted() {
 		deleteAgentEnds(other.port());
+	}
+
+	@Test
+	void suspendWhenServedByANodeWithoutTheSessionRoleThenTheNodeRunningTheSessionEndsIt() {
+		TestTenant tenant = newTenant();
+		String agent = newAgent(tenant.adminKey());
+		try (RealtimeTestClient client = RealtimeTestClient.connect(socket(this.port, "agent=" + agent),
+				tenant.adminKey())) {
+			// the port is there whatever the roles; the node runs no sessions of its own
+			assertThat(apiOnly.bean(SessionTerminations.class)).isNotNull();
+			String sessionId = client.await("session.created").path("session").path("id").asString();
+			WebTestClient.bindToServer()
+				.baseUrl("http://127.0.0.1:" + apiOnly.port())
+				.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.PLATFORM_ADMIN)
+				.build()
+				.post()
+				.uri("/v1/tenants/{id}/suspend", tenant.id())
+				.exchange()
+				.expectStatus()
+				.isOk();
+			long answered = System.nanoTime();
+			assertEndedWithinBound(client, answered, sessionId, "tenant_suspended");
+		}
 	}
 
 	@Test
