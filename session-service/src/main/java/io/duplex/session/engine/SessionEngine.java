@@ -253,6 +253,10 @@ public final class SessionEngine {
 				// a rollover's upstream that opened after the session ended
 				late.session().close();
 			}
+			else if (input instanceof SessionOpening.Opened late) {
+				// the first upstream, opened while the session was ended (e.g. asked to stop as it opened)
+				late.session().close();
+			}
 			return;
 		}
 		switch (input) {

@@ -438,13 +438,18 @@ class SessionRepository {
 			.then();
 	}
 
-	/** Records a segment of the tenant's session; a repeated sequence number is ignored, so retries are safe. */
+	/**
+	 * Records a segment of the tenant's session; a repeated sequence number is ignored, so retries
+	 * are safe. An ended session gets none: its end closed its segments, and one opened after would
+	 * stay open (a socket that opened a session just ended, e.g. asked to stop).
+	 */
 	Mono<Void> startSegment(String tenantId, String id, int sequence, String provider, @Nullable String upstreamId,
 			String reason) {
 		DatabaseClient.GenericExecuteSpec spec = this.db
 			.sql("INSERT INTO realtime.session_segment (session_id, tenant_id, sequence, provider, upstream_id, reason) "
 					+ "SELECT s.id, s.tenant_id, :sequence, :provider, :upstreamId, :reason FROM realtime.session s "
-					+ "WHERE s.tenant_id = :tenantId AND s.id = :id ON CONFLICT (session_id, sequence) DO NOTHING")
+					+ "WHERE s.tenant_id = :tenantId AND s.id = :id AND s.status <> 'ended' "
+					+ "ON CONFLICT (session_id, sequence) DO NOTHING")
 			.bind("tenantId", tenantId)
 			.bind("id", id)
 			.bind("sequence", sequence)

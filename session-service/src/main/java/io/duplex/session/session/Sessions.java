@@ -220,7 +220,7 @@ public class Sessions {
 
 	/**
 	 * Records that segment {@code sequence} (1 for the first) started on {@code provider}; a
-	 * repeated sequence number is ignored.
+	 * repeated sequence number is ignored, and so is a segment of an ended session.
 	 * @param reason why it started, e.g. {@code start} or {@code rollover}
 	 */
 	public Mono<Void> startSegment(String tenantId, String sessionId, int sequence, String provider,

@@ -1,5 +1,6 @@
 package io.duplex.session.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 
 	@Autowired
 	private RecordingNode node;
+
+	@Autowired
+	private SessionRepository repository;
 
 	@Test
 	void getThenSegmentsAndUsageAsTheGatewayReportedThem() {
@@ -148,6 +152,11 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 		asPlatformAdmin().post().uri("/v1/tenants/{id}/suspend", tenant.id()).exchange().expectStatus().isOk();
 		this.sessions.markActive(tenant.id(), id, "node_a").as(StepVerifier::create).verifyComplete();
 		assertThat(this.node.ended).contains(id + " tenant_suspended");
+		// what the opening socket records next stays out of the ended session
+		this.sessions.startSegment(tenant.id(), id, 1, "sandbox", null, "initial")
+			.as(StepVerifier::create)
+			.verifyComplete();
+		assertThat(this.repository.segments(tenant.id(), List.of(id)).block(Duration.ofSeconds(10))).isEmpty();
 	}
 
 	private List<Object> ids(String uri, String key) {
