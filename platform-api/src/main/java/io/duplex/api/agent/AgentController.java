@@ -78,7 +78,8 @@ class AgentController {
 	}
 
 	@DeleteMapping("/{id}")
-	@Operation(summary = "Delete an agent; its versions stay stored but are no longer served")
+	@Operation(summary = "Delete an agent; its versions stay stored but are no longer served, "
+			+ "and its live sessions end within 2 s")
 	Mono<AgentDeletedResponse> delete(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
 		return this.agents.delete(caller, id).thenReturn(AgentDeletedResponse.of(id));
 	}

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
@@ -17,6 +18,8 @@ import io.duplex.core.id.Ids;
 import io.duplex.core.page.Page;
 import io.duplex.core.page.PageRequest;
 import io.duplex.core.security.Caller;
+import io.duplex.core.session.SessionTermination;
+import io.duplex.core.session.SessionTerminations;
 import io.duplex.core.web.Problems;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
@@ -50,14 +53,17 @@ class AgentService {
 
 	private final JsonMapper json;
 
+	private final ObjectProvider<SessionTerminations> terminations;
+
 	AgentService(AgentRepository agents, AgentValidator validator, Catalog catalog, AuditTrail audit,
-			TransactionalOperator tx, JsonMapper json) {
+			TransactionalOperator tx, JsonMapper json, ObjectProvider<SessionTerminations> terminations) {
 		this.agents = agents;
 		this.validator = validator;
 		this.catalog = catalog;
 		this.audit = audit;
 		this.tx = tx;
 		this.json = json;
+		this.terminations = terminations;
 	}
 
 	Mono<Agent> create(Caller caller, AgentRequest request) {
@@ -110,15 +116,28 @@ class AgentService {
 		}).as(this.tx::transactional);
 	}
 
-	/** Soft-deletes the agent: it is gone from every endpoint, and its versions stay stored. */
+	/**
+	 * Soft-deletes the agent: it is gone from every endpoint, and its versions stay stored. Its
+	 * sessions end (live ones on every node), in the same transaction.
+	 */
 	Mono<Void> delete(Caller caller, String id) {
 		String tenantId = caller.requireTenant();
 		caller.requireWriter();
 		return this.agents.softDelete(tenantId, id)
 			.switchIfEmpty(Mono.error(() -> notFound(id)))
 			.flatMap((name) -> this.audit
-				.record(new AuditEntry(tenantId, caller, "agent.deleted", "agent", id, Map.of("name", name))))
+				.record(new AuditEntry(tenantId, caller, "agent.deleted", "agent", id, Map.of("name", name)))
+				.then(terminate(SessionTermination.agentDeleted(tenantId, id))))
 			.as(this.tx::transactional);
+	}
+
+	/**
+	 * Ends the sessions in scope. The port is absent only where the session module is not in the
+	 * process (the control plane's own tests): there are no sessions to end there.
+	 */
+	private Mono<Void> terminate(SessionTermination termination) {
+		SessionTerminations sessions = this.terminations.getIfAvailable();
+		return (sessions != null) ? sessions.terminate(termination).then() : Mono.empty();
 	}
 
 	/** Versions newest first; the cursor {@code after} is a version number. */

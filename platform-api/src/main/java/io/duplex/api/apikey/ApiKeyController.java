@@ -55,7 +55,8 @@ class ApiKeyController {
 	}
 
 	@DeleteMapping("/{keyId}")
-	@Operation(summary = "Revoke an API key; it stops working on the next request")
+	@Operation(summary = "Revoke an API key; it stops working on the next request, "
+			+ "and the sessions it started end within 2 s")
 	Mono<ApiKeyResponse> revoke(@AuthenticationPrincipal Caller caller, @PathVariable String tenantId,
 			@PathVariable String keyId) {
 		return this.keys.revoke(caller, tenantId, keyId).map(ApiKeyResponse::from);

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
@@ -15,10 +16,16 @@ import io.duplex.core.page.Page;
 import io.duplex.core.page.PageRequest;
 import io.duplex.core.security.Caller;
 import io.duplex.core.security.Role;
+import io.duplex.core.session.SessionTermination;
+import io.duplex.core.session.SessionTerminations;
 import io.duplex.core.web.Problems;
 import reactor.core.publisher.Mono;
 
-/** API key rules: a platform admin manages any tenant's keys, a tenant admin its own tenant's. */
+/**
+ * API key rules: a platform admin manages any tenant's keys, a tenant admin its own tenant's.
+ * Revoking a key ends the sessions it created or opened, or minted the client secret of (live ones
+ * on every node), in the same transaction.
+ */
 @Service
 class ApiKeyService {
 
@@ -30,11 +37,15 @@ class ApiKeyService {
 
 	private final TransactionalOperator tx;
 
-	ApiKeyService(ApiKeyRepository keys, TenantLookup tenants, AuditTrail audit, TransactionalOperator tx) {
+	private final ObjectProvider<SessionTerminations> terminations;
+
+	ApiKeyService(ApiKeyRepository keys, TenantLookup tenants, AuditTrail audit, TransactionalOperator tx,
+			ObjectProvider<SessionTerminations> terminations) {
 		this.keys = keys;
 		this.tenants = tenants;
 		this.audit = audit;
 		this.tx = tx;
+		this.terminations = terminations;
 	}
 
 	/** A key and, this once, its secret. */
@@ -65,8 +76,18 @@ class ApiKeyService {
 			.flatMap((key) -> this.audit
 				.record(new AuditEntry(tenantId, caller, "api_key.revoked", "api_key", key.id(),
 						Map.of("name", key.name(), "prefix", key.prefix())))
+				.then(terminate(SessionTermination.credentialRevoked(tenantId, key.id())))
 				.thenReturn(key))
 			.as(this.tx::transactional));
+	}
+
+	/**
+	 * Ends the sessions in scope. The port is absent only where the session module is not in the
+	 * process (the control plane's own tests): there are no sessions to end there.
+	 */
+	private Mono<Void> terminate(SessionTermination termination) {
+		SessionTerminations sessions = this.terminations.getIfAvailable();
+		return (sessions != null) ? sessions.terminate(termination).then() : Mono.empty();
 	}
 
 	/** Foreign or unknown tenant: 404; own tenant without the tenant admin role: 403. */

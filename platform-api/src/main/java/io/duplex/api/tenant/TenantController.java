@@ -59,7 +59,8 @@ class TenantController {
 	}
 
 	@PostMapping("/{tenantId}/suspend")
-	@Operation(summary = "Suspend a tenant: its keys stop working at once (platform admin)")
+	@Operation(summary = "Suspend a tenant: its keys stop working at once and its live sessions end "
+			+ "within 2 s (platform admin)")
 	Mono<TenantResponse> suspend(@AuthenticationPrincipal Caller caller, @PathVariable String tenantId) {
 		return this.tenants.setStatus(caller, tenantId, Tenant.SUSPENDED).map(TenantResponse::from);
 	}

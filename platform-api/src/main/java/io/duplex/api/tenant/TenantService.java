@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
@@ -13,10 +14,15 @@ import io.duplex.core.id.Ids;
 import io.duplex.core.page.Page;
 import io.duplex.core.page.PageRequest;
 import io.duplex.core.security.Caller;
+import io.duplex.core.session.SessionTermination;
+import io.duplex.core.session.SessionTerminations;
 import io.duplex.core.web.Problems;
 import reactor.core.publisher.Mono;
 
-/** Tenant rules: only platform admins create, list, suspend and reactivate; a tenant sees itself. */
+/**
+ * Tenant rules: only platform admins create, list, suspend and reactivate; a tenant sees itself.
+ * Suspending ends the tenant's sessions, live ones on every node, in the same transaction.
+ */
 @Service
 class TenantService {
 
@@ -28,10 +34,14 @@ class TenantService {
 
 	private final TransactionalOperator tx;
 
-	TenantService(TenantRepository tenants, AuditTrail audit, TransactionalOperator tx) {
+	private final ObjectProvider<SessionTerminations> terminations;
+
+	TenantService(TenantRepository tenants, AuditTrail audit, TransactionalOperator tx,
+			ObjectProvider<SessionTerminations> terminations) {
 		this.tenants = tenants;
 		this.audit = audit;
 		this.tx = tx;
+		this.terminations = terminations;
 	}
 
 	Mono<Tenant> create(Caller caller, CreateTenantRequest request) {
@@ -66,8 +76,18 @@ class TenantService {
 		return this.tenants.updateStatus(id, status)
 			.switchIfEmpty(Mono.error(() -> Problems.notFound("tenant " + id)))
 			.flatMap((tenant) -> this.audit.record(new AuditEntry(id, caller, action, "tenant", id, Map.of()))
+				.then(Tenant.SUSPENDED.equals(status) ? terminate(SessionTermination.tenantSuspended(id)) : Mono.empty())
 				.thenReturn(tenant))
 			.as(this.tx::transactional);
+	}
+
+	/**
+	 * Ends the sessions in scope. The port is absent only where the session module is not in the
+	 * process (the control plane's own tests): there are no sessions to end there.
+	 */
+	private Mono<Void> terminate(SessionTermination termination) {
+		SessionTerminations sessions = this.terminations.getIfAvailable();
+		return (sessions != null) ? sessions.terminate(termination).then() : Mono.empty();
 	}
 
 }

@@ -87,9 +87,6 @@ public final class SessionEngine {
 
 	private boolean expiringSent;
 
-	/** An end from outside is under way (after its grace period). */
-	private boolean expiring;
-
 	@Nullable ProviderSession provider;
 
 	private @Nullable Ending ending;
@@ -197,15 +194,9 @@ public final class SessionEngine {
 	}
 
 	/**
-	 * Ends the session from outside after a grace period ({@code duplex.sessions.expiring-grace}),
-	 * for an end no rollover can avoid (a used-up budget): the client gets
-	 * {@code duplex.session.expiring} now, so the agent can say goodbye, and {@code error} at the end.
+	 * Ends the session from outside (API call, a stop asked for its tenant, key, agent or budget);
+	 * the client is told why.
 	 */
-	public void expire(String reason, ProtocolError error) {
-		submit(new Expire(reason, error));
-	}
-
-	/** Ends the session from outside (API call, shutdown); the client is told why. */
 	public void end(String reason, @Nullable ProtocolError error, int closeCode) {
 		submit(new Stop(new Ending(reason, error, closeCode)));
 	}
@@ -263,6 +254,10 @@ public final class SessionEngine {
 				// a rollover's upstream that opened after the session ended
 				late.session().close();
 			}
+			else if (input instanceof SessionOpening.Opened late) {
+				// the first upstream, opened while the session was ended (e.g. asked to stop as it opened)
+				late.session().close();
+			}
 			return;
 		}
 		switch (input) {
@@ -287,7 +282,6 @@ public final class SessionEngine {
 			case SwitchFailed failed -> this.rollover.switchFailed(failed.error(), failed.reason());
 			case Deferred deferred -> deferred.step().run();
 			case Tick tick -> tick();
-			case Expire expire -> expireLater(expire);
 			case ServerShutdown shutdown -> serverShutdown();
 			case Stop stop -> stop(stop.ending());
 			default -> throw new IllegalStateException("unknown input " + input);
@@ -381,18 +375,6 @@ public final class SessionEngine {
 			warnIfExpiring(now, limits);
 			this.rollover.tick(now);
 		}
-	}
-
-	private void expireLater(Expire expire) {
-		if (this.expiring) {
-			return;
-		}
-		this.expiring = true;
-		Duration grace = this.services.limits.expiringGrace();
-		send(this.services.events.sessionExpiring(expire.reason(), (System.currentTimeMillis() + grace.toMillis()) / 1000,
-				grace.toSeconds()));
-		this.services.scheduler.schedule(() -> submit(new Stop(new Ending(expire.reason(), expire.error(), Ending.NORMAL))),
-				grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
 	}
 
 	private void serverShutdown() {
@@ -573,9 +555,6 @@ public final class SessionEngine {
 	}
 
 	private record Tick() {
-	}
-
-	private record Expire(String reason, ProtocolError error) {
 	}
 
 	private record Stop(Ending ending) {

@@ -20,8 +20,6 @@ import jakarta.validation.constraints.Positive;
  * @param sandboxDelay how long the sandbox model "thinks" before its first delta
  * @param expiringWarning how long before {@code maxDuration} the client gets
  * {@code duplex.session.expiring}
- * @param expiringGrace how long a session ended from outside (a used-up budget) runs on after its
- * {@code duplex.session.expiring}
  * @param resumeGrace how long a session whose socket dropped (or whose server stopped) stays
  * resumable with its resume token; zero turns resume off (a dropped socket ends the session)
  * @param rolloverSummaryTimeout how long a rollover that carries a {@code summary} waits for the
@@ -33,7 +31,7 @@ public record SessionLimits(@DefaultValue("5m") Duration idleTimeout, @DefaultVa
 		@DefaultValue("200") @Positive int eventsPerSecond, @DefaultValue("400") @Positive int eventBurst,
 		@DefaultValue("60s") Duration audioAhead, @DefaultValue("4096") @Positive int outboundBuffer,
 		@DefaultValue("300ms") Duration sandboxDelay, @DefaultValue("60s") Duration expiringWarning,
-		@DefaultValue("10s") Duration expiringGrace, @DefaultValue("60s") Duration resumeGrace,
+		@DefaultValue("60s") Duration resumeGrace,
 		@DefaultValue("2s") Duration rolloverSummaryTimeout) {
 
 	/** Whether sessions stay resumable when their socket drops. */

@@ -34,8 +34,8 @@ class GatewayConfiguration {
 	static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
 	@Bean
-	LiveSessionRegistry liveSessionRegistry(MeterRegistry meters) {
-		return new LiveSessionRegistry(meters);
+	LiveSessionRegistry liveSessionRegistry(MeterRegistry meters, EngineServices services) {
+		return new LiveSessionRegistry(meters, services.nodeId());
 	}
 
 	/** {@code /v1/realtime}: authenticate, then upgrade with large frames allowed. */

@@ -20,9 +20,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The sessions live on this node: ends one on request (the REST API's end), and on shutdown stops
- * them all cleanly (each flushes what it has, and is left resumable when resume is on) before the
- * server stops.
+ * The sessions live on this node: ends one on request (the REST API's end, or a stop asked from
+ * outside such as a suspended tenant), and on shutdown stops them all cleanly (each flushes what
+ * it has, and is left resumable when resume is on) before the server stops.
  */
 class LiveSessionRegistry implements LiveSessions, LeaseLossListener, SmartLifecycle {
 
@@ -30,9 +30,15 @@ class LiveSessionRegistry implements LiveSessions, LeaseLossListener, SmartLifec
 
 	private final Map<String, SessionEngine> live = new ConcurrentHashMap<>();
 
+	/** RFC 6455 §7.4.1: the session may not go on. */
+	private static final int POLICY_VIOLATION = 1008;
+
+	private final String nodeId;
+
 	private volatile boolean running;
 
-	LiveSessionRegistry(MeterRegistry meters) {
+	LiveSessionRegistry(MeterRegistry meters, String nodeId) {
+		this.nodeId = nodeId;
 		Gauge.builder("duplex.sessions.live", this.live, Map::size)
 			.description("Realtime sessions connected to this node")
 			.register(meters);
@@ -58,6 +64,11 @@ class LiveSessionRegistry implements LiveSessions, LeaseLossListener, SmartLifec
 	}
 
 	@Override
+	public String nodeId() {
+		return this.nodeId;
+	}
+
+	@Override
 	public Mono<Boolean> end(String sessionId, String reason) {
 		SessionEngine engine = this.live.get(sessionId);
 		if (engine == null) {
@@ -69,14 +80,14 @@ class LiveSessionRegistry implements LiveSessions, LeaseLossListener, SmartLifec
 	}
 
 	@Override
-	public Mono<Boolean> end(String sessionId, String reason, String message) {
+	public boolean terminate(String sessionId, String code, String message) {
 		SessionEngine engine = this.live.get(sessionId);
 		if (engine == null) {
-			return Mono.just(false);
+			return false;
 		}
-		// warned first, so the agent can say goodbye; then ended with the error naming why
-		engine.expire(reason, ProtocolError.invalidRequest(reason, message, null, null));
-		return engine.ended().thenReturn(true);
+		// no goodbye grace: what the session ran on is gone, and its end must follow within a bound
+		engine.end(code, ProtocolError.invalidRequest(code, message, null, null), POLICY_VIOLATION);
+		return true;
 	}
 
 	@Override

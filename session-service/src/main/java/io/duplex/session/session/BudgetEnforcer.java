@@ -1,7 +1,5 @@
 package io.duplex.session.session;
 
-import java.time.Duration;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -10,51 +8,49 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import io.duplex.core.budget.BudgetGuard;
-import io.duplex.core.budget.CappedBudget;
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.core.session.SessionTermination;
+import io.duplex.core.session.SessionTerminations;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Ends the running sessions of a used-up hard-capped budget, on the node that runs them: the
- * client gets an {@code error} event naming the budget and a normal close, and the session is
- * recorded as ended with reason {@code budget_exceeded} (its time is metered like any end: the
- * usage already incurred is kept). A session created but not yet connected is ended in the record
- * only. Every session node checks every {@value #CHECK_SECONDS} seconds.
+ * Ends the sessions of a used-up hard-capped budget, on every node: every
+ * {@code duplex.sessions.stops.budget-check-interval} (1 s) it reads which budgets billing found
+ * used up and asks their sessions to stop, the same way a suspended tenant's are
+ * ({@link SessionTerminations}). A live one then ends within a poll interval on whichever node
+ * runs it: its client gets an {@code error} event with code {@code budget_exhausted} and a message
+ * naming the budget, then a 1008 close; a created one is ended in the record at once. Either way
+ * the session is recorded as ended with reason {@code budget_exhausted}, and its time and usage up
+ * to then are kept and billed. A session already asked to stop is not asked again, so a budget
+ * that stays used up costs one indexed statement per check.
  */
 @Component
 @ConditionalOnRole(DuplexRole.SESSION)
 class BudgetEnforcer implements InitializingBean, DisposableBean {
 
-	static final int CHECK_SECONDS = 5;
-
 	private static final Logger log = LoggerFactory.getLogger(BudgetEnforcer.class);
 
 	private final ObjectProvider<BudgetGuard> budgets;
 
-	private final ObjectProvider<LiveSessions> live;
+	private final SessionTerminations terminations;
 
-	private final SessionRepository sessions;
-
-	private final Sessions lifecycle;
+	private final StopProperties properties;
 
 	private Disposable schedule = () -> {
 	};
 
-	BudgetEnforcer(ObjectProvider<BudgetGuard> budgets, ObjectProvider<LiveSessions> live, SessionRepository sessions,
-			Sessions lifecycle) {
+	BudgetEnforcer(ObjectProvider<BudgetGuard> budgets, SessionTerminations terminations, StopProperties properties) {
 		this.budgets = budgets;
-		this.live = live;
-		this.sessions = sessions;
-		this.lifecycle = lifecycle;
+		this.terminations = terminations;
+		this.properties = properties;
 	}
 
 	@Override
 	public void afterPropertiesSet() {
-		Duration every = Duration.ofSeconds(CHECK_SECONDS);
-		this.schedule = Flux.interval(every, every)
+		this.schedule = Flux.interval(this.properties.budgetCheckInterval(), this.properties.budgetCheckInterval())
 			.onBackpressureDrop()
 			.concatMap((tick) -> enforce().doOnError((ex) -> log.warn("Enforcing budgets failed; will retry", ex))
 				.onErrorComplete())
@@ -67,8 +63,9 @@ class BudgetEnforcer implements InitializingBean, DisposableBean {
 	}
 
 	/**
-	 * Ends what the used-up budgets cover and this node can end.
-	 * @return how many sessions this call ended
+	 * Asks the sessions of every used-up hard-capped budget to stop. Without billing in the
+	 * deployment there are no budgets.
+	 * @return how many sessions this call asked (none already asked)
 	 */
 	Mono<Long> enforce() {
 		BudgetGuard guard = this.budgets.getIfAvailable();
@@ -76,38 +73,15 @@ class BudgetEnforcer implements InitializingBean, DisposableBean {
 			return Mono.just(0L);
 		}
 		return guard.capped()
-			.concatMap((budget) -> this.sessions.openIds(budget.tenantId(), budget.agentId())
-				// at once: each live session runs on for its grace period after its warning
-				.flatMap((sessionId) -> end(budget, sessionId)))
-			.filter(Boolean::booleanValue)
-			.count();
-	}
-
-	/**
-	 * Ends one session: through the node that runs it if that is this one. Another node's session
-	 * is left to that node's own check, so its client is told why; a session with no socket (not yet,
-	 * or detached) is ended in the record only.
-	 */
-	private Mono<Boolean> end(CappedBudget budget, String sessionId) {
-		return this.sessions.find(budget.tenantId(), sessionId).flatMap((session) -> {
-			if (Session.CREATED.equals(session.status()) || Session.DETACHED.equals(session.status())) {
-				// no socket to tell: the record is all there is to end
-				return this.lifecycle.markEnded(budget.tenantId(), sessionId, Sessions.BUDGET_EXCEEDED)
-					.thenReturn(true);
-			}
-			return Flux.fromStream(this.live::orderedStream)
-				.concatMap((node) -> node.end(sessionId, Sessions.BUDGET_EXCEEDED, budget.describe())
-					.onErrorResume((ex) -> {
-						log.warn("Could not end live session {} for budget {}", sessionId, budget.budgetId(), ex);
-						return Mono.just(false);
-					}))
-				.any(Boolean::booleanValue)
-				.flatMap((ended) -> ended ? this.lifecycle
-					.markEnded(budget.tenantId(), sessionId, Sessions.BUDGET_EXCEEDED)
-					.doOnSuccess((done) -> log.info("Ended session {} of tenant {}: budget {} is used up", sessionId,
-							budget.tenantId(), budget.budgetId()))
-					.thenReturn(true) : Mono.just(false));
-		});
+			.concatMap((budget) -> this.terminations
+				.terminate(SessionTermination.budgetExhausted(budget.tenantId(), budget.agentId(), budget.describe()))
+				.doOnNext((count) -> {
+					if (count > 0) {
+						log.info("Budget {} of tenant {} is used up: {} sessions asked to end", budget.budgetId(),
+								budget.tenantId(), count);
+					}
+				}))
+			.reduce(0L, Long::sum);
 	}
 
 }

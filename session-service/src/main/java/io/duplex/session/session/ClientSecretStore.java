@@ -34,13 +34,18 @@ class ClientSecretStore {
 		this.connectable = " AND " + Admission.createdPlusConnectTimeout("s", settings) + " > now()";
 	}
 
-	/** Issues the session's secret, valid {@code seconds} from now on the database's clock. */
-	Mono<Issued> issue(String tenantId, String sessionId, int seconds) {
+	/**
+	 * Issues the session's secret, valid {@code seconds} from now on the database's clock.
+	 * @param credentialId the API key that mints it: revoking that key ends the session, so the
+	 * secret stops working
+	 */
+	Mono<Issued> issue(String tenantId, String sessionId, int seconds, String credentialId) {
 		String secret = ClientSecrets.newSecret();
-		return this.db.sql("INSERT INTO realtime.client_secret (prefix, secret_hash, tenant_id, session_id, expires_at) "
-				+ "VALUES (:prefix, :hash, :tenantId, :sessionId, now() + :seconds * interval '1 second') "
-				+ "RETURNING expires_at")
+		return this.db.sql("INSERT INTO realtime.client_secret (prefix, secret_hash, tenant_id, session_id, expires_at, "
+				+ "credential_id) VALUES (:prefix, :hash, :tenantId, :sessionId, now() + :seconds * interval '1 second', "
+				+ ":credentialId) RETURNING expires_at")
 			.bind("prefix", ClientSecrets.prefixOf(secret))
+			.bind("credentialId", credentialId)
 			.bind("hash", ByteBuffer.wrap(ClientSecrets.hash(secret)))
 			.bind("tenantId", tenantId)
 			.bind("sessionId", sessionId)
@@ -71,15 +76,18 @@ class ClientSecretStore {
 	/**
 	 * Uses up the secret of the tenant's session for a caller that opens it with an API key, so
 	 * the secret cannot open a second socket.
+	 * @param credentialId the caller's API key, recorded as the one that opened the session
 	 * @return empty when the tenant has no such session waiting for its socket with a live secret
 	 */
-	Mono<Claimed> redeemForSession(String tenantId, String sessionId) {
-		return this.db.sql("UPDATE realtime.client_secret c SET redeemed_at = now() FROM realtime.session s "
+	Mono<Claimed> redeemForSession(String tenantId, String sessionId, String credentialId) {
+		return this.db.sql("UPDATE realtime.client_secret c SET redeemed_at = now(), redeemed_by = :credentialId "
+				+ "FROM realtime.session s "
 				+ "WHERE c.tenant_id = :tenantId AND c.session_id = :sessionId AND c.redeemed_at IS NULL "
 				+ "AND c.expires_at > now() AND s.id = c.session_id AND s.tenant_id = c.tenant_id "
 				+ "AND s.status = 'created'" + this.connectable + " RETURNING c.tenant_id, c.session_id")
 			.bind("tenantId", tenantId)
 			.bind("sessionId", sessionId)
+			.bind("credentialId", credentialId)
 			.map((row) -> new Claimed(row.get("tenant_id", String.class), row.get("session_id", String.class)))
 			.one();
 	}

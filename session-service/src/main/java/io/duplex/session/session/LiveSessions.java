@@ -8,6 +8,9 @@ import reactor.core.publisher.Mono;
  */
 public interface LiveSessions {
 
+	/** The node these sessions run on: the {@code node_id} recorded on the sessions it runs. */
+	String nodeId();
+
 	/**
 	 * Ends the session if it runs on this node.
 	 * @return true if it did; false when the session does not run here
@@ -23,13 +26,12 @@ public interface LiveSessions {
 	}
 
 	/**
-	 * Ends the session if it runs on this node, telling the client why: an {@code error} event with
-	 * {@code reason} as its code and {@code message} (e.g. naming a used-up budget), then a normal
-	 * close. An implementation that cannot say more ends it as {@link #end(String, String)} does.
-	 * @return true if it did; false when the session does not run here
+	 * Ends the session at once if it runs on this node, for a reason from outside (its tenant
+	 * suspended, its key revoked, ...): the client gets an {@code error} event with {@code code} and
+	 * {@code message}, then a 1008 close, and the session is recorded as ended with {@code code}.
+	 * Does not wait for the end; asking again while the session ends changes nothing.
+	 * @return whether the session runs here
 	 */
-	default Mono<Boolean> end(String sessionId, String reason, String message) {
-		return end(sessionId, reason);
-	}
+	boolean terminate(String sessionId, String code, String message);
 
 }

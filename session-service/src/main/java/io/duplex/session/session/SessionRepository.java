@@ -12,6 +12,7 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
 import io.duplex.core.page.PageRequest;
+import io.duplex.core.session.SessionTermination;
 import io.duplex.session.latency.ResponseLatency;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
@@ -70,13 +71,19 @@ class SessionRepository {
 			.then();
 	}
 
-	/** Stores a new session in status {@code created}; answers it as stored, with the database's clock. */
+	/**
+	 * Stores a new session in status {@code created}; answers it as stored, with the database's clock.
+	 * @param credentialId the API key that creates it, so revoking that key ends it
+	 */
 	Mono<Session> insert(String id, String tenantId, String agentId, int agentVersion, String conversationId,
-			String model, String region, String compute, Map<String, String> metadata, ObjectNode configOverrides) {
+			String model, String region, String compute, Map<String, String> metadata, ObjectNode configOverrides,
+			String credentialId) {
 		return this.db.sql("INSERT INTO realtime.session (id, tenant_id, agent_id, agent_version, conversation_id, "
-				+ "model, region, compute, metadata, config_overrides) VALUES (:id, :tenantId, :agentId, :version, "
-				+ ":conversationId, :model, :region, :compute, :metadata, :overrides) RETURNING " + COLUMNS)
+				+ "model, region, compute, metadata, config_overrides, credential_id) VALUES (:id, :tenantId, :agentId, "
+				+ ":version, :conversationId, :model, :region, :compute, :metadata, :overrides, :credentialId) "
+				+ "RETURNING " + COLUMNS)
 			.bind("id", id)
+			.bind("credentialId", credentialId)
 			.bind("tenantId", tenantId)
 			.bind("agentId", agentId)
 			.bind("version", agentVersion)
@@ -262,22 +269,27 @@ class SessionRepository {
 	 * its current token (its hash is the credential, as for client secrets).
 	 */
 	Mono<ResumeCandidate> findByResumeToken(String id, String token) {
-		return this.db.sql("SELECT tenant_id, status, node_id, resumable_until > now() AS in_grace "
-				+ "FROM realtime.session WHERE id = :id AND resume_token_hash = :hash")
+		return this.db.sql("SELECT tenant_id, status, node_id, resumable_until > now() AS in_grace, "
+				+ "stop_reason IS NOT NULL AS stopped FROM realtime.session WHERE id = :id AND resume_token_hash = :hash")
 			.bind("id", id)
 			.bind("hash", ByteBuffer.wrap(ResumeTokens.hash(token)))
 			.map((row) -> new ResumeCandidate(row.get("tenant_id", String.class), row.get("status", String.class),
-					row.get("node_id", String.class), Boolean.TRUE.equals(row.get("in_grace", Boolean.class))))
+					row.get("node_id", String.class), Boolean.TRUE.equals(row.get("in_grace", Boolean.class)),
+					Boolean.TRUE.equals(row.get("stopped", Boolean.class))))
 			.one();
 	}
 
-	/** What the resume lookup tells the gateway. */
-	record ResumeCandidate(String tenantId, String status, @Nullable String nodeId, boolean inGrace) {
+	/**
+	 * What the resume lookup tells the gateway.
+	 * @param stopped whether the session was asked to stop from outside (it is ending)
+	 */
+	record ResumeCandidate(String tenantId, String status, @Nullable String nodeId, boolean inGrace, boolean stopped) {
 	}
 
 	/**
 	 * Claims a detached session for this node with its current resume token, in one statement:
-	 * of two nodes resuming it at once, one wins. Its detached time is added up (not metered).
+	 * of two nodes resuming it at once, one wins. Its detached time is added up (not metered). A
+	 * session asked to stop is not resumed.
 	 * @return where it continues from; empty when the token is not (or no longer) good for it
 	 */
 	Mono<ResumeState> claimResume(String tenantId, String id, String token, String nodeId) {
@@ -286,7 +298,7 @@ class SessionRepository {
 				    detached_ms = detached_ms + GREATEST(0, (extract(epoch FROM now() - detached_at) * 1000)::bigint),
 				    detached_at = NULL, resumable_until = NULL, lost_node_id = NULL
 				WHERE tenant_id = :tenantId AND id = :id AND status = 'detached' AND resume_token_hash = :hash
-				    AND resumable_until > now()
+				    AND resumable_until > now() AND stop_reason IS NULL
 				RETURNING started_at, session_config::text AS session_config,
 				    (SELECT COALESCE(max(g.sequence), 0) FROM realtime.session_segment g
 				     WHERE g.tenant_id = :tenantId AND g.session_id = :id) AS segments""")
@@ -413,16 +425,75 @@ class SessionRepository {
 			.all();
 	}
 
-	/** The ids of the tenant's sessions still created or active; of one agent when {@code agentId} is given. */
-	Flux<String> openIds(String tenantId, @Nullable String agentId) {
-		DatabaseClient.GenericExecuteSpec query = this.db.sql("SELECT id FROM realtime.session WHERE tenant_id = "
-				+ ":tenantId AND status <> 'ended'" + ((agentId != null) ? " AND agent_id = :agentId" : "")
-				+ " ORDER BY id")
-			.bind("tenantId", tenantId);
-		if (agentId != null) {
-			query = query.bind("agentId", agentId);
+	/**
+	 * Asks the sessions in scope that have not ended, and were not asked before, to stop: the
+	 * reason and message are stored on each; a created one (no socket runs it yet) is ended at once
+	 * with that reason. Active and detached ones are left to {@link #stopsOn} and
+	 * {@link #detachedStops}. Tenant-scoped like every statement here.
+	 * @return how many sessions were asked
+	 */
+	Mono<Long> requestStop(SessionTermination stop) {
+		StringBuilder sql = new StringBuilder("""
+				UPDATE realtime.session s SET stop_reason = :reason, stop_message = :message,
+				    status = CASE WHEN s.status = 'created' THEN 'ended' ELSE s.status END,
+				    end_reason = CASE WHEN s.status = 'created' THEN :reason ELSE s.end_reason END,
+				    ended_at = CASE WHEN s.status = 'created' THEN now() ELSE s.ended_at END
+				WHERE s.tenant_id = :tenantId AND s.status <> 'ended' AND s.stop_reason IS NULL""");
+		if (stop.agentId() != null) {
+			sql.append(" AND s.agent_id = :agentId");
 		}
-		return query.map((row) -> row.get("id", String.class)).all();
+		if (stop.credentialId() != null) {
+			// the key that created (or started) it, minted its secret, or used that secret up
+			sql.append(" AND (s.credential_id = :credentialId OR EXISTS (SELECT 1 FROM realtime.client_secret c "
+					+ "WHERE c.tenant_id = s.tenant_id AND c.session_id = s.id "
+					+ "AND (c.credential_id = :credentialId OR c.redeemed_by = :credentialId)))");
+		}
+		DatabaseClient.GenericExecuteSpec spec = this.db.sql(sql.toString())
+			.bind("tenantId", stop.tenantId())
+			.bind("reason", stop.reason().code())
+			.bind("message", stop.message());
+		spec = (stop.agentId() != null) ? spec.bind("agentId", stop.agentId()) : spec;
+		spec = (stop.credentialId() != null) ? spec.bind("credentialId", stop.credentialId()) : spec;
+		return spec.fetch().rowsUpdated();
+	}
+
+	/**
+	 * The sessions active on {@code nodeId} that were asked to stop: one probe of a partial index
+	 * that is nearly always empty.
+	 */
+	Flux<StopRequest> stopsOn(String nodeId) {
+		return this.db.sql("SELECT tenant_id, id, stop_reason, stop_message FROM realtime.session "
+				+ "WHERE node_id = :nodeId AND stop_reason IS NOT NULL AND status <> 'ended' AND status = 'active'")
+			.bind("nodeId", nodeId)
+			.map(SessionRepository::stopRequest)
+			.all();
+	}
+
+	/**
+	 * Detached sessions (no socket, waiting for their client) that were asked to stop: they had a
+	 * socket when asked, which dropped before their node ended them, or their node was lost.
+	 */
+	Flux<StopRequest> detachedStops(int limit) {
+		return this.db.sql("SELECT tenant_id, id, stop_reason, stop_message FROM realtime.session "
+				+ "WHERE stop_reason IS NOT NULL AND status <> 'ended' AND status = 'detached' ORDER BY id LIMIT :limit")
+			.bind("limit", limit)
+			.map(SessionRepository::stopRequest)
+			.all();
+	}
+
+	/** The stop the tenant's session was asked for; empty when none was. */
+	Mono<StopRequest> findStop(String tenantId, String id) {
+		return this.db.sql("SELECT tenant_id, id, stop_reason, stop_message FROM realtime.session "
+				+ "WHERE tenant_id = :tenantId AND id = :id AND stop_reason IS NOT NULL")
+			.bind("tenantId", tenantId)
+			.bind("id", id)
+			.map(SessionRepository::stopRequest)
+			.one();
+	}
+
+	private static StopRequest stopRequest(Readable row) {
+		return new StopRequest(row.get("tenant_id", String.class), row.get("id", String.class),
+				row.get("stop_reason", String.class), row.get("stop_message", String.class));
 	}
 
 	/** Adds a usage delta to the session's totals, for a statement whose {@code applied} CTE returned a row. */
@@ -495,13 +566,18 @@ class SessionRepository {
 			.bind("outputAudio", delta.outputAudioTokens());
 	}
 
-	/** Records a segment of the tenant's session; a repeated sequence number is ignored, so retries are safe. */
+	/**
+	 * Records a segment of the tenant's session; a repeated sequence number is ignored, so retries
+	 * are safe. An ended session gets none: its end closed its segments, and one opened after would
+	 * stay open (a socket that opened a session just ended, e.g. asked to stop).
+	 */
 	Mono<Void> startSegment(String tenantId, String id, int sequence, String provider, @Nullable String upstreamId,
 			String reason) {
 		DatabaseClient.GenericExecuteSpec spec = this.db
 			.sql("INSERT INTO realtime.session_segment (session_id, tenant_id, sequence, provider, upstream_id, reason) "
 					+ "SELECT s.id, s.tenant_id, :sequence, :provider, :upstreamId, :reason FROM realtime.session s "
-					+ "WHERE s.tenant_id = :tenantId AND s.id = :id ON CONFLICT (session_id, sequence) DO NOTHING")
+					+ "WHERE s.tenant_id = :tenantId AND s.id = :id AND s.status <> 'ended' "
+					+ "ON CONFLICT (session_id, sequence) DO NOTHING")
 			.bind("tenantId", tenantId)
 			.bind("id", id)
 			.bind("sequence", sequence)

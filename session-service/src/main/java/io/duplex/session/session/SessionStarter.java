@@ -162,8 +162,9 @@ class SessionStarter {
 		return withinBudget(tenant.id(), agent.agentId()).then(this.admission.admit(tenant, placement.pool()))
 			.then(conversation)
 			.then(this.sessions.insert(Ids.newId("sess"), tenant.id(), agent.agentId(), agent.version(),
-					conversationId, agent.model(), agent.region(), agent.compute(), metadata, overrides))
-			.flatMap((session) -> issue(session, secretSeconds)
+					conversationId, agent.model(), agent.region(), agent.compute(), metadata, overrides,
+					caller.credentialId()))
+			.flatMap((session) -> issue(caller, session, secretSeconds)
 				.flatMap((secret) -> this.audit
 					.record(new AuditEntry(tenant.id(), caller, "session.created", "session", session.id(),
 							Map.of("agent", agent.agentId(), "agent_version", agent.version(), "conversation",
@@ -182,11 +183,11 @@ class SessionStarter {
 		return (guard != null) ? guard.admit(tenantId, agentId) : Mono.empty();
 	}
 
-	private Mono<Optional<ClientSecretStore.Issued>> issue(Session session, @Nullable Integer seconds) {
+	private Mono<Optional<ClientSecretStore.Issued>> issue(Caller caller, Session session, @Nullable Integer seconds) {
 		if (seconds == null) {
 			return Mono.just(Optional.empty());
 		}
-		return this.secrets.issue(session.tenantId(), session.id(), seconds).map(Optional::of);
+		return this.secrets.issue(session.tenantId(), session.id(), seconds, caller.credentialId()).map(Optional::of);
 	}
 
 	/** The agent version; 404 when the tenant has no such agent, 422 when it has no such version. */

@@ -7,12 +7,14 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import io.duplex.core.agent.AgentDirectory;
 import io.duplex.core.budget.BudgetExceededException;
 import io.duplex.core.catalog.ModelCatalog;
 import io.duplex.core.security.Caller;
+import io.duplex.core.session.TerminationReason;
 import io.duplex.core.tenant.TenantDirectory;
 import io.duplex.core.tenant.TenantInfo;
 import io.duplex.session.latency.ResponseLatency;
@@ -31,10 +33,10 @@ public class Sessions {
 	static final String AGENT_UNAVAILABLE = "agent_unavailable";
 
 	/** Why a session whose tenant was suspended before its socket opened was ended. */
-	static final String TENANT_SUSPENDED = "tenant_suspended";
+	static final String TENANT_SUSPENDED = TerminationReason.TENANT_SUSPENDED.code();
 
 	/** Why a session was ended, or could not open, because a hard-capped budget is used up. */
-	static final String BUDGET_EXCEEDED = "budget_exceeded";
+	static final String BUDGET_EXHAUSTED = TerminationReason.BUDGET_EXHAUSTED.code();
 
 	private static final Logger log = LoggerFactory.getLogger(Sessions.class);
 
@@ -52,8 +54,10 @@ public class Sessions {
 
 	private final SessionMeter meter;
 
+	private final ObjectProvider<LiveSessions> live;
+
 	Sessions(SessionStarter starter, SessionRepository sessions, ClientSecretStore secrets, AgentDirectory agents,
-			ModelCatalog catalog, TenantDirectory tenants, SessionMeter meter) {
+			ModelCatalog catalog, TenantDirectory tenants, SessionMeter meter, ObjectProvider<LiveSessions> live) {
 		this.starter = starter;
 		this.sessions = sessions;
 		this.secrets = secrets;
@@ -61,6 +65,7 @@ public class Sessions {
 		this.catalog = catalog;
 		this.tenants = tenants;
 		this.meter = meter;
+		this.live = live;
 	}
 
 	/**
@@ -103,14 +108,23 @@ public class Sessions {
 				return Mono.empty();
 			}
 			caller.requireWriter();
-			return this.secrets.redeemForSession(tenantId, sessionId)
+			return this.secrets.redeemForSession(tenantId, sessionId, caller.credentialId())
 				.flatMap((claimed) -> grant(claimed.tenantId(), claimed.sessionId()));
 		});
 	}
 
-	/** Records that a socket on {@code nodeId} runs the session; a session not waiting for one is left as it is. */
+	/**
+	 * Records that a socket on {@code nodeId} runs the session; a session not waiting for one is left
+	 * as it is. Should it have been asked to stop (and so ended) while its socket was opening, after
+	 * that socket was let in, the socket is ended here at once: no poll would find it, as it never
+	 * became active on this node.
+	 */
 	public Mono<Void> markActive(String tenantId, String sessionId, String nodeId) {
-		return this.sessions.markActive(tenantId, sessionId, nodeId).then();
+		return this.sessions.markActive(tenantId, sessionId, nodeId)
+			.flatMap((activated) -> activated ? Mono.<StopRequest>empty() : this.sessions.findStop(tenantId, sessionId))
+			.doOnNext((stop) -> this.live.orderedStream()
+				.forEach((node) -> node.terminate(sessionId, stop.reason(), stop.message())))
+			.then();
 	}
 
 	/**
@@ -125,8 +139,8 @@ public class Sessions {
 	/**
 	 * The session a client asks to resume with {@code token}, checked as a first socket is (tenant
 	 * active, agent version runnable, budget left), or why not:
-	 * @return the grant to run it with; empty when the token is unknown or used, the session ended
-	 * or its grace period is over; errors with {@link StillConnected} when the session is still
+	 * @return the grant to run it with; empty when the token is unknown or used, the session ended,
+	 * was asked to stop, or its grace period is over; errors with {@link StillConnected} when the session is still
 	 * active (its old socket not yet seen to drop)
 	 */
 	public Mono<SessionGrant> resumable(String sessionId, String token) {
@@ -137,7 +151,8 @@ public class Sessions {
 			if (Session.ACTIVE.equals(found.status())) {
 				return Mono.error(new StillConnected(sessionId, found.nodeId()));
 			}
-			if (!Session.DETACHED.equals(found.status()) || !found.inGrace()) {
+			// asked to stop from outside: it ends with that reason, never resumed
+			if (!Session.DETACHED.equals(found.status()) || !found.inGrace() || found.stopped()) {
 				return Mono.empty();
 			}
 			return grant(found.tenantId(), sessionId).map((grant) -> grant.resuming(token));
@@ -235,7 +250,7 @@ public class Sessions {
 
 	/**
 	 * Records that segment {@code sequence} (1 for the first) started on {@code provider}; a
-	 * repeated sequence number is ignored.
+	 * repeated sequence number is ignored, and so is a segment of an ended session.
 	 * @param reason why it started, e.g. {@code start} or {@code rollover}
 	 */
 	public Mono<Void> startSegment(String tenantId, String sessionId, int sequence, String provider,
@@ -252,7 +267,7 @@ public class Sessions {
 	 * The grant of a session whose socket was just claimed. Should its tenant have been suspended,
 	 * its agent version or model have gone, or a hard-capped budget have been used up since it was
 	 * created, it cannot run: it is ended ({@code tenant_suspended}, {@code agent_unavailable},
-	 * {@code budget_exceeded}) and the answer is empty.
+	 * {@code budget_exhausted}) and the answer is empty.
 	 */
 	private Mono<SessionGrant> grant(String tenantId, String sessionId) {
 		return this.sessions.find(tenantId, sessionId)
@@ -266,7 +281,7 @@ public class Sessions {
 		return this.starter.withinBudget(session.tenantId(), session.agentId())
 			.then(Mono.just(session))
 			.flatMap(this::placeable)
-			.onErrorResume(BudgetExceededException.class, (ex) -> cannotRun(session, BUDGET_EXCEEDED));
+			.onErrorResume(BudgetExceededException.class, (ex) -> cannotRun(session, BUDGET_EXHAUSTED));
 	}
 
 	private Mono<SessionGrant> placeable(Session session) {

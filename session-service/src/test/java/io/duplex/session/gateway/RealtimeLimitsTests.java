@@ -4,12 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 import io.duplex.session.SessionTestSupport;
 import io.duplex.session.audio.SpeechLikeAudio;
-import io.duplex.session.session.LiveSessions;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,11 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @TestPropertySource(properties = { "duplex.sessions.events-per-second=40", "duplex.sessions.event-burst=60",
 		"duplex.sessions.audio-ahead=3s", "duplex.sessions.idle-timeout=3s", "duplex.sessions.max-duration=6s",
-		"duplex.sessions.expiring-warning=3s", "duplex.sessions.expiring-grace=1s" })
+		"duplex.sessions.expiring-warning=3s" })
 class RealtimeLimitsTests extends SessionTestSupport {
-
-	@Autowired
-	private LiveSessions live;
 
 	@Test
 	void tooManyEventsPerSecondThenRateLimitErrorAndPolicyViolationClose() {
@@ -76,26 +71,6 @@ class RealtimeLimitsTests extends SessionTestSupport {
 			assertThat(expiring.path("reason").asString()).isEqualTo("max_duration");
 			assertThat(expiring.path("seconds_left").asLong()).isBetween(1L, 3L);
 			assertEnded(client, "session_expired", 1001);
-		}
-	}
-
-	@Test
-	void endedFromOutsideWithAReasonThenWarnedFirstAndEndedAfterTheGrace() {
-		TestTenant tenant = newTenant();
-		String agent = newAgent(tenant.adminKey());
-		try (RealtimeTestClient client = RealtimeTestClient.connect(
-				URI.create("ws://127.0.0.1:" + this.port + "/v1/realtime?agent=" + agent), tenant.adminKey())) {
-			String sessionId = client.await("session.created").path("session").path("id").asString();
-			Boolean ended = this.live.end(sessionId, "budget_exceeded", "Budget bud_1 of 1.00 USD is used up.")
-				.block(Duration.ofSeconds(10));
-			assertThat(ended).isTrue();
-			JsonNode expiring = client.await("duplex.session.expiring");
-			assertThat(expiring.path("reason").asString()).isEqualTo("budget_exceeded");
-			assertThat(expiring.path("seconds_left").asLong()).isEqualTo(1);
-			JsonNode error = client.awaitAfter(expiring, "error");
-			assertThat(error.path("error").path("code").asString()).isEqualTo("budget_exceeded");
-			assertThat(error.path("error").path("message").asString()).contains("bud_1");
-			assertThat(client.awaitClose(Duration.ofSeconds(10))).isEqualTo(1000);
 		}
 	}
 

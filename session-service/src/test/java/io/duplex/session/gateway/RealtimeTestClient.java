@@ -36,6 +36,9 @@ public final class RealtimeTestClient implements AutoCloseable {
 
 	private final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
+	/** {@link System#nanoTime()} when the server's close arrived. */
+	private volatile long closedAtNanos;
+
 	private final WebSocket socket;
 
 	private final String selectedProtocol;
@@ -186,6 +189,14 @@ public final class RealtimeTestClient implements AutoCloseable {
 		}
 	}
 
+	/** {@link System#nanoTime()} when the server's close frame arrived; call after {@link #awaitClose}. */
+	public long closedAtNanos() {
+		if (!this.closed.isDone()) {
+			throw new IllegalStateException("the socket is not closed");
+		}
+		return this.closedAtNanos;
+	}
+
 	/** Drops the connection without a close frame, as a lost network would. */
 	public void drop() {
 		this.socket.abort();
@@ -253,12 +264,14 @@ public final class RealtimeTestClient implements AutoCloseable {
 
 		@Override
 		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+			RealtimeTestClient.this.closedAtNanos = System.nanoTime();
 			RealtimeTestClient.this.closed.complete(statusCode);
 			return null;
 		}
 
 		@Override
 		public void onError(WebSocket webSocket, Throwable error) {
+			RealtimeTestClient.this.closedAtNanos = System.nanoTime();
 			RealtimeTestClient.this.closed.complete(-1);
 		}
 

@@ -1,5 +1,6 @@
 package io.duplex.session.session;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,9 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 
 	@Autowired
 	private RecordingNode node;
+
+	@Autowired
+	private SessionRepository repository;
 
 	@Test
 	void getThenSegmentsAndUsageAsTheGatewayReportedThem() {
@@ -141,6 +145,22 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 		}
 	}
 
+	@Test
+	void markActiveWhenSessionWasAskedToStopWhileItsSocketOpenedThenTheSocketIsEndedAtOnce() {
+		TestTenant tenant = newTenant();
+		String id = createSession(tenant.adminKey(), newAgent(tenant.adminKey())).get("id").toString();
+		// its secret let a socket in; the tenant is suspended before that socket marks it active, so
+		// the session is ended in the record and no node's poll finds it as its own
+		asPlatformAdmin().post().uri("/v1/tenants/{id}/suspend", tenant.id()).exchange().expectStatus().isOk();
+		this.sessions.markActive(tenant.id(), id, "node_a").as(StepVerifier::create).verifyComplete();
+		assertThat(this.node.ended).contains(id + " tenant_suspended");
+		// what the opening socket records next stays out of the ended session
+		this.sessions.startSegment(tenant.id(), id, 1, "sandbox", null, "initial")
+			.as(StepVerifier::create)
+			.verifyComplete();
+		assertThat(this.repository.segments(tenant.id(), List.of(id)).block(Duration.ofSeconds(10))).isEmpty();
+	}
+
 	private List<Object> ids(String uri, String key) {
 		return ((List<?>) get(as(key), uri).get("data")).stream()
 			.<Object>map((session) -> ((Map<?, ?>) session).get("id"))
@@ -152,8 +172,11 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 
 		final List<String> ended = new CopyOnWriteArrayList<>();
 
-		/** What the client was told, for ends that say why. */
-		final List<String> messages = new CopyOnWriteArrayList<>();
+		/** The node the tests mark their sessions active on. */
+		@Override
+		public String nodeId() {
+			return "node_a";
+		}
 
 		@Override
 		public Mono<Boolean> end(String sessionId, String reason) {
@@ -162,9 +185,9 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 		}
 
 		@Override
-		public Mono<Boolean> end(String sessionId, String reason, String message) {
-			this.messages.add(sessionId + " " + message);
-			return end(sessionId, reason);
+		public boolean terminate(String sessionId, String code, String message) {
+			this.ended.add(sessionId + " " + code);
+			return true;
 		}
 
 	}
