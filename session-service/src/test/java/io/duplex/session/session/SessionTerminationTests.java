@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -356,7 +357,19 @@ class SessionTerminationTests extends SessionApiTestSupport {
 			.block(Duration.ofSeconds(10));
 	}
 
+	/** The session's metered seconds, once written: metering follows the end's record, so it is awaited. */
 	private BigDecimal meteredSeconds(String sessionId) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		BigDecimal metered = sessionSeconds(sessionId);
+		while (metered == null && System.nanoTime() < deadline) {
+			pause();
+			metered = sessionSeconds(sessionId);
+		}
+		assertThat(metered).as("session_seconds of %s", sessionId).isNotNull();
+		return metered;
+	}
+
+	private @Nullable BigDecimal sessionSeconds(String sessionId) {
 		return this.db
 			.sql("SELECT quantity FROM billing.usage_event WHERE session_id = :id AND metric = 'session_seconds'")
 			.bind("id", sessionId)
