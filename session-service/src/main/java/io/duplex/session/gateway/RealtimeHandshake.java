@@ -97,8 +97,7 @@ class RealtimeHandshake implements WebHandler {
 		MultiValueMap<String, String> query = exchange.getRequest().getQueryParams();
 		String sessionId = query.getFirst("session");
 		if (credential.startsWith("ek_")) {
-			return this.sessions.redeemClientSecret(credential)
-				.filter((grant) -> sessionId == null || grant.sessionId().equals(sessionId))
+			return this.sessions.redeemClientSecret(credential, sessionId)
 				.switchIfEmpty(Mono.error(() -> Problems.unauthorized(
 						"The client secret is unknown, expired, already used, or for another session.")));
 		}

@@ -3,6 +3,7 @@ package io.duplex.session.session;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
@@ -59,17 +60,25 @@ class ClientSecretStore {
 	 * timeout, and the secret unused and unexpired. The hash is compared in SQL rather than in
 	 * constant time: what timing could reveal is a SHA-256 hash of 240 random bits, from which no
 	 * secret can be made.
-	 * @return empty when the secret is unknown, expired, used, or its session no longer waits (ended,
-	 * or not connected within the connect timeout)
+	 * @param sessionId the session the client named ({@code ?session=}), if any: a secret of another
+	 * session is then left unused, so a wrong or stale URL cannot burn it
+	 * @return empty when the secret is unknown, expired, used, for another session than the one
+	 * named, or its session no longer waits (ended, or not connected within the connect timeout)
 	 */
-	Mono<Claimed> redeem(String secret) {
-		return this.db.sql("UPDATE realtime.client_secret c SET redeemed_at = now() FROM realtime.session s "
-				+ "WHERE c.prefix = :prefix AND c.secret_hash = :hash AND c.redeemed_at IS NULL "
-				+ "AND c.expires_at > now() AND s.id = c.session_id AND s.tenant_id = c.tenant_id "
-				+ "AND s.status = 'created'" + this.connectable + " RETURNING c.tenant_id, c.session_id")
+	Mono<Claimed> redeem(String secret, @Nullable String sessionId) {
+		DatabaseClient.GenericExecuteSpec redeem = this.db
+			.sql("UPDATE realtime.client_secret c SET redeemed_at = now() FROM realtime.session s "
+					+ "WHERE c.prefix = :prefix AND c.secret_hash = :hash AND c.redeemed_at IS NULL "
+					+ "AND c.expires_at > now() AND s.id = c.session_id AND s.tenant_id = c.tenant_id "
+					+ "AND s.status = 'created'" + this.connectable
+					+ ((sessionId != null) ? " AND c.session_id = :sessionId" : "")
+					+ " RETURNING c.tenant_id, c.session_id")
 			.bind("prefix", ClientSecrets.prefixOf(secret))
-			.bind("hash", ByteBuffer.wrap(ClientSecrets.hash(secret)))
-			.map((row) -> new Claimed(row.get("tenant_id", String.class), row.get("session_id", String.class)))
+			.bind("hash", ByteBuffer.wrap(ClientSecrets.hash(secret)));
+		if (sessionId != null) {
+			redeem = redeem.bind("sessionId", sessionId);
+		}
+		return redeem.map((row) -> new Claimed(row.get("tenant_id", String.class), row.get("session_id", String.class)))
 			.one();
 	}
 

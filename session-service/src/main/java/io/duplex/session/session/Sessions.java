@@ -70,14 +70,15 @@ public class Sessions {
 
 	/**
 	 * Redeems a client secret for its one socket.
-	 * @return the session; empty when the secret is unknown, expired or already used, its session
-	 * was ended, or its tenant is suspended
+	 * @param sessionId the session the client named, if any: a secret of another one is not used up
+	 * @return the session; empty when the secret is unknown, expired or already used, for another
+	 * session than the one named, its session was ended, or its tenant is suspended
 	 */
-	public Mono<SessionGrant> redeemClientSecret(String secret) {
+	public Mono<SessionGrant> redeemClientSecret(String secret, @Nullable String sessionId) {
 		if (!ClientSecrets.plausible(secret)) {
 			return Mono.empty();
 		}
-		return this.secrets.redeem(secret).flatMap((claimed) -> grant(claimed.tenantId(), claimed.sessionId()));
+		return this.secrets.redeem(secret, sessionId).flatMap((claimed) -> grant(claimed.tenantId(), claimed.sessionId()));
 	}
 
 	/**

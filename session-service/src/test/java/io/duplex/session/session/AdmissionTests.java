@@ -209,7 +209,7 @@ class AdmissionTests extends SessionApiTestSupport {
 		TestTenant tenant = newTenant(1);
 		String agent = newAgent(tenant.adminKey());
 		Map<String, Object> created = createSession(tenant.adminKey(), agent);
-		this.sessions.redeemClientSecret(secretOf(created)).as(StepVerifier::create).expectNextCount(1).verifyComplete();
+		this.sessions.redeemClientSecret(secretOf(created), null).as(StepVerifier::create).expectNextCount(1).verifyComplete();
 		expireSecretOf(created.get("id").toString());
 		createSessionExpecting(tenant.adminKey(), Map.of("agent", agent), 429);
 		assertThat(session(tenant.adminKey(), created.get("id").toString())).containsEntry("status", "created");

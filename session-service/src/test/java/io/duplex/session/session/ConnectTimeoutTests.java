@@ -93,7 +93,7 @@ class ConnectTimeoutTests extends SessionApiTestSupport {
 		awaitDatabaseTimePast(Instant.parse(created.get("created_at").toString()).plus(TIMEOUT));
 		assertThat(expiresAt).isAfter(Instant.now());
 		// no sweep or read ran for certain: the secret store itself refuses the late secret
-		this.sessions.redeemClientSecret(secretOf(created)).as(StepVerifier::create).verifyComplete();
+		this.sessions.redeemClientSecret(secretOf(created), null).as(StepVerifier::create).verifyComplete();
 		URI socket = URI.create("ws://127.0.0.1:" + this.port + "/v1/realtime?session=" + created.get("id"));
 		assertThat(handshakeStatus(socket, secretOf(created))).isEqualTo(401);
 		assertNeverConnected(tenant.adminKey(), created);

@@ -63,7 +63,7 @@ class OpenAiClientSecretTests extends SessionApiTestSupport {
 		assertThat(audio.path("input").path("turn_detection").path("silence_duration_ms").asInt()).isEqualTo(500);
 		assertThat(audio.path("input").has("transcription")).isTrue();
 		assertThat(session(tenant.adminKey(), id)).containsEntry("status", "created").containsEntry("agent", agent);
-		this.sessions.redeemClientSecret(answer.path("value").asString())
+		this.sessions.redeemClientSecret(answer.path("value").asString(), null)
 			.map(SessionGrant::sessionId)
 			.as(StepVerifier::create)
 			.expectNext(id)
@@ -105,7 +105,7 @@ class OpenAiClientSecretTests extends SessionApiTestSupport {
 		assertThat(answer.path("session").path("instructions").asString()).isEqualTo("Client's.");
 		assertThat(answer.path("session").path("audio").path("output").path("voice").asString()).isEqualTo("marin");
 		assertThat(answer.path("session").path("tool_choice").path("name").asString()).isEqualTo("book");
-		this.sessions.redeemClientSecret(answer.path("value").asString()).as(StepVerifier::create).assertNext((grant) -> {
+		this.sessions.redeemClientSecret(answer.path("value").asString(), null).as(StepVerifier::create).assertNext((grant) -> {
 			assertThat(grant.agent().config().path("instructions").asString()).isEqualTo("Client's.");
 			assertThat(grant.agent().config().path("voice").asString()).isEqualTo("marin");
 			assertThat(grant.agent().config().path("tools").path(0).path("name").asString()).isEqualTo("book");

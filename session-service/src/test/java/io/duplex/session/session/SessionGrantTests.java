@@ -24,7 +24,7 @@ class SessionGrantTests extends SessionApiTestSupport {
 		Map<String, Object> created = createSession(tenant.adminKey(),
 				Map.of("agent", agent, "metadata", Map.of("call", "7")));
 		String secret = secretOf(created);
-		this.sessions.redeemClientSecret(secret).as(StepVerifier::create).assertNext((grant) -> {
+		this.sessions.redeemClientSecret(secret, null).as(StepVerifier::create).assertNext((grant) -> {
 			assertThat(grant.sessionId()).isEqualTo(created.get("id"));
 			assertThat(grant.tenantId()).isEqualTo(tenant.id());
 			assertThat(grant.conversationId()).isEqualTo(created.get("conversation"));
@@ -37,7 +37,7 @@ class SessionGrantTests extends SessionApiTestSupport {
 			assertThat(grant.metadata()).isEqualTo(Map.of("team", "a", "call", "7"));
 			assertThat(grant.createdAt()).isNotNull();
 		}).verifyComplete();
-		this.sessions.redeemClientSecret(secret).as(StepVerifier::create).verifyComplete();
+		this.sessions.redeemClientSecret(secret, null).as(StepVerifier::create).verifyComplete();
 	}
 
 	@Test
@@ -46,19 +46,32 @@ class SessionGrantTests extends SessionApiTestSupport {
 		Map<String, Object> created = createSession(tenant.adminKey(),
 				Map.of("agent", newAgent(tenant.adminKey()), "expires_after_seconds", 10));
 		expireSecretOf(created.get("id").toString());
-		this.sessions.redeemClientSecret(secretOf(created)).as(StepVerifier::create).verifyComplete();
+		this.sessions.redeemClientSecret(secretOf(created), null).as(StepVerifier::create).verifyComplete();
 		String forged = secretOf(createSession(tenant.adminKey(), newAgent(tenant.adminKey()))).substring(0, 50) + "0";
-		this.sessions.redeemClientSecret(forged).as(StepVerifier::create).verifyComplete();
-		this.sessions.redeemClientSecret("ek_short").as(StepVerifier::create).verifyComplete();
-		this.sessions.redeemClientSecret(tenant.adminKey()).as(StepVerifier::create).verifyComplete();
+		this.sessions.redeemClientSecret(forged, null).as(StepVerifier::create).verifyComplete();
+		this.sessions.redeemClientSecret("ek_short", null).as(StepVerifier::create).verifyComplete();
+		this.sessions.redeemClientSecret(tenant.adminKey(), null).as(StepVerifier::create).verifyComplete();
+	}
+
+	@Test
+	void redeemWhenAnotherSessionIsNamedThenTheSecretStaysUnused() {
+		TestTenant tenant = newTenant();
+		String agent = newAgent(tenant.adminKey());
+		Map<String, Object> created = createSession(tenant.adminKey(), agent);
+		String other = createSession(tenant.adminKey(), agent).get("id").toString();
+		this.sessions.redeemClientSecret(secretOf(created), other).as(StepVerifier::create).verifyComplete();
+		this.sessions.redeemClientSecret(secretOf(created), created.get("id").toString())
+			.as(StepVerifier::create)
+			.assertNext((grant) -> assertThat(grant.sessionId()).isEqualTo(created.get("id")))
+			.verifyComplete();
 	}
 
 	@Test
 	void redeemWhenTwoSocketsRaceThenExactlyOneWins() {
 		TestTenant tenant = newTenant();
 		String secret = secretOf(createSession(tenant.adminKey(), newAgent(tenant.adminKey())));
-		Mono.zip(this.sessions.redeemClientSecret(secret).hasElement(),
-				this.sessions.redeemClientSecret(secret).hasElement())
+		Mono.zip(this.sessions.redeemClientSecret(secret, null).hasElement(),
+				this.sessions.redeemClientSecret(secret, null).hasElement())
 			.as(StepVerifier::create)
 			.assertNext((both) -> assertThat(both.getT1() ^ both.getT2()).isTrue())
 			.verifyComplete();
@@ -80,7 +93,7 @@ class SessionGrantTests extends SessionApiTestSupport {
 			.expectNext(id)
 			.verifyComplete();
 		this.sessions.attachForCaller(developer, id).as(StepVerifier::create).verifyComplete();
-		this.sessions.redeemClientSecret(secretOf(created)).as(StepVerifier::create).verifyComplete();
+		this.sessions.redeemClientSecret(secretOf(created), null).as(StepVerifier::create).verifyComplete();
 		this.sessions.attachForCaller(new Caller("key_admin", null, Role.PLATFORM_ADMIN), id)
 			.as(StepVerifier::create)
 			.verifyComplete();
@@ -116,12 +129,12 @@ class SessionGrantTests extends SessionApiTestSupport {
 		Map<String, Object> second = createSession(tenant.adminKey(), Map.of("agent", agent, "conversation", conversation));
 		assertThat(second).containsEntry("conversation", conversation);
 		assertThat(second.get("id")).isNotEqualTo(first.get("id"));
-		this.sessions.redeemClientSecret(secretOf(second))
+		this.sessions.redeemClientSecret(secretOf(second), null)
 			.map(SessionGrant::continuedConversation)
 			.as(StepVerifier::create)
 			.expectNext(true)
 			.verifyComplete();
-		this.sessions.redeemClientSecret(secretOf(first))
+		this.sessions.redeemClientSecret(secretOf(first), null)
 			.map(SessionGrant::continuedConversation)
 			.as(StepVerifier::create)
 			.expectNext(false)

@@ -99,7 +99,7 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 		assertThat(end(tenant.adminKey(), created.get("id").toString())).containsEntry("status", "ended")
 			.containsEntry("started_at", null)
 			.containsEntry("duration_seconds", null);
-		this.sessions.redeemClientSecret(secretOf(created)).as(StepVerifier::create).verifyComplete();
+		this.sessions.redeemClientSecret(secretOf(created), null).as(StepVerifier::create).verifyComplete();
 	}
 
 	@Test
