@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import io.duplex.session.conversation.StoredItem;
 import io.duplex.session.protocol.ClientEvent;
+import io.duplex.session.protocol.ClientEventDecoder;
 import io.duplex.session.protocol.Decoded;
 import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.protocol.SessionConfig;
@@ -66,7 +67,11 @@ public final class SessionEngine {
 
 	private final EventRateLimiter rateLimiter;
 
-	final Conversation conversation = new Conversation();
+	private final OutboundBudget outboundBytes;
+
+	final Conversation conversation;
+
+	final SessionBudgets budgets;
 
 	final InputTurns input;
 
@@ -105,6 +110,11 @@ public final class SessionEngine {
 	SessionEngine(EngineServices services, SessionGrant grant) {
 		this.services = services;
 		this.grant = grant;
+		this.conversation = new Conversation(services.limits.maxConversationItems(),
+				services.limits.maxConversationSize());
+		this.budgets = new SessionBudgets(services.limits, grant.model());
+		this.outboundBytes = new OutboundBudget(services.limits.outboundBufferSize().toBytes(),
+				services.limits.outboundGrace().toNanos());
 		this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(services.limits.outboundBuffer()).get());
 		this.flushed = this.writes.asFlux().concatMap((write) -> write, 1).then().cache();
 		// no context: the writes must not restore the thread locals of the request that opened the
@@ -124,7 +134,7 @@ public final class SessionEngine {
 
 	/** Server events for the client, in order; completes when the session has ended. */
 	public Flux<String> outbound() {
-		return this.outbound.asFlux();
+		return this.outbound.asFlux().doOnNext(this.outboundBytes::sent);
 	}
 
 	/** Emits how the session ended once its writes are flushed and its record is closed. */
@@ -159,6 +169,11 @@ public final class SessionEngine {
 	public void onClientFrame(byte[] frame) {
 		long arrived = System.nanoTime();
 		submit(new FromClient(this.services.decoder.decode(frame), arrived));
+	}
+
+	/** A text frame over the protocol's 15 MiB: answered without reading it. */
+	public void onOversizedFrame() {
+		submit(new FromClient(ClientEventDecoder.tooLarge(), System.nanoTime()));
 	}
 
 	/** The client sent something other than text. */
@@ -345,8 +360,10 @@ public final class SessionEngine {
 	}
 
 	private void sessionUpdate(ClientEvent.SessionUpdate update) {
-		ProtocolError refusal = SessionSetup.refusal(this.config, update.session(), this.grant.agent().config(),
-				update.eventId());
+		ProtocolError refusal = this.budgets.update(update.session(), update.eventId());
+		if (refusal == null) {
+			refusal = SessionSetup.refusal(this.config, update.session(), this.grant.agent().config(), update.eventId());
+		}
 		if (refusal != null) {
 			send(this.services.events.error(refusal));
 			return;
@@ -379,6 +396,7 @@ public final class SessionEngine {
 		else {
 			warnIfExpiring(now, limits);
 			this.rollover.tick(now);
+			checkOutbound(now);
 		}
 	}
 
@@ -510,8 +528,22 @@ public final class SessionEngine {
 	/** Sends a server event; a client that falls too far behind is disconnected. */
 	void send(String event) {
 		Sinks.EmitResult result = this.outbound.tryEmitNext(event);
+		if (result == Sinks.EmitResult.OK) {
+			this.outboundBytes.queued(event);
+		}
 		if (result == Sinks.EmitResult.FAIL_OVERFLOW && this.ending == null) {
 			stop(new Ending("client_too_slow", null, Ending.POLICY_VIOLATION));
+		}
+		else if (this.ending == null) {
+			checkOutbound(System.nanoTime());
+		}
+	}
+
+	/** A client that stays too far behind in reading is closed, told why first (when it reads on). */
+	private void checkOutbound(long now) {
+		ProtocolError behind = this.outboundBytes.check(now);
+		if (behind != null) {
+			stop(new Ending("client_too_slow", behind, Ending.POLICY_VIOLATION));
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.duplex.session.gateway;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +12,11 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
 
 import io.duplex.session.engine.EngineServices;
+import io.duplex.session.engine.Ending;
+import io.duplex.session.protocol.ClientEventDecoder;
 import io.duplex.session.engine.SessionEngine;
 import io.duplex.session.session.SessionGrant;
 import reactor.core.Disposable;
@@ -34,9 +38,17 @@ class RealtimeSocketHandler {
 
 	private final LiveSessionRegistry registry;
 
-	RealtimeSocketHandler(EngineServices services, LiveSessionRegistry registry) {
+	private final OpenConnections connections;
+
+	/** How long an ended session's last events and close frame may take to reach its client. */
+	private final Duration closeWait;
+
+	RealtimeSocketHandler(EngineServices services, LiveSessionRegistry registry, OpenConnections connections,
+			Duration closeWait) {
 		this.services = services;
 		this.registry = registry;
+		this.connections = connections;
+		this.closeWait = closeWait;
 	}
 
 	/** The handler of one socket, for the session its handshake was granted. */
@@ -74,7 +86,12 @@ class RealtimeSocketHandler {
 	private static Mono<Void> frames(WebSocketSession socket, SessionEngine engine) {
 		return isolated(socket.receive().doOnNext((message) -> {
 			// the payload is released after this callback: read it here
-			if (message.getType() == WebSocketMessage.Type.TEXT) {
+			if (message.getType() == WebSocketMessage.Type.TEXT
+					&& message.getPayload().readableByteCount() > ClientEventDecoder.MAX_FRAME_BYTES) {
+				// over the protocol's limit: answered without copying it
+				engine.onOversizedFrame();
+			}
+			else if (message.getType() == WebSocketMessage.Type.TEXT) {
 				DataBuffer payload = message.getPayload();
 				byte[] frame = new byte[payload.readableByteCount()];
 				payload.read(frame);
@@ -102,6 +119,24 @@ class RealtimeSocketHandler {
 		});
 	}
 
+	/**
+	 * Closes the socket of an ended session once its last events are out, with the engine's close
+	 * code. A client that does not read would hold them, and the close frame behind them, for
+	 * ever: after {@link #closeWait} its connection is dropped.
+	 */
+	private Mono<Void> close(WebSocketSession socket, Mono<Void> sending, Ending ending) {
+		Mono<Void> abort = Mono.fromRunnable(() -> {
+			log.debug("Session socket {} did not take its last events in {}; dropped", socket.getId(), this.closeWait);
+			if (socket instanceof ReactorNettyWebSocketSession netty) {
+				this.connections.abort(netty.getChannelId());
+			}
+		});
+		return sending.timeout(this.closeWait, abort.then(Mono.error(new TimeoutException())))
+			.then(Mono.defer(() -> socket.close(new CloseStatus(ending.closeCode(), ending.reason()))))
+			.timeout(this.closeWait, abort)
+			.onErrorResume((error) -> Mono.empty());
+	}
+
 	private Mono<Void> handle(WebSocketSession socket, SessionGrant grant) {
 		SessionEngine engine;
 		try {
@@ -111,10 +146,8 @@ class RealtimeSocketHandler {
 			log.error("Session {} could not start", grant.sessionId(), ex);
 			return socket.close(new CloseStatus(1011, "the session could not start"));
 		}
-		Mono<Void> output = isolated(socket.send(engine.outbound().map(socket::textMessage)))
-			.then(engine.ended())
-			.flatMap((ending) -> socket.close(new CloseStatus(ending.closeCode(), ending.reason())))
-			.onErrorResume((error) -> Mono.empty());
+		Mono<Void> sending = isolated(socket.send(engine.outbound().map(socket::textMessage))).cache();
+		Mono<Void> output = Mono.when(sending, engine.ended().flatMap((ending) -> close(socket, sending, ending)));
 		Mono<Void> input = engine.start()
 			.then(frames(socket, engine))
 			.onErrorResume((error) -> Mono.empty())
