@@ -11,9 +11,10 @@ import io.duplex.session.protocol.ProtocolError;
  * client that stops reading is found out by what it costs, not by a count of events (one
  * {@code conversation.item.done} may be a megabyte, an audio delta a few kilobytes). A client may
  * stay above {@code outbound-buffer-size} for {@code outbound-grace} (a network hiccup); one that
- * stays longer, or reaches twice the limit, ends its session. Events are counted by the
- * characters of their JSON, which is their size in bytes for the ASCII the protocol mostly is.
- * Queued is counted on the engine's thread, sent on the socket's: the count is atomic.
+ * stays longer, or reaches four times the limit, ends its session. An event counts (its UTF-8
+ * bytes) from when it is queued until the socket has taken it, so what the WebSocket layer took
+ * and holds counts too. Queued is counted on the engine's thread, written on the socket's: the
+ * count is atomic.
  */
 final class OutboundBudget {
 
@@ -32,11 +33,24 @@ final class OutboundBudget {
 	}
 
 	void queued(String event) {
-		this.queued.addAndGet(event.length());
+		this.queued.addAndGet(utf8Length(event));
 	}
 
-	void sent(String event) {
-		this.queued.addAndGet(-event.length());
+	void written(long bytes) {
+		this.queued.addAndGet(-bytes);
+	}
+
+	/** The UTF-8 length of {@code text}, which is its length for ASCII, without encoding it. */
+	static long utf8Length(String text) {
+		long bytes = text.length();
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c >= 0x80) {
+				// a surrogate pair is one 4-byte code point, so each half adds 1 more
+				bytes += (c < 0x800 || Character.isSurrogate(c)) ? 1 : 2;
+			}
+		}
+		return bytes;
 	}
 
 	long queued() {
@@ -54,7 +68,7 @@ final class OutboundBudget {
 			this.behindSinceNanos = nowNanos;
 		}
 		long behindNanos = nowNanos - this.behindSinceNanos;
-		if (queued <= 2 * this.limit && behindNanos < this.graceNanos) {
+		if (queued <= 4 * this.limit && behindNanos < this.graceNanos) {
 			return null;
 		}
 		return ProtocolError.invalidRequest(SessionBudgets.CLIENT_TOO_SLOW, "The client read too slowly: " + queued

@@ -69,6 +69,15 @@ public final class SessionEngine {
 
 	private final OutboundBudget outboundBytes;
 
+	/** The client was too far behind: nothing more is sent to it. */
+	private boolean outboundShut;
+
+	/** Bytes of client frames, checked on the socket's thread before a frame is decoded. */
+	private final EventRateLimiter inboundBytes;
+
+	/** The client went over its byte rate: later frames are not decoded (socket thread only). */
+	private boolean inboundRefused;
+
 	final Conversation conversation;
 
 	final SessionBudgets budgets;
@@ -120,6 +129,8 @@ public final class SessionEngine {
 		// no context: the writes must not restore the thread locals of the request that opened the
 		// socket around every database signal (see RealtimeSocketHandler)
 		this.flushed.subscribe(null, null, null, Context.empty());
+		this.inboundBytes = new EventRateLimiter(services.limits.inboundBytesPerSecond().toBytes(),
+				services.limits.inboundBurst().toBytes(), this.startedNanos);
 		this.rateLimiter = new EventRateLimiter(services.limits.eventsPerSecond(), services.limits.eventBurst(),
 				this.startedNanos);
 		this.config = SessionSetup.fromAgent(grant.agent(), services.decoder, services.json);
@@ -134,7 +145,15 @@ public final class SessionEngine {
 
 	/** Server events for the client, in order; completes when the session has ended. */
 	public Flux<String> outbound() {
-		return this.outbound.asFlux().doOnNext(this.outboundBytes::sent);
+		return this.outbound.asFlux();
+	}
+
+	/**
+	 * The socket has taken {@code bytes} of server events (UTF-8, as {@link #outbound()} gave
+	 * them): they no longer count against the client's {@code outbound-buffer-size}.
+	 */
+	public void written(long bytes) {
+		this.outboundBytes.written(bytes);
 	}
 
 	/** Emits how the session ended once its writes are flushed and its record is closed. */
@@ -168,11 +187,37 @@ public final class SessionEngine {
 	/** A text frame from the client, its UTF-8 bytes; decoding runs on the caller's (network) thread. */
 	public void onClientFrame(byte[] frame) {
 		long arrived = System.nanoTime();
+		if (overInboundRate(frame.length, arrived)) {
+			return;
+		}
 		submit(new FromClient(this.services.decoder.decode(frame), arrived));
 	}
 
-	/** A text frame over the protocol's 15 MiB: answered without reading it. */
-	public void onOversizedFrame() {
+	/**
+	 * Whether the client has sent more bytes than its rate allows: its session then ends, and
+	 * nothing more it sends is decoded, so a flood of large events costs its node little.
+	 */
+	private boolean overInboundRate(long bytes, long now) {
+		if (this.inboundRefused) {
+			return true;
+		}
+		if (this.inboundBytes.tryAcquire(now, bytes)) {
+			return false;
+		}
+		this.inboundRefused = true;
+		submit(new Stop(new Ending("rate_limited", ProtocolError.invalidRequest("rate_limit_exceeded",
+				"More than " + this.services.limits.inboundBytesPerSecond().toBytes() + " bytes per second "
+						+ "(duplex.sessions.inbound-bytes-per-second, bursts of "
+						+ this.services.limits.inboundBurst().toBytes() + "); the session is closed.",
+				null, null), Ending.POLICY_VIOLATION)));
+		return true;
+	}
+
+	/** A text frame of {@code bytes} over the protocol's 15 MiB: answered without reading it. */
+	public void onOversizedFrame(int bytes) {
+		if (overInboundRate(bytes, System.nanoTime())) {
+			return;
+		}
 		submit(new FromClient(ClientEventDecoder.tooLarge(), System.nanoTime()));
 	}
 
@@ -527,6 +572,9 @@ public final class SessionEngine {
 
 	/** Sends a server event; a client that falls too far behind is disconnected. */
 	void send(String event) {
+		if (this.outboundShut) {
+			return;
+		}
 		Sinks.EmitResult result = this.outbound.tryEmitNext(event);
 		if (result == Sinks.EmitResult.OK) {
 			this.outboundBytes.queued(event);
@@ -543,7 +591,10 @@ public final class SessionEngine {
 	private void checkOutbound(long now) {
 		ProtocolError behind = this.outboundBytes.check(now);
 		if (behind != null) {
-			stop(new Ending("client_too_slow", behind, Ending.POLICY_VIOLATION));
+			// the error is the last thing it reads: nothing is queued after it, not even what ending the session sends
+			this.outboundShut = true;
+			this.outbound.tryEmitNext(this.services.events.error(behind));
+			stop(new Ending("client_too_slow", null, Ending.POLICY_VIOLATION));
 		}
 	}
 

@@ -19,7 +19,7 @@ import jakarta.validation.constraints.Positive;
  * session ends: short bursts of recorded audio stay normal, an endless flood does not
  * @param outboundBuffer server events queued for one slow client before its session ends
  * @param outboundBufferSize bytes of server events (their JSON text) queued for one client that
- * reads too slowly; a client that stays above it for {@code outboundGrace} (or reaches twice it)
+ * reads too slowly; a client that stays above it for {@code outboundGrace} (or reaches four times it)
  * gets {@code client_too_slow} and close 1008
  * @param outboundGrace how long a client may stay above {@code outboundBufferSize} (a network
  * hiccup) before its session ends
@@ -37,7 +37,12 @@ import jakarta.validation.constraints.Positive;
  * may send; OpenAI's limit is 32
  * @param maxTools tools one {@code session.update} or {@code response.create} may define
  * @param maxToolsSize characters of JSON all those tool definitions may take together
- * @param maxInstructions characters of {@code instructions} in a {@code response.create}
+ * @param maxInstructions characters of {@code instructions} in a {@code session.update} or a
+ * {@code response.create}
+ * @param inboundBytesPerSecond bytes of client frames per second allowed, sustained: the work one
+ * client can make its node do (a second of audio is 64 KB); checked before a frame is decoded
+ * @param inboundBurst bytes of client frames allowed at once above that rate; at least one
+ * frame of {@code maxFrameSize}
  * @param sandboxDelay how long the sandbox model "thinks" before its first delta
  * @param expiringWarning how long before {@code maxDuration} the client gets
  * {@code duplex.session.expiring}
@@ -60,7 +65,8 @@ public record SessionLimits(@DefaultValue("5m") Duration idleTimeout, @DefaultVa
 		@DefaultValue("4096") @Positive int maxConversationItems, @DefaultValue("8388608") @Positive int maxConversationSize,
 		@DefaultValue("1048576") @Positive int maxItemText, @DefaultValue("32") @Positive int maxIdLength,
 		@DefaultValue("128") @Positive int maxTools, @DefaultValue("262144") @Positive int maxToolsSize,
-		@DefaultValue("32768") @Positive int maxInstructions) {
+		@DefaultValue("32768") @Positive int maxInstructions, @DefaultValue("1MB") DataSize inboundBytesPerSecond,
+		@DefaultValue("16MB") DataSize inboundBurst) {
 
 	/** Whether sessions stay resumable when their socket drops. */
 	public boolean resumes() {

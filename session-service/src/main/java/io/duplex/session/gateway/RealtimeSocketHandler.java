@@ -20,6 +20,7 @@ import io.duplex.session.protocol.ClientEventDecoder;
 import io.duplex.session.engine.SessionEngine;
 import io.duplex.session.session.SessionGrant;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
@@ -33,6 +34,9 @@ class RealtimeSocketHandler {
 	private static final Logger log = LoggerFactory.getLogger(RealtimeSocketHandler.class);
 
 	private static final Duration CLOSE_STATUS_WAIT = Duration.ofSeconds(1);
+
+	/** How long a closed socket goes on reading, so that its client gets the close before the connection ends. */
+	private static final Duration CLOSE_LINGER = Duration.ofSeconds(1);
 
 	private final EngineServices services;
 
@@ -89,7 +93,7 @@ class RealtimeSocketHandler {
 			if (message.getType() == WebSocketMessage.Type.TEXT
 					&& message.getPayload().readableByteCount() > ClientEventDecoder.MAX_FRAME_BYTES) {
 				// over the protocol's limit: answered without copying it
-				engine.onOversizedFrame();
+				engine.onOversizedFrame(message.getPayload().readableByteCount());
 			}
 			else if (message.getType() == WebSocketMessage.Type.TEXT) {
 				DataBuffer payload = message.getPayload();
@@ -132,9 +136,19 @@ class RealtimeSocketHandler {
 			}
 		});
 		return sending.timeout(this.closeWait, abort.then(Mono.error(new TimeoutException())))
-			.then(Mono.defer(() -> socket.close(new CloseStatus(ending.closeCode(), ending.reason()))))
-			.timeout(this.closeWait, abort)
+			.then(Mono.defer(() -> {
+				if (socket instanceof ReactorNettyWebSocketSession netty && this.connections
+					.closeLingering(netty.getChannelId(), ending.closeCode(), ending.reason(), CLOSE_LINGER)) {
+					return socket.closeStatus().then();
+				}
+				return socket.close(new CloseStatus(ending.closeCode(), ending.reason()));
+			}))
+			.timeout(this.closeWait.plus(CLOSE_LINGER), abort)
 			.onErrorResume((error) -> Mono.empty());
+	}
+
+	private static long utf8Length(String event) {
+		return event.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
 	}
 
 	private Mono<Void> handle(WebSocketSession socket, SessionGrant grant) {
@@ -146,7 +160,13 @@ class RealtimeSocketHandler {
 			log.error("Session {} could not start", grant.sessionId(), ex);
 			return socket.close(new CloseStatus(1011, "the session could not start"));
 		}
-		Mono<Void> sending = isolated(socket.send(engine.outbound().map(socket::textMessage))).cache();
+		Flux<String> events = engine.outbound();
+		if (!(socket instanceof ReactorNettyWebSocketSession netty
+				&& this.connections.onWritten(netty.getChannelId(), engine::written))) {
+			// no socket to ask: an event counts until it is handed on
+			events = events.doOnNext((event) -> engine.written(utf8Length(event)));
+		}
+		Mono<Void> sending = isolated(socket.send(events.map(socket::textMessage))).cache();
 		Mono<Void> output = Mono.when(sending, engine.ended().flatMap((ending) -> close(socket, sending, ending)));
 		Mono<Void> input = engine.start()
 			.then(frames(socket, engine))
