@@ -187,22 +187,20 @@ public final class SessionEngine {
 	/** A text frame from the client, its UTF-8 bytes; decoding runs on the caller's (network) thread. */
 	public void onClientFrame(byte[] frame) {
 		long arrived = System.nanoTime();
-		if (overInboundRate(frame.length, arrived)) {
-			return;
-		}
 		submit(new FromClient(this.services.decoder.decode(frame), arrived));
 	}
 
 	/**
-	 * Whether the client has sent more bytes than its rate allows: its session then ends, and
-	 * nothing more it sends is decoded, so a flood of large events costs its node little.
+	 * Whether a client frame of {@code bytes} is within the client's byte rate, asked on the
+	 * socket's thread before the frame is copied or decoded. Over it, the session ends and
+	 * nothing more the client sends is read, so a flood of large events costs its node little.
 	 */
-	private boolean overInboundRate(long bytes, long now) {
+	public boolean admitFrame(long bytes) {
 		if (this.inboundRefused) {
-			return true;
-		}
-		if (this.inboundBytes.tryAcquire(now, bytes)) {
 			return false;
+		}
+		if (this.inboundBytes.tryAcquire(System.nanoTime(), bytes)) {
+			return true;
 		}
 		this.inboundRefused = true;
 		submit(new Stop(new Ending("rate_limited", ProtocolError.invalidRequest("rate_limit_exceeded",
@@ -210,14 +208,11 @@ public final class SessionEngine {
 						+ "(duplex.sessions.inbound-bytes-per-second, bursts of "
 						+ this.services.limits.inboundBurst().toBytes() + "); the session is closed.",
 				null, null), Ending.POLICY_VIOLATION)));
-		return true;
+		return false;
 	}
 
-	/** A text frame of {@code bytes} over the protocol's 15 MiB: answered without reading it. */
-	public void onOversizedFrame(int bytes) {
-		if (overInboundRate(bytes, System.nanoTime())) {
-			return;
-		}
+	/** A text frame over the protocol's 15 MiB: answered without reading it. */
+	public void onOversizedFrame() {
 		submit(new FromClient(ClientEventDecoder.tooLarge(), System.nanoTime()));
 	}
 

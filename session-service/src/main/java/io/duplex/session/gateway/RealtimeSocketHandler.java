@@ -22,6 +22,7 @@ import io.duplex.session.session.SessionGrant;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 /**
@@ -34,6 +35,9 @@ class RealtimeSocketHandler {
 	private static final Logger log = LoggerFactory.getLogger(RealtimeSocketHandler.class);
 
 	private static final Duration CLOSE_STATUS_WAIT = Duration.ofSeconds(1);
+
+	/** Frames from this size up are decoded on a worker: 20 ms of audio is 1.3 KB, a 15 s append a megabyte. */
+	private static final int LARGE_FRAME_BYTES = 1024 * 1024;
 
 	/** How long a closed socket goes on reading, so that its client gets the close before the connection ends. */
 	private static final Duration CLOSE_LINGER = Duration.ofSeconds(1);
@@ -85,26 +89,44 @@ class RealtimeSocketHandler {
 	}
 
 	/**
-	 * Hands the client's frames to the engine; completes when the client's side of the socket ends.
+	 * Hands the client's frames to the engine, in order; completes when the client's side of the
+	 * socket ends. A frame over the client's byte rate is not even copied. A large frame (a
+	 * megabyte or more: no audio chunk is) is decoded on a worker of its own rather than on the
+	 * socket's I/O thread, which serves other sessions' sockets too (nor on the parallel workers,
+	 * whose timers play other sessions' audio), and the next frame is read only once it is
+	 * handled: so one client's large events never hold up another's audio.
 	 */
 	private static Mono<Void> frames(WebSocketSession socket, SessionEngine engine) {
-		return isolated(socket.receive().doOnNext((message) -> {
+		Flux<Inbound> inbound = socket.receive().handle((message, next) -> {
 			// the payload is released after this callback: read it here
-			if (message.getType() == WebSocketMessage.Type.TEXT
-					&& message.getPayload().readableByteCount() > ClientEventDecoder.MAX_FRAME_BYTES) {
-				// over the protocol's limit: answered without copying it
-				engine.onOversizedFrame(message.getPayload().readableByteCount());
-			}
-			else if (message.getType() == WebSocketMessage.Type.TEXT) {
+			if (message.getType() == WebSocketMessage.Type.TEXT) {
 				DataBuffer payload = message.getPayload();
-				byte[] frame = new byte[payload.readableByteCount()];
+				int size = payload.readableByteCount();
+				if (!engine.admitFrame(size)) {
+					return;
+				}
+				if (size > ClientEventDecoder.MAX_FRAME_BYTES) {
+					// over the protocol's limit: answered without copying it
+					next.next(new Inbound(engine::onOversizedFrame, false));
+					return;
+				}
+				byte[] frame = new byte[size];
 				payload.read(frame);
-				engine.onClientFrame(frame);
+				next.next(new Inbound(() -> engine.onClientFrame(frame), size >= LARGE_FRAME_BYTES));
 			}
 			else if (message.getType() == WebSocketMessage.Type.BINARY) {
-				engine.onBinaryFrame();
+				next.next(new Inbound(engine::onBinaryFrame, false));
 			}
-		}).then());
+		});
+		return isolated(inbound
+			.concatMap((frame) -> frame.large()
+					? Mono.fromRunnable(frame.handling()).subscribeOn(Schedulers.boundedElastic()).then()
+					: Mono.fromRunnable(frame.handling()).then(), 1)
+			.then());
+	}
+
+	/** A client frame, and whether it is large enough to be decoded off the I/O thread. */
+	private record Inbound(Runnable handling, boolean large) {
 	}
 
 	/**

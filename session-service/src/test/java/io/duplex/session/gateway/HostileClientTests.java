@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Hostile clients on a real server, each against one limit of docs/limits.md: each gets the
- * documented {@code error} (or close), the node's heap grows by less than 64 MiB for it, and a
- * well-behaved session of another tenant, streaming at the same time, keeps its audio schedule.
+ * documented {@code error} (or close), the node's heap grows by less than 64 MiB for it, and
+ * well-behaved sessions of other tenants, streaming at the same time, keep their audio schedule.
  * <p>
  * How it is measured. Heap: used heap after {@link System#gc()} (a full collection with G1, so
  * what is left is what something still holds) before the hostile session opens, and again while
@@ -37,8 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * before the first measure, so they count on both sides. Schedule: the sandbox sends 100 ms of
  * audio every 100 ms; the client notes when each delta arrives, and a delta's delay is its
  * arrival less where its audio starts on the response's audio clock, less the smallest such
- * difference of the response (the best the network did). The p99 of those delays, with the
- * hostile client at work, must stay within 20 ms of the p99 of a run just before without it.
+ * difference of the response (the best the network did). The p99 of those delays (three
+ * victims' together), with the hostile client at work, must stay within 20 ms of the p99 of a
+ * run just before without it. Each attack runs once before anything is measured, so that the
+ * server's refusals are compiled code by then.
  * <p>
  * The limits are the defaults but for the slow-client ones, set low so that a client that stops
  * reading is found out in seconds. A flood meets the event and byte rates, which end the session.
@@ -55,11 +57,17 @@ class HostileClientTests extends SessionTestSupport {
 	/** What the well-behaved client says: echoed as about four seconds of audio, forty deltas. */
 	private static final String GOOD_TEXT = "the quick brown fox jumps over the lazy dog, twice a day.";
 
+	/** Well-behaved sessions, each of a tenant of its own, that play at once. */
+	private static final int VICTIMS = 3;
+
 	private static final ExecutorService attacker = Executors.newSingleThreadExecutor();
 
+	private static final ExecutorService victims = Executors.newFixedThreadPool(VICTIMS);
+
 	@AfterAll
-	static void stopAttacker() {
+	static void stopClients() {
 		attacker.shutdownNow();
+		victims.shutdownNow();
 	}
 
 	@Test
@@ -293,9 +301,13 @@ class HostileClientTests extends SessionTestSupport {
 	 * thread and the victim's schedule again while it is at work, and compares.
 	 */
 	private void measured(TestTenant hostileTenant, MeasuredAttack attack) throws Exception {
-		TestTenant victim = newTenant();
-		String victimAgent = newAgent(victim.adminKey());
-		double baseline = p99DelayMs(victim, victimAgent);
+		List<TestTenant> victims = new ArrayList<>();
+		List<String> victimAgents = new ArrayList<>();
+		for (int i = 0; i < VICTIMS; i++) {
+			victims.add(newTenant());
+			victimAgents.add(newAgent(victims.get(i).adminKey()));
+		}
+		double baseline = p99DelayMs(victims, victimAgents);
 		long before = usedHeapAfterGc();
 		CountDownLatch attacking = new CountDownLatch(1);
 		this.victimDone = new CountDownLatch(1);
@@ -307,7 +319,7 @@ class HostileClientTests extends SessionTestSupport {
 		assertThat(attacking.await(10, TimeUnit.SECONDS)).isTrue();
 		double during;
 		try {
-			during = p99DelayMs(victim, victimAgent);
+			during = p99DelayMs(victims, victimAgents);
 		}
 		finally {
 			this.victimRunning.set(false);
@@ -320,8 +332,28 @@ class HostileClientTests extends SessionTestSupport {
 			.isLessThanOrEqualTo(baseline + MAX_ADDED_P99_MS);
 	}
 
-	/** One spoken answer to the well-behaved client: the p99 of its audio deltas' delays, in ms. */
-	private double p99DelayMs(TestTenant tenant, String agent) throws Exception {
+	/**
+	 * One spoken answer to each well-behaved client, all at once: the p99 of their audio deltas'
+	 * delays together, in ms (three sessions give three times the deltas, so that the p99 is not
+	 * just the largest).
+	 */
+	private double p99DelayMs(List<TestTenant> tenants, List<String> agents) throws Exception {
+		List<Future<List<Double>>> answers = new ArrayList<>();
+		for (int i = 0; i < tenants.size(); i++) {
+			TestTenant tenant = tenants.get(i);
+			String agent = agents.get(i);
+			answers.add(victims.submit(() -> delaysMs(tenant, agent)));
+		}
+		List<Double> delays = new ArrayList<>();
+		for (Future<List<Double>> answer : answers) {
+			delays.addAll(answer.get(60, TimeUnit.SECONDS));
+		}
+		double[] sorted = delays.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+		return sorted[(int) Math.ceil(0.99 * sorted.length) - 1];
+	}
+
+	/** The delays of one answer's audio deltas, in ms. */
+	private List<Double> delaysMs(TestTenant tenant, String agent) {
 		try (LeanRealtimeClient client = new LeanRealtimeClient(socket(agent), tenant.adminKey())) {
 			client.awaitCount("session.created", 1, Duration.ofSeconds(10));
 			client.send(itemCreate(null, GOOD_TEXT));
@@ -338,8 +370,7 @@ class HostileClientTests extends SessionTestSupport {
 				audioMs += frame.audioMs();
 			}
 			double best = offsets.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-			double[] delays = offsets.stream().mapToDouble((offset) -> offset - best).sorted().toArray();
-			return delays[(int) Math.ceil(0.99 * delays.length) - 1];
+			return offsets.stream().map((offset) -> offset - best).toList();
 		}
 	}
 
