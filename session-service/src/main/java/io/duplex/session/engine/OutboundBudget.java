@@ -24,7 +24,9 @@ final class OutboundBudget {
 
 	private final long graceNanos;
 
-	/** When the client went above the limit; 0 while it is below (engine thread only). */
+	/** Whether the client is above the limit, and since when (engine thread only). */
+	private boolean behind;
+
 	private long behindSinceNanos;
 
 	OutboundBudget(long limit, long graceNanos) {
@@ -61,10 +63,11 @@ final class OutboundBudget {
 	@Nullable ProtocolError check(long nowNanos) {
 		long queued = this.queued.get();
 		if (queued <= this.limit) {
-			this.behindSinceNanos = 0;
+			this.behind = false;
 			return null;
 		}
-		if (this.behindSinceNanos == 0) {
+		if (!this.behind) {
+			this.behind = true;
 			this.behindSinceNanos = nowNanos;
 		}
 		long behindNanos = nowNanos - this.behindSinceNanos;

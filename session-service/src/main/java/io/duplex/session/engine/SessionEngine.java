@@ -585,7 +585,7 @@ public final class SessionEngine {
 	/** A client that stays too far behind in reading is closed, told why first (when it reads on). */
 	private void checkOutbound(long now) {
 		ProtocolError behind = this.outboundBytes.check(now);
-		if (behind != null) {
+		if (behind != null && this.ending == null) {
 			// the error is the last thing it reads: nothing is queued after it, not even what ending the session sends
 			this.outboundShut = true;
 			this.outbound.tryEmitNext(this.services.events.error(behind));
