@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.TestPropertySource;
 
@@ -40,13 +41,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * difference of the response (the best the network did). The p99 of those delays (three
  * victims' together), with the hostile client at work, must stay within 20 ms of the p99 of a
  * run just before without it. Each attack runs once before anything is measured, so that the
- * server's refusals are compiled code by then.
+ * server's refusals are compiled code by then. The suite runs in a JVM of its own (surefire
+ * execution {@code hostile-clients}), as a node does.
  * <p>
  * The limits are the defaults but for the slow-client ones, set low so that a client that stops
  * reading is found out in seconds. A flood meets the event and byte rates, which end the session.
  */
+@Tag("hostile")
 @TestPropertySource(properties = { "duplex.sessions.outbound-buffer-size=128KB", "duplex.sessions.outbound-grace=4s" })
 class HostileClientTests extends SessionTestSupport {
+
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HostileClientTests.class);
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -326,6 +331,9 @@ class HostileClientTests extends SessionTestSupport {
 			this.victimDone.countDown();
 		}
 		long after = worst.get(120, TimeUnit.SECONDS);
+		log.info("Hostile client: heap grew {} KiB; victims' p99 delay {} ms alone, {} ms beside it",
+				(after - before) / 1024, String.format(java.util.Locale.ROOT, "%.1f", baseline),
+				String.format(java.util.Locale.ROOT, "%.1f", during));
 		assertThat(after - before).as("heap growth, bytes (before %d, after %d)", before, after)
 			.isLessThan(MAX_HEAP_GROWTH);
 		assertThat(during).as("victim's p99 delay in ms with the hostile client (alone: %.1f ms)", baseline)
