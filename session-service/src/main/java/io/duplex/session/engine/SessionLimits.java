@@ -18,8 +18,8 @@ import jakarta.validation.constraints.Positive;
  * @param audioAhead how far the audio a client appended may run ahead of wall time before the
  * session ends: short bursts of recorded audio stay normal, an endless flood does not
  * @param outboundBuffer server events queued for one slow client before its session ends
- * @param outboundBufferSize bytes of server events (their JSON text) queued for one client that
- * reads too slowly; a client that stays above it for {@code outboundGrace} (or reaches four times it)
+ * @param outboundBufferSize bytes of server events (UTF-8) queued for one client and not yet taken
+ * by its socket; a client that stays above it for {@code outboundGrace} (or reaches four times it)
  * gets {@code client_too_slow} and close 1008
  * @param outboundGrace how long a client may stay above {@code outboundBufferSize} (a network
  * hiccup) before its session ends
@@ -41,8 +41,8 @@ import jakarta.validation.constraints.Positive;
  * {@code response.create}
  * @param inboundBytesPerSecond bytes of client frames per second allowed, sustained: the work one
  * client can make its node do (a second of audio is 64 KB); checked before a frame is decoded
- * @param inboundBurst bytes of client frames allowed at once above that rate; at least one
- * frame of {@code maxFrameSize}
+ * @param inboundBurst bytes of client frames allowed at once above that rate; keep it at least
+ * {@code maxFrameSize}, or the largest frames are refused
  * @param sandboxDelay how long the sandbox model "thinks" before its first delta
  * @param expiringWarning how long before {@code maxDuration} the client gets
  * {@code duplex.session.expiring}

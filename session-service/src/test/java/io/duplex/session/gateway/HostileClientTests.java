@@ -171,6 +171,9 @@ class HostileClientTests extends SessionTestSupport {
 					client.trySendFrame(oversized);
 					assertThat(client.awaitClose(Duration.ofSeconds(20))).isEqualTo(1009);
 				}
+				// each attempt is a new session (a handshake, its records): one every half second
+				// while the victims play, not a handshake flood, which admission and quotas bound
+				Thread.sleep(500);
 			}
 			this.victimDone.await(60, TimeUnit.SECONDS);
 			return usedHeapAfterGc();
