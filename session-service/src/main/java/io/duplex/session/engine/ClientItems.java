@@ -23,6 +23,11 @@ final class ClientItems {
 	/** {@code conversation.item.create}: the item goes into the conversation, the model's context and the store. */
 	static void create(SessionEngine engine, ClientEvent.ConversationItemCreate create) {
 		ConversationItem item = create.item();
+		ProtocolError overLimit = engine.budgets.item(item, create.previousItemId(), create.eventId());
+		if (overLimit != null) {
+			engine.send(engine.services.events.error(overLimit));
+			return;
+		}
 		if (item instanceof ConversationItem.ItemReference) {
 			engine.sendError(ProtocolError.INVALID_VALUE, "An item reference cannot be created; send the item itself.",
 					"item.type", create.eventId());
@@ -40,6 +45,11 @@ final class ClientItems {
 			return;
 		}
 		Conversation.Entry entry = entry(id, item, engine.sessionMs());
+		ProtocolError full = engine.budgets.admit(engine.conversation, entry, engine.config, create.eventId());
+		if (full != null) {
+			engine.send(engine.services.events.error(full));
+			return;
+		}
 		engine.conversation.add("root".equals(previous) ? null : previous, entry);
 		String before = engine.conversation.previousOf(id);
 		engine.send(engine.services.events.conversationItemAdded(before, entry.item));

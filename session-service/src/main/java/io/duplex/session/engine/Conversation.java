@@ -47,6 +47,11 @@ final class Conversation {
 
 	private final List<Entry> entries = new ArrayList<>();
 
+	/** Items and characters of text held before the oldest are let go ({@link SessionLimits}). */
+	private final int maxItems;
+
+	private final long maxText;
+
 	/** What the model is given ahead of the items: carried items of no entry's own (a summary). */
 	private List<ContextItem> head = List.of();
 
@@ -56,7 +61,20 @@ final class Conversation {
 	/** Items a rollover carried as text: the model has their transcript, not their audio. */
 	private final Set<String> asText = new HashSet<>();
 
-	/** Adds after {@code previousItemId}, or at the end when that is null or unknown. */
+	/** A conversation without limits. */
+	Conversation() {
+		this(Integer.MAX_VALUE, Long.MAX_VALUE);
+	}
+
+	Conversation(int maxItems, long maxText) {
+		this.maxItems = maxItems;
+		this.maxText = maxText;
+	}
+
+	/**
+	 * Adds after {@code previousItemId}, or at the end when that is null or unknown; the oldest
+	 * items make room when the conversation is over its limits.
+	 */
 	void add(@Nullable String previousItemId, Entry entry) {
 		int index = (previousItemId != null) ? indexOf(previousItemId) : -1;
 		if (index >= 0) {
@@ -65,6 +83,7 @@ final class Conversation {
 		else {
 			this.entries.add(entry);
 		}
+		trim(this.maxItems, this.maxText);
 	}
 
 	@Nullable Entry find(String id) {
@@ -148,6 +167,33 @@ final class Conversation {
 
 	int size() {
 		return this.entries.size();
+	}
+
+	/** Characters of text the items hold, as the model reads them. */
+	long textSize() {
+		long size = 0;
+		for (Entry entry : this.entries) {
+			size += SessionBudgets.size(entry);
+		}
+		return size;
+	}
+
+	/**
+	 * Lets the oldest items go while there are more than {@code maxItems} or they hold more than
+	 * {@code maxText} characters; the newest always stays. They are still in the store.
+	 * @return how many were let go
+	 */
+	int trim(int maxItems, long maxText) {
+		long size = textSize();
+		int dropped = 0;
+		while (this.entries.size() > 1 && (this.entries.size() > maxItems || size > maxText)) {
+			Entry oldest = this.entries.remove(0);
+			size -= SessionBudgets.size(oldest);
+			this.leftBehind.remove(oldest.id);
+			this.asText.remove(oldest.id);
+			dropped++;
+		}
+		return dropped;
 	}
 
 	private int indexOf(String id) {

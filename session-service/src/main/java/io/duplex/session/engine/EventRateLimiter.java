@@ -1,7 +1,8 @@
 package io.duplex.session.engine;
 
 /**
- * A token bucket of client events: {@code rate} per second sustained, {@code burst} at once.
+ * A token bucket of client events (or of their bytes): {@code rate} per second sustained,
+ * {@code burst} at once.
  * Used from the engine's thread only.
  */
 final class EventRateLimiter {
@@ -14,7 +15,7 @@ final class EventRateLimiter {
 
 	private long refilledAt;
 
-	EventRateLimiter(int perSecond, int burst, long nowNanos) {
+	EventRateLimiter(long perSecond, long burst, long nowNanos) {
 		this.ratePerNano = perSecond / 1e9;
 		this.burst = burst;
 		this.tokens = burst;
@@ -23,12 +24,17 @@ final class EventRateLimiter {
 
 	/** Takes one token; false when the client is over its rate. */
 	boolean tryAcquire(long nowNanos) {
+		return tryAcquire(nowNanos, 1);
+	}
+
+	/** Takes {@code amount} tokens (bytes, say); false when the client is over its rate. */
+	boolean tryAcquire(long nowNanos, long amount) {
 		this.tokens = Math.min(this.burst, this.tokens + (nowNanos - this.refilledAt) * this.ratePerNano);
 		this.refilledAt = nowNanos;
-		if (this.tokens < 1) {
+		if (this.tokens < amount) {
 			return false;
 		}
-		this.tokens -= 1;
+		this.tokens -= amount;
 		return true;
 	}
 

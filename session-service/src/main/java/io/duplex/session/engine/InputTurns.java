@@ -58,6 +58,9 @@ final class InputTurns {
 
 	private short[] scratch = new short[4800];
 
+	/** The decode buffer kept between appends: one second at 24 kHz. */
+	private static final int MAX_KEPT_SCRATCH = 24_000;
+
 	/** Where, on the session's audio clock, the current upstream's audio began. */
 	private long upstreamStartMs;
 
@@ -97,7 +100,10 @@ final class InputTurns {
 
 	void append(ClientEvent.InputAudioBufferAppend append, long arrivedNanos) {
 		byte[] audio = append.audio();
-		ProtocolError refused = check(audio, append.eventId());
+		ProtocolError refused = this.engine.budgets.append(audio.length, this.format, append.eventId());
+		if (refused == null) {
+			refused = check(audio, append.eventId());
+		}
 		if (refused != null) {
 			this.engine.send(this.engine.services.events.error(refused));
 			return;
@@ -108,8 +114,9 @@ final class InputTurns {
 			this.firstAudioSessionMs = this.engine.sessionMs();
 		}
 		int count = this.decoder.outputLength(audio.length);
-		if (this.scratch.length < count) {
-			this.scratch = new short[count];
+		if (this.scratch.length < count || this.scratch.length > Math.max(count, MAX_KEPT_SCRATCH)) {
+			// grown for this append; one a long recorded burst grew is let go at the next
+			this.scratch = new short[Math.max(count, 4800)];
 		}
 		int decoded = this.decoder.decode(audio, 0, audio.length, this.scratch, 0);
 		this.samples += decoded;

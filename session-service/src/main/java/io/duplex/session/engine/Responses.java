@@ -89,6 +89,11 @@ final class Responses {
 
 	/** Starts a response over the conversation, unless one is already running. */
 	void create(@Nullable ResponseConfig config, @Nullable String eventId) {
+		ProtocolError overLimit = this.engine.budgets.response(config, eventId);
+		if (overLimit != null) {
+			this.engine.send(this.engine.services.events.error(overLimit));
+			return;
+		}
 		start(config, eventId, null, 0);
 	}
 
@@ -119,7 +124,8 @@ final class Responses {
 		this.run = new ResponseRun(this, this.engine, response, audio, turnItemId, speechEndedNanos);
 		this.engine.send(this.engine.services.events.responseCreated(response));
 		String instructions = (config != null) ? config.instructions() : null;
-		this.engine.provider().createResponse(new ResponseSpec(response.id(), this.engine.conversation.context(),
+		this.engine.provider().createResponse(new ResponseSpec(response.id(),
+				this.engine.budgets.readable(this.engine.conversation.context(), session),
 				modalities.stream().map(SessionConfig.Modality::wireName).toList(), instructions,
 				SessionSetup.tools(session, this.engine.services.json), SessionSetup.toolChoice(session),
 				SessionSetup.maxOutputTokens(session)));

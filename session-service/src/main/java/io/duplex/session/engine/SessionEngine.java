@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import io.duplex.session.conversation.StoredItem;
 import io.duplex.session.protocol.ClientEvent;
+import io.duplex.session.protocol.ClientEventDecoder;
 import io.duplex.session.protocol.Decoded;
 import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.protocol.SessionConfig;
@@ -67,7 +68,20 @@ public final class SessionEngine {
 
 	private final EventRateLimiter rateLimiter;
 
-	final Conversation conversation = new Conversation();
+	private final OutboundBudget outboundBytes;
+
+	/** The client was too far behind: nothing more is sent to it. */
+	private boolean outboundShut;
+
+	/** Bytes of client frames, checked on the socket's thread before a frame is decoded. */
+	private final EventRateLimiter inboundBytes;
+
+	/** The client went over its byte rate: later frames are not decoded (socket thread only). */
+	private boolean inboundRefused;
+
+	final Conversation conversation;
+
+	final SessionBudgets budgets;
 
 	final InputTurns input;
 
@@ -103,11 +117,18 @@ public final class SessionEngine {
 	SessionEngine(EngineServices services, SessionGrant grant) {
 		this.services = services;
 		this.grant = grant;
+		this.conversation = new Conversation(services.limits.maxConversationItems(),
+				services.limits.maxConversationSize());
+		this.budgets = new SessionBudgets(services.limits, grant.model());
+		this.outboundBytes = new OutboundBudget(services.limits.outboundBufferSize().toBytes(),
+				services.limits.outboundGrace().toNanos());
 		this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(services.limits.outboundBuffer()).get());
 		this.flushed = this.writes.asFlux().concatMap(services.writes::write, 1).then().cache();
 		// no context: the writes must not restore the thread locals of the request that opened the
 		// socket around every database signal (see RealtimeSocketHandler)
 		this.flushed.subscribe(null, null, null, Context.empty());
+		this.inboundBytes = new EventRateLimiter(services.limits.inboundBytesPerSecond().toBytes(),
+				services.limits.inboundBurst().toBytes(), this.startedNanos);
 		this.rateLimiter = new EventRateLimiter(services.limits.eventsPerSecond(), services.limits.eventBurst(),
 				this.startedNanos);
 		this.config = SessionSetup.fromAgent(grant.agent(), services.decoder, services.json);
@@ -123,6 +144,14 @@ public final class SessionEngine {
 	/** Server events for the client, in order; completes when the session has ended. */
 	public Flux<String> outbound() {
 		return this.outbound.asFlux();
+	}
+
+	/**
+	 * The socket has taken {@code bytes} of server events (UTF-8, as {@link #outbound()} gave
+	 * them): they no longer count against the client's {@code outbound-buffer-size}.
+	 */
+	public void written(long bytes) {
+		this.outboundBytes.written(bytes);
 	}
 
 	/** Emits how the session ended once its writes are flushed and its record is closed. */
@@ -157,6 +186,32 @@ public final class SessionEngine {
 	public void onClientFrame(byte[] frame) {
 		long arrived = System.nanoTime();
 		submit(new FromClient(this.services.decoder.decode(frame), arrived));
+	}
+
+	/**
+	 * Whether a client frame of {@code bytes} is within the client's byte rate, asked on the
+	 * socket's thread before the frame is copied or decoded. Over it, the session ends and
+	 * nothing more the client sends is read, so a flood of large events costs its node little.
+	 */
+	public boolean admitFrame(long bytes) {
+		if (this.inboundRefused) {
+			return false;
+		}
+		if (this.inboundBytes.tryAcquire(System.nanoTime(), bytes)) {
+			return true;
+		}
+		this.inboundRefused = true;
+		submit(new Stop(new Ending("rate_limited", ProtocolError.invalidRequest("rate_limit_exceeded",
+				"More than " + this.services.limits.inboundBytesPerSecond().toBytes() + " bytes per second "
+						+ "(duplex.sessions.inbound-bytes-per-second, bursts of "
+						+ this.services.limits.inboundBurst().toBytes() + "); the session is closed.",
+				null, null), Ending.POLICY_VIOLATION)));
+		return false;
+	}
+
+	/** A text frame over the protocol's 15 MiB: answered without reading it. */
+	public void onOversizedFrame() {
+		submit(new FromClient(ClientEventDecoder.tooLarge(), System.nanoTime()));
 	}
 
 	/** The client sent something other than text. */
@@ -340,8 +395,10 @@ public final class SessionEngine {
 	}
 
 	private void sessionUpdate(ClientEvent.SessionUpdate update) {
-		ProtocolError refusal = SessionSetup.refusal(this.config, update.session(), this.grant.agent().config(),
-				update.eventId());
+		ProtocolError refusal = this.budgets.update(update.session(), update.eventId());
+		if (refusal == null) {
+			refusal = SessionSetup.refusal(this.config, update.session(), this.grant.agent().config(), update.eventId());
+		}
 		if (refusal != null) {
 			send(this.services.events.error(refusal));
 			return;
@@ -374,6 +431,7 @@ public final class SessionEngine {
 		else {
 			warnIfExpiring(now, limits);
 			this.rollover.tick(now);
+			checkOutbound(now);
 		}
 	}
 
@@ -494,8 +552,28 @@ public final class SessionEngine {
 
 	/** Sends a server event; a client that falls too far behind is disconnected. */
 	void send(String event) {
+		if (this.outboundShut) {
+			return;
+		}
 		Sinks.EmitResult result = this.outbound.tryEmitNext(event);
+		if (result == Sinks.EmitResult.OK) {
+			this.outboundBytes.queued(event);
+		}
 		if (result == Sinks.EmitResult.FAIL_OVERFLOW && this.ending == null) {
+			stop(new Ending("client_too_slow", null, Ending.POLICY_VIOLATION));
+		}
+		else if (this.ending == null) {
+			checkOutbound(System.nanoTime());
+		}
+	}
+
+	/** A client that stays too far behind in reading is closed, told why first (when it reads on). */
+	private void checkOutbound(long now) {
+		ProtocolError behind = this.outboundBytes.check(now);
+		if (behind != null && this.ending == null) {
+			// the error is the last thing it reads: nothing is queued after it, not even what ending the session sends
+			this.outboundShut = true;
+			this.outbound.tryEmitNext(this.services.events.error(behind));
 			stop(new Ending("client_too_slow", null, Ending.POLICY_VIOLATION));
 		}
 	}

@@ -16,6 +16,7 @@ import io.duplex.core.role.DuplexRole;
 import io.duplex.core.security.CallerResolver;
 import io.duplex.core.web.ProblemWriter;
 import io.duplex.session.engine.EngineServices;
+import io.duplex.session.engine.SessionLimits;
 import io.duplex.session.node.NodeLease;
 import io.duplex.session.session.Sessions;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,25 +28,31 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnRole(DuplexRole.SESSION)
 class GatewayConfiguration {
 
-	/**
-	 * Frames up to this size are read, so an event over the protocol's 15 MiB limit is answered
-	 * with an {@code error} event instead of a dropped connection.
-	 */
-	static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
+	@Bean
+	OpenConnections openConnections() {
+		return new OpenConnections();
+	}
 
 	@Bean
 	LiveSessionRegistry liveSessionRegistry(MeterRegistry meters, EngineServices services) {
 		return new LiveSessionRegistry(meters, services.nodeId());
 	}
 
-	/** {@code /v1/realtime}: authenticate, then upgrade with large frames allowed. */
+	/**
+	 * {@code /v1/realtime}: authenticate, then upgrade. Frames up to {@code duplex.sessions.max-frame-size}
+	 * (16 MiB) are read, so an event over the protocol's 15 MiB is answered with an {@code error}
+	 * event; a larger frame is refused by the WebSocket layer from its header (close 1009), before
+	 * any of it is buffered, and a message of fragments is refused once they add up to more.
+	 */
 	@Bean
 	HandlerMapping realtimeHandlerMapping(Sessions sessions, List<CallerResolver> callers, JsonMapper json,
-			EngineServices services, LiveSessionRegistry registry, NodeLease lease) {
+			EngineServices services, LiveSessionRegistry registry, NodeLease lease, SessionLimits limits,
+			OpenConnections connections) {
+		int maxFrame = (int) Math.min(Integer.MAX_VALUE, limits.maxFrameSize().toBytes());
 		WebSocketService upgrade = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
-				() -> WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES)));
+				() -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
 		RealtimeHandshake endpoint = new RealtimeHandshake(sessions, callers, new ProblemWriter(json), upgrade,
-				new RealtimeSocketHandler(services, registry), registry, lease);
+				new RealtimeSocketHandler(services, registry, connections, limits.outboundGrace()), registry, lease);
 		return new SimpleUrlHandlerMapping(Map.of(RealtimeHandshake.PATH, endpoint), -1);
 	}
 

@@ -2,6 +2,7 @@ package io.duplex.session.gateway;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,12 +12,17 @@ import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketHandler;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
+import org.springframework.web.reactive.socket.adapter.ReactorNettyWebSocketSession;
 
 import io.duplex.session.engine.EngineServices;
+import io.duplex.session.engine.Ending;
+import io.duplex.session.protocol.ClientEventDecoder;
 import io.duplex.session.engine.SessionEngine;
 import io.duplex.session.session.SessionGrant;
 import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.Context;
 
 /**
@@ -30,13 +36,27 @@ class RealtimeSocketHandler {
 
 	private static final Duration CLOSE_STATUS_WAIT = Duration.ofSeconds(1);
 
+	/** Frames from this size up are decoded on a worker: 20 ms of audio is 1.3 KB, a 15 s append a megabyte. */
+	private static final int LARGE_FRAME_BYTES = 1024 * 1024;
+
+	/** How long a closed socket goes on reading, so that its client gets the close before the connection ends. */
+	private static final Duration CLOSE_LINGER = Duration.ofSeconds(1);
+
 	private final EngineServices services;
 
 	private final LiveSessionRegistry registry;
 
-	RealtimeSocketHandler(EngineServices services, LiveSessionRegistry registry) {
+	private final OpenConnections connections;
+
+	/** How long an ended session's last events and close frame may take to reach its client. */
+	private final Duration closeWait;
+
+	RealtimeSocketHandler(EngineServices services, LiveSessionRegistry registry, OpenConnections connections,
+			Duration closeWait) {
 		this.services = services;
 		this.registry = registry;
+		this.connections = connections;
+		this.closeWait = closeWait;
 	}
 
 	/** The handler of one socket, for the session its handshake was granted. */
@@ -69,21 +89,44 @@ class RealtimeSocketHandler {
 	}
 
 	/**
-	 * Hands the client's frames to the engine; completes when the client's side of the socket ends.
+	 * Hands the client's frames to the engine, in order; completes when the client's side of the
+	 * socket ends. A frame over the client's byte rate is not even copied. A large frame (a
+	 * megabyte or more: no audio chunk is) is decoded on a worker of its own rather than on the
+	 * socket's I/O thread, which serves other sessions' sockets too (nor on the parallel workers,
+	 * whose timers play other sessions' audio), and the next frame is read only once it is
+	 * handled: so one client's large events never hold up another's audio.
 	 */
 	private static Mono<Void> frames(WebSocketSession socket, SessionEngine engine) {
-		return isolated(socket.receive().doOnNext((message) -> {
+		Flux<Inbound> inbound = socket.receive().handle((message, next) -> {
 			// the payload is released after this callback: read it here
 			if (message.getType() == WebSocketMessage.Type.TEXT) {
 				DataBuffer payload = message.getPayload();
-				byte[] frame = new byte[payload.readableByteCount()];
+				int size = payload.readableByteCount();
+				if (!engine.admitFrame(size)) {
+					return;
+				}
+				if (size > ClientEventDecoder.MAX_FRAME_BYTES) {
+					// over the protocol's limit: answered without copying it
+					next.next(new Inbound(engine::onOversizedFrame, false));
+					return;
+				}
+				byte[] frame = new byte[size];
 				payload.read(frame);
-				engine.onClientFrame(frame);
+				next.next(new Inbound(() -> engine.onClientFrame(frame), size >= LARGE_FRAME_BYTES));
 			}
 			else if (message.getType() == WebSocketMessage.Type.BINARY) {
-				engine.onBinaryFrame();
+				next.next(new Inbound(engine::onBinaryFrame, false));
 			}
-		}).then());
+		});
+		return isolated(inbound
+			.concatMap((frame) -> frame.large()
+					? Mono.fromRunnable(frame.handling()).subscribeOn(Schedulers.boundedElastic()).then()
+					: Mono.fromRunnable(frame.handling()).then(), 1)
+			.then());
+	}
+
+	/** A client frame, and whether it is large enough to be decoded off the I/O thread. */
+	private record Inbound(Runnable handling, boolean large) {
 	}
 
 	/**
@@ -102,6 +145,34 @@ class RealtimeSocketHandler {
 		});
 	}
 
+	/**
+	 * Closes the socket of an ended session once its last events are out, with the engine's close
+	 * code. A client that does not read would hold them, and the close frame behind them, for
+	 * ever: after {@link #closeWait} its connection is dropped.
+	 */
+	private Mono<Void> close(WebSocketSession socket, Mono<Void> sending, Ending ending) {
+		Mono<Void> abort = Mono.fromRunnable(() -> {
+			log.debug("Session socket {} did not take its last events in {}; dropped", socket.getId(), this.closeWait);
+			if (socket instanceof ReactorNettyWebSocketSession netty) {
+				this.connections.abort(netty.getChannelId());
+			}
+		});
+		return sending.timeout(this.closeWait, abort.then(Mono.error(new TimeoutException())))
+			.then(Mono.defer(() -> {
+				if (socket instanceof ReactorNettyWebSocketSession netty && this.connections
+					.closeLingering(netty.getChannelId(), ending.closeCode(), ending.reason(), CLOSE_LINGER)) {
+					return socket.closeStatus().then();
+				}
+				return socket.close(new CloseStatus(ending.closeCode(), ending.reason()));
+			}))
+			.timeout(this.closeWait.plus(CLOSE_LINGER), abort)
+			.onErrorResume((error) -> Mono.empty());
+	}
+
+	private static long utf8Length(String event) {
+		return event.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+	}
+
 	private Mono<Void> handle(WebSocketSession socket, SessionGrant grant) {
 		SessionEngine engine;
 		try {
@@ -111,10 +182,14 @@ class RealtimeSocketHandler {
 			log.error("Session {} could not start", grant.sessionId(), ex);
 			return socket.close(new CloseStatus(1011, "the session could not start"));
 		}
-		Mono<Void> output = isolated(socket.send(engine.outbound().map(socket::textMessage)))
-			.then(engine.ended())
-			.flatMap((ending) -> socket.close(new CloseStatus(ending.closeCode(), ending.reason())))
-			.onErrorResume((error) -> Mono.empty());
+		Flux<String> events = engine.outbound();
+		if (!(socket instanceof ReactorNettyWebSocketSession netty
+				&& this.connections.onWritten(netty.getChannelId(), engine::written))) {
+			// no socket to ask: an event counts until it is handed on
+			events = events.doOnNext((event) -> engine.written(utf8Length(event)));
+		}
+		Mono<Void> sending = isolated(socket.send(events.map(socket::textMessage))).cache();
+		Mono<Void> output = Mono.when(sending, engine.ended().flatMap((ending) -> close(socket, sending, ending)));
 		Mono<Void> input = engine.start()
 			.then(frames(socket, engine))
 			.onErrorResume((error) -> Mono.empty())

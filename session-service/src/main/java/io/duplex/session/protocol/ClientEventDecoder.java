@@ -169,7 +169,8 @@ public final class ClientEventDecoder {
 		}
 	}
 
-	private static ProtocolError tooLarge() {
+	/** The answer to an event over {@link #MAX_FRAME_BYTES}. */
+	public static ProtocolError tooLarge() {
 		return ProtocolError.invalidRequest(ProtocolError.EVENT_TOO_LARGE,
 				"The event is larger than the limit of 15 MiB (" + MAX_FRAME_BYTES + " bytes).", null, null);
 	}

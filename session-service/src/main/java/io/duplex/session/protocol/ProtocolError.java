@@ -37,6 +37,10 @@ import org.jspecify.annotations.Nullable;
  * <tr><td>{@code string_above_max_length}</td><td>an {@code event_id} over 512 characters</td>
  * <td>{@code event_id}</td><td>OpenAI</td></tr>
  * </table>
+ * The engine's per-session limits (docs/limits.md) use {@code string_above_max_length} and
+ * {@code array_above_max_length} in OpenAI's wording for an over-long field, and codes of their
+ * own for the rest ({@code conversation_limit_exceeded}, {@code tools_too_large},
+ * {@code input_audio_buffer_append_too_long}, {@code client_too_slow}).
  * The engine adds its own codes for session state ({@code conversation_already_has_active_response},
  * {@code response_cancel_not_active}, {@code input_audio_buffer_commit_empty}, …) with
  * {@link #invalidRequest(String, String, String, String)}.
@@ -83,6 +87,8 @@ public record ProtocolError(String type, @Nullable String code, String message, 
 	public static final String DECIMAL_ABOVE_MAX_VALUE = "decimal_above_max_value";
 
 	public static final String STRING_ABOVE_MAX_LENGTH = "string_above_max_length";
+
+	public static final String ARRAY_ABOVE_MAX_LENGTH = "array_above_max_length";
 
 	/** A mistake in what the client sent. */
 	public static ProtocolError invalidRequest(String code, String message, @Nullable String param,
