@@ -69,6 +69,23 @@ class HelmChartTests {
 	}
 
 	@Test
+	void dataDirectoryIsAVolumeOfItsOwnAnEmptyDirUnlessOneIsGiven(@TempDir Path dir) throws IOException {
+		String defaults = new Helm(CHART).template().withName("acme").set("database.url", "postgresql://u:p@db/duplex").call();
+		assertThat(defaults).contains("name: DUPLEX_DATA_DIR")
+			.contains("value: /var/lib/duplex")
+			.contains("mountPath: /var/lib/duplex")
+			.contains("emptyDir:")
+			.contains("sizeLimit: 512Mi");
+		Path values = Files.writeString(dir.resolve("claim.yaml"), """
+				database: {url: "postgresql://u:p@db/duplex"}
+				dataVolume:
+				  source: {persistentVolumeClaim: {claimName: duplex-spool}}
+				""");
+		String claimed = new Helm(CHART).template().withName("acme").withValuesFile(values).call();
+		assertThat(claimed).contains("claimName: duplex-spool").doesNotContain("emptyDir:");
+	}
+
+	@Test
 	void schemaRejectsAMisspeltValueAndAnUnknownRole() {
 		assertThatThrownBy(() -> new Helm(CHART).template().set("replicaz", 2).call()).hasMessageContaining("replicaz");
 		assertThatThrownBy(() -> new Helm(CHART).template().set("deployments.platform.roles[0]", "router").call())
