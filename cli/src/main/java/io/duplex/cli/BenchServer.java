@@ -75,6 +75,8 @@ final class BenchServer implements AutoCloseable {
 			ProcessBuilder builder = new ProcessBuilder(command);
 			builder.environment().put("DUPLEX_DATA_DIR", directory.resolve("data").toString());
 			builder.environment().put("DUPLEX_BOOTSTRAP_ADMIN_KEY", key);
+			// the benchmark's one tenant is alone on this server: it may fill the pool it measures
+			builder.environment().put("DUPLEX_SESSIONS_MAXPOOLSHARE", "100");
 			builder.redirectErrorStream(true).redirectOutput(log.toFile());
 			out.println("Starting " + jar.getFileName() + " (" + HEAP + (extra.isEmpty() ? "" : " " + extra)
 					+ ") on 127.0.0.1:" + port + ", log " + log);
