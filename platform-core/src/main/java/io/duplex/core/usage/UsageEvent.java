@@ -12,11 +12,24 @@ import org.jspecify.annotations.Nullable;
  * @param metric e.g. {@code input_audio_tokens}, {@code output_text_tokens}, {@code session_seconds}
  * @param segment the upstream segment of the session (1 before any rollover)
  * @param tags the agent's metadata tags, carried into reports
+ * @param source who measured it: the platform's own meter or the tenant's report; keys of one
+ * source never collide with the other's
+ * @param estimated whether the quantity was estimated from what was produced, because the
+ * provider reported no usage for it (a response cut off before its end)
  */
 public record UsageEvent(String tenantId, String idempotencyKey, @Nullable String agentId,
 		@Nullable Integer agentVersion, @Nullable String sessionId, @Nullable Integer segment, String model,
 		@Nullable String region, @Nullable String compute, String metric, BigDecimal quantity, Instant occurredAt,
-		Map<String, String> tags) {
+		Map<String, String> tags, UsageSource source, boolean estimated) {
+
+	/** An event the platform measured itself, as the provider reported it. */
+	public UsageEvent(String tenantId, String idempotencyKey, @Nullable String agentId,
+			@Nullable Integer agentVersion, @Nullable String sessionId, @Nullable Integer segment, String model,
+			@Nullable String region, @Nullable String compute, String metric, BigDecimal quantity, Instant occurredAt,
+			Map<String, String> tags) {
+		this(tenantId, idempotencyKey, agentId, agentVersion, sessionId, segment, model, region, compute, metric,
+				quantity, occurredAt, tags, UsageSource.PLATFORM, false);
+	}
 
 	/** Text tokens a model read, not served from its prompt cache (and the other token metrics a response reports). */
 	public static final String INPUT_TEXT_TOKENS = "input_text_tokens";
