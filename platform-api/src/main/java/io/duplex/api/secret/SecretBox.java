@@ -99,15 +99,24 @@ public class SecretBox {
 					"This server has no secrets key (duplex.secrets.keys), so it cannot store API keys. "
 							+ "An operator must configure one first.");
 		}
+		return new SealedSecret(this.currentKey,
+				Base64.getEncoder().encodeToString(sealBytes(plaintext.getBytes(StandardCharsets.UTF_8), context)));
+	}
+
+	/**
+	 * Seals {@code plaintext} for {@code context} with the current key (which must exist): the
+	 * nonce, the ciphertext and the tag, in that order.
+	 */
+	byte[] sealBytes(byte[] plaintext, String context) {
 		byte[] nonce = new byte[NONCE_BYTES];
 		this.random.nextBytes(nonce);
 		try {
 			Cipher cipher = cipher(Cipher.ENCRYPT_MODE, this.keys.get(this.currentKey), nonce, context);
-			byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+			byte[] sealed = cipher.doFinal(plaintext);
 			byte[] stored = new byte[NONCE_BYTES + sealed.length];
 			System.arraycopy(nonce, 0, stored, 0, NONCE_BYTES);
 			System.arraycopy(sealed, 0, stored, NONCE_BYTES, sealed.length);
-			return new SealedSecret(this.currentKey, Base64.getEncoder().encodeToString(stored));
+			return stored;
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("AES-GCM is not available", ex);
@@ -132,14 +141,31 @@ public class SecretBox {
 		catch (IllegalArgumentException ex) {
 			throw new SecretUnreadableException(context, "its ciphertext is not base64");
 		}
+		return new String(openBytes(key, stored, context), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Opens what {@link #sealBytes} sealed for {@code context} with the ring key {@code keyId}.
+	 * @throws SecretUnreadableException when the key is not in the ring, or the bytes were changed,
+	 * or belong to another context
+	 */
+	byte[] openBytes(String keyId, byte[] stored, String context) {
+		SecretKey key = this.keys.get(keyId);
+		if (key == null) {
+			throw new SecretUnreadableException(context,
+					"it was sealed with secrets key '" + keyId + "', which duplex.secrets.keys no longer holds");
+		}
+		return openBytes(key, stored, context);
+	}
+
+	private static byte[] openBytes(SecretKey key, byte[] stored, String context) {
 		if (stored.length < NONCE_BYTES + TAG_BITS / 8) {
 			throw new SecretUnreadableException(context, "its ciphertext is too short");
 		}
 		try {
 			byte[] nonce = Arrays.copyOf(stored, NONCE_BYTES);
 			Cipher cipher = cipher(Cipher.DECRYPT_MODE, key, nonce, context);
-			byte[] plain = cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES);
-			return new String(plain, StandardCharsets.UTF_8);
+			return cipher.doFinal(stored, NONCE_BYTES, stored.length - NONCE_BYTES);
 		}
 		catch (AEADBadTagException ex) {
 			throw new SecretUnreadableException(context,

@@ -5,6 +5,8 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -17,18 +19,25 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Wires idempotent POST handling and the hourly purge of expired keys. */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(IdempotencyProperties.class)
 public class IdempotencyConfiguration {
 
 	private static final Logger log = LoggerFactory.getLogger(IdempotencyConfiguration.class);
 
 	@Bean
-	IdempotencyStore idempotencyStore(DatabaseClient db, SchemaMigrations migrated) {
-		return new IdempotencyStore(db);
+	IdempotencyStore idempotencyStore(DatabaseClient db, SchemaMigrations migrated, IdempotencyProperties properties) {
+		return new IdempotencyStore(db, properties);
 	}
 
 	@Bean
-	IdempotencyFilter idempotencyFilter(IdempotencyStore store, JsonMapper json) {
-		return new IdempotencyFilter(store, new ProblemWriter(json));
+	IdempotencyFilter idempotencyFilter(IdempotencyStore store, JsonMapper json, ObjectProvider<AnswerSealer> sealer,
+			IdempotencyProperties properties) {
+		AnswerSealer available = sealer.getIfAvailable();
+		if (available == null) {
+			log.warn("No answer sealer in this process: answers to Idempotency-Key requests are not kept, "
+					+ "and a replay answers 409 idempotency-answer-withheld");
+		}
+		return new IdempotencyFilter(store, new ProblemWriter(json), available, properties);
 	}
 
 	@Bean
