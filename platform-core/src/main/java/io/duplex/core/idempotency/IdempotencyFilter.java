@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -94,10 +95,17 @@ public class IdempotencyFilter implements WebFilter, Ordered {
 		if (key.isBlank() || key.length() > 255) {
 			return this.problems.write(exchange, Problems.validation(HEADER, "must be 1 to 255 characters"));
 		}
+		// the answer is an empty Mono<Void> either way, so "no caller" is told apart before, not by emptiness
 		return ReactiveSecurityContextHolder.getContext()
 			.mapNotNull((context) -> context.getAuthentication())
 			.mapNotNull((authentication) -> (authentication.getPrincipal() instanceof Caller caller) ? caller : null)
-			.flatMap((caller) -> {
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((found) -> {
+				if (found.isEmpty()) {
+					return chain.filter(exchange);
+				}
+				Caller caller = found.get();
 				if (exchange.getRequest().getHeaders().getContentLength() > this.maxBodySize) {
 					return this.problems.write(exchange, tooLarge());
 				}
@@ -108,8 +116,7 @@ public class IdempotencyFilter implements WebFilter, Ordered {
 					.flatMap((body) -> run(exchange, chain, ownerOf(caller), key, body))
 					.onErrorResume(DataBufferLimitException.class,
 							(ex) -> this.problems.write(exchange, tooLarge()));
-			})
-			.switchIfEmpty(Mono.defer(() -> chain.filter(exchange)));
+			});
 	}
 
 	private Mono<Void> run(ServerWebExchange exchange, WebFilterChain chain, Owner owner, String key, byte[] body) {
@@ -120,12 +127,19 @@ public class IdempotencyFilter implements WebFilter, Ordered {
 			if (claimed) {
 				return proceed(exchange, chain, owner, key, hash, body);
 			}
+			// each answer is an empty Mono<Void>, so "no record" and "room" are told apart as Optionals
 			return this.store.find(owner.credential(), key)
-				.flatMap((stored) -> answerFromRecord(exchange, owner, key, stored, hash))
-				.switchIfEmpty(Mono.defer(() -> this.store.fullFor(owner.scope())
-					.flatMap((wait) -> this.problems.write(exchange, exhausted(wait)))
-					// the holder released the key a moment ago (its request failed): the client retries
-					.switchIfEmpty(Mono.defer(() -> this.problems.write(exchange, inProgress())))));
+				.map(Optional::of)
+				.defaultIfEmpty(Optional.empty())
+				.flatMap((stored) -> stored.isPresent()
+						? answerFromRecord(exchange, owner, key, stored.get(), hash)
+						: this.store.fullFor(owner.scope())
+							.map(Optional::of)
+							.defaultIfEmpty(Optional.empty())
+							// without a full scope, the holder released the key a moment ago (its
+							// request failed): the client retries
+							.flatMap((wait) -> this.problems.write(exchange,
+									wait.isPresent() ? exhausted(wait.get()) : inProgress())));
 		});
 	}
 
