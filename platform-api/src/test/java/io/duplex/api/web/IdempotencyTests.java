@@ -261,6 +261,59 @@ class IdempotencyTests extends ApiTestSupport {
 	}
 
 	@Test
+	void postWhenStoredAnswerNoLongerOpensThenConflictNamesWhatRanWithoutTheBody() {
+		TestTenant tenant = newTenant();
+		String key = UUID.randomUUID().toString();
+		Map<?, ?> first = createKey(tenant.adminKey(), tenant, key, "lost", "developer").expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody();
+		// as if the key that sealed it had left the ring
+		this.db.sql("UPDATE platform.idempotency_record SET sealing_key_id = 'gone' WHERE idempotency_key = :key")
+			.bind("key", key)
+			.then()
+			.block(Duration.ofSeconds(10));
+		createKey(tenant.adminKey(), tenant, key, "lost", "developer").expectStatus()
+			.isEqualTo(409)
+			.expectHeader()
+			.doesNotExist("Idempotent-Replayed")
+			.expectBody()
+			.jsonPath("$.type")
+			.isEqualTo("https://duplex.dev/problems/idempotency-answer-withheld")
+			.jsonPath("$.original_status")
+			.isEqualTo(201)
+			.jsonPath("$.location")
+			.value((location) -> assertThat(location.toString()).endsWith("/api_keys/" + first.get("id")))
+			.jsonPath("$.secret")
+			.doesNotExist();
+	}
+
+	@Test
+	void postWhenSealedAnswerIsCopiedIntoAnotherRecordThenItDoesNotOpen() {
+		TestTenant tenant = newTenant();
+		String mine = UUID.randomUUID().toString();
+		String other = UUID.randomUUID().toString();
+		createKey(tenant.adminKey(), tenant, mine, "mine", "viewer").expectStatus().isCreated();
+		String secret = createKey(tenant.adminKey(), tenant, other, "other", "tenant_admin").expectStatus()
+			.isCreated()
+			.expectBody(Map.class)
+			.returnResult()
+			.getResponseBody()
+			.get("secret")
+			.toString();
+		this.db.sql("""
+				UPDATE platform.idempotency_record SET body = (SELECT body FROM platform.idempotency_record
+				                                                WHERE idempotency_key = :other)
+				WHERE idempotency_key = :mine""").bind("other", other).bind("mine", mine).then()
+			.block(Duration.ofSeconds(10));
+		createKey(tenant.adminKey(), tenant, mine, "mine", "viewer").expectStatus()
+			.isEqualTo(409)
+			.expectBody(String.class)
+			.value((body) -> assertThat(body).contains("idempotency-answer-withheld").doesNotContain(secret));
+	}
+
+	@Test
 	void postWhenTenantHoldsItsCapOfRecordsThenNewKeyIs429WithRetryAfterAndKnownKeysStillReplay() {
 		TestTenant tenant = newTenant();
 		for (int i = 0; i < CAP; i++) {
