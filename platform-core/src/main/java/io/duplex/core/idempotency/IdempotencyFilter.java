@@ -109,13 +109,15 @@ public class IdempotencyFilter implements WebFilter, Ordered {
 				if (exchange.getRequest().getHeaders().getContentLength() > this.maxBodySize) {
 					return this.problems.write(exchange, tooLarge());
 				}
-				// counts bytes as they arrive and cancels the upload at the limit, releasing what it holds
+				// counts bytes as they arrive and cancels the upload at the limit, releasing what it
+				// holds; empty stands for "too large", so a limit hit later, in the handler, is not taken for it
 				return DataBufferUtils.join(exchange.getRequest().getBody(), this.maxBodySize)
 					.map(IdempotencyFilter::drain)
 					.defaultIfEmpty(new byte[0])
-					.flatMap((body) -> run(exchange, chain, ownerOf(caller), key, body))
-					.onErrorResume(DataBufferLimitException.class,
-							(ex) -> this.problems.write(exchange, tooLarge()));
+					.map(Optional::of)
+					.onErrorResume(DataBufferLimitException.class, (ex) -> Mono.just(Optional.empty()))
+					.flatMap((body) -> body.isPresent() ? run(exchange, chain, ownerOf(caller), key, body.get())
+							: this.problems.write(exchange, tooLarge()));
 			});
 	}
 
