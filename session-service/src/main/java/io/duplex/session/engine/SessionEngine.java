@@ -114,6 +114,8 @@ public final class SessionEngine {
 
 	private final SessionOpening opening = new SessionOpening(this);
 
+	private final SessionClose closing = new SessionClose(this);
+
 	SessionEngine(EngineServices services, SessionGrant grant) {
 		this.services = services;
 		this.grant = grant;
@@ -313,6 +315,13 @@ public final class SessionEngine {
 				// the first upstream, opened while the session was ended (e.g. asked to stop as it opened)
 				late.session().close();
 			}
+			else if (input instanceof FromProvider provider && provider.generation() == this.generation) {
+				// the response cut by the end may still report its usage
+				this.closing.onProviderEvent(provider.event());
+			}
+			else if (input instanceof Closing step) {
+				step.step().run();
+			}
 			return;
 		}
 		switch (input) {
@@ -502,22 +511,35 @@ public final class SessionEngine {
 				&& !this.conversation.awaitsToolOutput();
 	}
 
-	/** Ends the session: tells the client why, closes the model session, flushes writes, closes the record. */
+	/**
+	 * Ends the session: tells the client why, bills the response in flight ({@link SessionClose}),
+	 * closes the model session, flushes writes, closes the record.
+	 */
 	void stop(Ending ending) {
 		if (this.ending != null) {
 			return;
 		}
 		this.ending = ending;
+		Instant endedAt = Instant.now();
 		if (ending.error() != null) {
 			send(this.services.events.error(ending.error()));
 		}
+		if (this.ticker != null) {
+			this.ticker.dispose();
+		}
+		this.closing.begin(() -> close(ending, endedAt));
+	}
+
+	/** Runs {@code step} as one of the engine's inputs even once the session is ending. */
+	void closing(Runnable step) {
+		submit(new Closing(step));
+	}
+
+	private void close(Ending ending, Instant endedAt) {
 		this.responses.abandon();
 		this.rollover.abandon();
 		if (this.provider != null) {
 			this.provider.close();
-		}
-		if (this.ticker != null) {
-			this.ticker.dispose();
 		}
 		this.writes.tryEmitComplete();
 		// the end is a write like the others: retried, or spooled while the database is away, so a
@@ -525,7 +547,7 @@ public final class SessionEngine {
 		this.flushed.onErrorComplete()
 			.then(this.services.writes.write((ending.detaches() && (this.resumable || this.opening.claimed()))
 					? detach(ending.reason()) : new SessionWrite.EndSession(this.grant.tenantId(), this.grant.sessionId(),
-							this.services.nodeId, this.segment, ending.reason(), Instant.now())))
+							this.services.nodeId, this.segment, ending.reason(), endedAt)))
 			.doOnError((error) -> log.error("Session {} did not close its record cleanly", this.grant.sessionId(), error))
 			.onErrorComplete()
 			.doFinally((signal) -> {
@@ -636,6 +658,9 @@ public final class SessionEngine {
 	}
 
 	private record Stop(Ending ending) {
+	}
+
+	private record Closing(Runnable step) {
 	}
 
 }
