@@ -29,7 +29,7 @@ import reactor.util.context.Context;
 /**
  * The assistant's side: one response at a time, provider output turned into the protocol's
  * events under the engine's own ids, interruption (cancel, and truncate the audio item to what
- * the user heard), and each finished response's usage recorded.
+ * the user heard), and every response's usage billed however it ended ({@link ResponseMeter}).
  */
 final class Responses {
 
