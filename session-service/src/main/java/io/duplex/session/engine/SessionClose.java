@@ -40,7 +40,15 @@ final class SessionClose {
 	 * upstream and the session's record) once its usage is billed, at once when there is none.
 	 */
 	void begin(Runnable then) {
-		ResponseRun cut = this.engine.responses.cut();
+		ResponseRun cut;
+		try {
+			cut = this.engine.responses.cut();
+		}
+		catch (RuntimeException ex) {
+			// the session must close all the same
+			log.error("Session {} failed letting go of its response", this.engine.sessionId(), ex);
+			cut = null;
+		}
 		if (cut == null || this.engine.provider == null) {
 			then.run();
 			return;
@@ -90,11 +98,16 @@ final class SessionClose {
 		if (this.timer != null) {
 			this.timer.dispose();
 		}
-		this.engine.responses.meter.response(run, status, usage);
 		Runnable next = this.then;
 		this.then = null;
-		if (next != null) {
-			next.run();
+		try {
+			this.engine.responses.meter.response(run, status, usage);
+		}
+		finally {
+			// a failure to bill must not keep the session from closing
+			if (next != null) {
+				next.run();
+			}
 		}
 	}
 
