@@ -16,7 +16,9 @@ import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderSettings;
 import io.duplex.session.provider.ResponseSpec;
 import io.duplex.session.provider.TokenUsage;
+import io.duplex.session.text.TextTokens;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One response in flight: once the transcripts it needs are in, streams the chat model's answer;
@@ -107,6 +109,14 @@ final class Reply {
 
 	private long ttsCharacters;
 
+	/** Whether the chat stream reported its usage (it does in its last chunk). */
+	private boolean usageReported;
+
+	/** The chat request as sent, and what the chat model wrote (text and arguments): an estimate's basis. */
+	private byte @Nullable [] chatRequest;
+
+	private final StringBuilder written = new StringBuilder();
+
 	private boolean chatDone;
 
 	private boolean speechDone;
@@ -159,8 +169,10 @@ final class Reply {
 			if (!this.spec.context().isEmpty() && this.session.unheard(this.spec.context().getLast().id())) {
 				throw new Unheard();
 			}
-			return ChatRequest.body(this.session.stages.chat().model("gpt-4o-mini"), this.settings.instructions(),
-					this.spec, this.session.heard());
+			byte[] body = ChatRequest.body(this.session.stages.chat().model("gpt-4o-mini"),
+					this.settings.instructions(), this.spec, this.session.heard());
+			this.chatRequest = body;
+			return body;
 		}
 	}
 
@@ -172,6 +184,7 @@ final class Reply {
 			}
 			JsonNode usage = chunk.path("usage");
 			if (usage.isObject()) {
+				this.usageReported = true;
 				this.promptTokens = usage.path("prompt_tokens").asLong(0);
 				this.completionTokens = usage.path("completion_tokens").asLong(0);
 				this.cachedTokens = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
@@ -183,6 +196,7 @@ final class Reply {
 			}
 			String content = delta.path("content").stringValue(null);
 			if (content != null && !content.isEmpty()) {
+				this.written.append(content);
 				toSpeak = text(content);
 			}
 			for (JsonNode call : delta.path("tool_calls")) {
@@ -222,6 +236,7 @@ final class Reply {
 			call.name = name;
 		}
 		String arguments = function.path("arguments").stringValue("");
+		this.written.append(arguments);
 		if (call.outputIndex >= 0) {
 			if (!arguments.isEmpty()) {
 				this.session.outbox.offer(new ProviderEvent.ArgumentsDelta(this.spec.responseId(), call.outputIndex,
@@ -377,11 +392,37 @@ final class Reply {
 		return (from != 0 && to != 0 && to >= from) ? (int) ((to - from) / 1_000_000) : null;
 	}
 
-	/** The usage as reported: the chat model's tokens (none if its stream did not get to its usage), speech to text and text to speech. */
+	/**
+	 * The usage: speech to text and text to speech as counted, the chat model's tokens as it
+	 * reported them. A response cut before the chat stream got to its usage (cancelled, failed) was
+	 * billed by the chat model all the same: its tokens are then estimated, the prompt from the
+	 * messages sent and the completion from what it wrote ({@code o200k_base} tokens), and marked so.
+	 */
 	private ProviderEvent done(String status) {
-		TokenUsage usage = new TokenUsage(this.promptTokens, 0, this.cachedTokens, 0, this.completionTokens, 0,
-				this.session.takeSttMillis(), this.ttsCharacters);
+		byte[] request = this.chatRequest;
+		TokenUsage usage;
+		if (!this.usageReported && request != null && !"completed".equals(status)) {
+			usage = new TokenUsage(promptEstimate(request), 0, 0, 0, TextTokens.count(this.written.toString()), 0,
+					this.session.takeSttMillis(), this.ttsCharacters, true);
+		}
+		else {
+			usage = new TokenUsage(this.promptTokens, 0, this.cachedTokens, 0, this.completionTokens, 0,
+					this.session.takeSttMillis(), this.ttsCharacters);
+		}
 		return new ProviderEvent.ResponseDone(this.spec.responseId(), status, usage);
+	}
+
+	/** The tokens of the text of the messages sent: what the chat model read, less its per-message framing. */
+	private static long promptEstimate(byte[] request) {
+		long tokens = 0;
+		for (JsonNode message : JsonMapper.shared().readTree(request).path("messages")) {
+			tokens += TextTokens.count(message.path("content").stringValue(""));
+			JsonNode calls = message.path("tool_calls");
+			if (!calls.isMissingNode()) {
+				tokens += TextTokens.count(calls.toString());
+			}
+		}
+		return tokens;
 	}
 
 }

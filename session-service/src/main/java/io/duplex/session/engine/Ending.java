@@ -32,6 +32,43 @@ public record Ending(String reason, @Nullable ProtocolError error, int closeCode
 	/** The server restarts: the client may reconnect (and resume) shortly. */
 	static final int SERVICE_RESTART = 1012;
 
+	static Ending byteRateExceeded(SessionLimits limits) {
+		return new Ending("rate_limited", ProtocolError.invalidRequest("rate_limit_exceeded",
+				"More than " + limits.inboundBytesPerSecond().toBytes() + " bytes per second "
+						+ "(duplex.sessions.inbound-bytes-per-second, bursts of " + limits.inboundBurst().toBytes()
+						+ "); the session is closed.",
+				null, null), POLICY_VIOLATION);
+	}
+
+	static Ending eventRateExceeded(SessionLimits limits) {
+		return new Ending("rate_limited", ProtocolError.invalidRequest("rate_limit_exceeded",
+				"More than " + limits.eventsPerSecond() + " events per second; the session is closed.", null, null),
+				POLICY_VIOLATION);
+	}
+
+	static Ending maxDuration(SessionLimits limits) {
+		return new Ending("max_duration", ProtocolError.invalidRequest("session_expired",
+				"Your session hit the maximum duration of " + limits.maxDuration().toMinutes() + " minutes.", null, null),
+				GOING_AWAY);
+	}
+
+	static Ending idleTimeout(SessionLimits limits) {
+		return new Ending("idle_timeout", ProtocolError.invalidRequest("idle_timeout",
+				"No event from the client for " + limits.idleTimeout().toSeconds() + " seconds; the session is closed.",
+				null, null), NORMAL);
+	}
+
+	/** The server stops: a resumable session is told to reconnect with its token, and left resumable. */
+	static Ending serverShutdown(boolean resumable, SessionLimits limits) {
+		if (resumable) {
+			return new Ending("server_shutdown", ProtocolError.serverError("server_shutdown", "The server is restarting; "
+					+ "reconnect with your resume token within " + limits.resumeGrace().toSeconds()
+					+ " seconds to continue the session.", null), SERVICE_RESTART, true);
+		}
+		return new Ending("server_shutdown", ProtocolError.serverError("server_shutdown",
+				"The server is shutting down; reconnect to continue the conversation.", null), GOING_AWAY);
+	}
+
 	static Ending clientClosed() {
 		return new Ending("client_closed", null, NORMAL);
 	}

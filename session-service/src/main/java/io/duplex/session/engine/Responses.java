@@ -23,11 +23,13 @@ import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ResponseSpec;
 import io.duplex.session.provider.TokenUsage;
 import io.duplex.session.writes.SessionWrite;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * The assistant's side: one response at a time, provider output turned into the protocol's
  * events under the engine's own ids, interruption (cancel, and truncate the audio item to what
- * the user heard), and each finished response's usage recorded.
+ * the user heard), and every response's usage billed however it ended ({@link ResponseMeter}).
  */
 final class Responses {
 
@@ -57,10 +59,14 @@ final class Responses {
 
 	private AudioFormat outputFormat = AudioFormat.PCM16;
 
+	/** Bills each response once, from the provider's usage or an estimate. */
+	final ResponseMeter meter;
+
 	private @Nullable AudioEncoder encoder;
 
 	Responses(SessionEngine engine) {
 		this.engine = engine;
+		this.meter = new ResponseMeter(engine);
 		configure();
 	}
 
@@ -262,8 +268,16 @@ final class Responses {
 			}
 			return;
 		}
+		if (event instanceof ProviderEvent.UsageReported reported) {
+			this.meter.reported(reported.upstreamResponseId(), reported.usage());
+			return;
+		}
 		ResponseRun current = this.run;
 		if (current == null || !current.response.id().equals(responseIdOf(event))) {
+			if (event instanceof ProviderEvent.ResponseDone late) {
+				// the end of a response the engine stopped waiting for: billed unless it was already
+				this.meter.reported(late.responseId(), late.usage());
+			}
 			return;
 		}
 		if (current.firstOutputNanos == 0 && content(event)) {
@@ -347,8 +361,7 @@ final class Responses {
 		current.outputs.values().forEach((output) -> items.add(output.entry.item));
 		this.run = null;
 		this.engine.send(this.engine.services.events.responseDone(current.response.finished(status, details, items, wire)));
-		UsageRecorder.record(this.engine, current.response.id(), usage,
-				LatencyRecorder.measure(this.engine, current, status.wireName()));
+		this.meter.response(current, status.wireName(), usage);
 		if (this.answerWhenDone) {
 			this.answerWhenDone = false;
 			start(null, null, this.pendingTurnItemId, this.pendingTurnEndedNanos);
@@ -363,27 +376,43 @@ final class Responses {
 		return this.run == null && !this.answerWhenDone;
 	}
 
-	/** A rollover is due now: the response in flight stops (the client was told why). */
+	/**
+	 * A rollover is due now: the response in flight stops (the client was told why). The rollover
+	 * waits for its end, which carries its usage, for {@code duplex.sessions.cancel-usage-wait} at
+	 * most: then it ends as cancelled, billed from what it produced.
+	 */
 	void cancelForRollover() {
-		if (this.run != null) {
-			this.run.cancelReason = "client_cancelled";
+		ResponseRun current = this.run;
+		if (current != null) {
+			current.cancelReason = "client_cancelled";
 			this.engine.provider().cancelResponse();
+			Mono.delay(this.engine.services.limits.cancelUsageWait(), this.engine.services.scheduler)
+				.subscribe((tick) -> this.engine.defer(() -> {
+					if (this.run == current) {
+						responseDone(current, new ProviderEvent.ResponseDone(current.response.id(), "cancelled",
+								ResponseMeter.estimate(this.engine, current)));
+					}
+				}), null, null, Context.empty());
 		}
 	}
 
 	/**
 	 * The upstream is gone: the response in flight ends as failed, as far as it got, since no
-	 * {@code response.done} will come for it; usage it incurred upstream was never reported.
+	 * {@code response.done} will come for it. What it produced is billed as estimated.
 	 */
 	void fail() {
 		ResponseRun current = this.run;
 		if (current != null) {
-			responseDone(current, new ProviderEvent.ResponseDone(current.response.id(), "failed", TokenUsage.NONE));
+			responseDone(current, new ProviderEvent.ResponseDone(current.response.id(), "failed",
+					ResponseMeter.estimate(this.engine, current)));
 		}
 	}
 
-	/** The session is ending: an item still being produced is kept as far as it got. */
-	void abandon() {
+	/**
+	 * The session is ending: the response in flight is let go, its items kept as far as they got;
+	 * it is returned (null if none) for its usage to be billed.
+	 */
+	@Nullable ResponseRun cut() {
 		ResponseRun current = this.run;
 		if (current != null) {
 			for (ResponseOutput output : current.outputs.values()) {
@@ -393,6 +422,12 @@ final class Responses {
 			}
 			this.run = null;
 		}
+		this.answerWhenDone = false;
+		return current;
+	}
+
+	/** The session has ended: turns still waiting for their transcript are stored as they are. */
+	void abandon() {
 		this.awaitingTranscript.values().forEach(this::itemDone);
 		this.awaitingTranscript.clear();
 	}

@@ -114,6 +114,8 @@ public final class SessionEngine {
 
 	private final SessionOpening opening = new SessionOpening(this);
 
+	private final SessionClose closing = new SessionClose(this);
+
 	SessionEngine(EngineServices services, SessionGrant grant) {
 		this.services = services;
 		this.grant = grant;
@@ -201,11 +203,7 @@ public final class SessionEngine {
 			return true;
 		}
 		this.inboundRefused = true;
-		submit(new Stop(new Ending("rate_limited", ProtocolError.invalidRequest("rate_limit_exceeded",
-				"More than " + this.services.limits.inboundBytesPerSecond().toBytes() + " bytes per second "
-						+ "(duplex.sessions.inbound-bytes-per-second, bursts of "
-						+ this.services.limits.inboundBurst().toBytes() + "); the session is closed.",
-				null, null), Ending.POLICY_VIOLATION)));
+		submit(new Stop(Ending.byteRateExceeded(this.services.limits)));
 		return false;
 	}
 
@@ -313,6 +311,13 @@ public final class SessionEngine {
 				// the first upstream, opened while the session was ended (e.g. asked to stop as it opened)
 				late.session().close();
 			}
+			else if (input instanceof FromProvider provider && provider.generation() == this.generation) {
+				// the response cut by the end may still report its usage
+				this.closing.onProviderEvent(provider.event());
+			}
+			else if (input instanceof Closing step) {
+				step.step().run();
+			}
 			return;
 		}
 		switch (input) {
@@ -337,7 +342,7 @@ public final class SessionEngine {
 			case SwitchFailed failed -> this.rollover.switchFailed(failed.error(), failed.reason());
 			case Deferred deferred -> deferred.step().run();
 			case Tick tick -> tick();
-			case ServerShutdown shutdown -> serverShutdown();
+			case ServerShutdown shutdown -> stop(Ending.serverShutdown(this.resumable, this.services.limits));
 			case Stop stop -> stop(stop.ending());
 			default -> throw new IllegalStateException("unknown input " + input);
 		}
@@ -370,9 +375,7 @@ public final class SessionEngine {
 		long now = System.nanoTime();
 		this.lastClientEventNanos = now;
 		if (!this.rateLimiter.tryAcquire(now)) {
-			stop(new Ending("rate_limited", ProtocolError.invalidRequest("rate_limit_exceeded",
-					"More than " + this.services.limits.eventsPerSecond() + " events per second; the session is closed.",
-					null, null), Ending.POLICY_VIOLATION));
+			stop(Ending.eventRateExceeded(this.services.limits));
 			return;
 		}
 		switch (decoded) {
@@ -419,32 +422,15 @@ public final class SessionEngine {
 		long now = System.nanoTime();
 		SessionLimits limits = this.services.limits;
 		if (now - this.startedNanos >= limits.maxDuration().toNanos()) {
-			stop(new Ending("max_duration", ProtocolError.invalidRequest("session_expired",
-					"Your session hit the maximum duration of " + limits.maxDuration().toMinutes() + " minutes.", null,
-					null), Ending.GOING_AWAY));
+			stop(Ending.maxDuration(limits));
 		}
 		else if (now - this.lastClientEventNanos >= limits.idleTimeout().toNanos()) {
-			stop(new Ending("idle_timeout", ProtocolError.invalidRequest("idle_timeout",
-					"No event from the client for " + limits.idleTimeout().toSeconds() + " seconds; the session is closed.",
-					null, null), Ending.NORMAL));
+			stop(Ending.idleTimeout(limits));
 		}
 		else {
 			warnIfExpiring(now, limits);
 			this.rollover.tick(now);
 			checkOutbound(now);
-		}
-	}
-
-	private void serverShutdown() {
-		if (this.resumable) {
-			long grace = this.services.limits.resumeGrace().toSeconds();
-			stop(new Ending("server_shutdown", ProtocolError.serverError("server_shutdown", "The server is restarting; "
-					+ "reconnect with your resume token within " + grace + " seconds to continue the session.", null),
-					Ending.SERVICE_RESTART, true));
-		}
-		else {
-			stop(new Ending("server_shutdown", ProtocolError.serverError("server_shutdown",
-					"The server is shutting down; reconnect to continue the conversation.", null), Ending.GOING_AWAY));
 		}
 	}
 
@@ -502,22 +488,32 @@ public final class SessionEngine {
 				&& !this.conversation.awaitsToolOutput();
 	}
 
-	/** Ends the session: tells the client why, closes the model session, flushes writes, closes the record. */
+	/** Ends the session: tells the client why, bills the response in flight ({@link SessionClose}), then closes. */
 	void stop(Ending ending) {
 		if (this.ending != null) {
 			return;
 		}
 		this.ending = ending;
+		Instant endedAt = Instant.now();
 		if (ending.error() != null) {
 			send(this.services.events.error(ending.error()));
 		}
+		if (this.ticker != null) {
+			this.ticker.dispose();
+		}
+		this.closing.begin(() -> close(ending, endedAt));
+	}
+
+	/** Runs {@code step} as one of the engine's inputs even once the session is ending. */
+	void closing(Runnable step) {
+		submit(new Closing(step));
+	}
+
+	private void close(Ending ending, Instant endedAt) {
 		this.responses.abandon();
 		this.rollover.abandon();
 		if (this.provider != null) {
 			this.provider.close();
-		}
-		if (this.ticker != null) {
-			this.ticker.dispose();
 		}
 		this.writes.tryEmitComplete();
 		// the end is a write like the others: retried, or spooled while the database is away, so a
@@ -525,7 +521,7 @@ public final class SessionEngine {
 		this.flushed.onErrorComplete()
 			.then(this.services.writes.write((ending.detaches() && (this.resumable || this.opening.claimed()))
 					? detach(ending.reason()) : new SessionWrite.EndSession(this.grant.tenantId(), this.grant.sessionId(),
-							this.services.nodeId, this.segment, ending.reason(), Instant.now())))
+							this.services.nodeId, this.segment, ending.reason(), endedAt)))
 			.doOnError((error) -> log.error("Session {} did not close its record cleanly", this.grant.sessionId(), error))
 			.onErrorComplete()
 			.doFinally((signal) -> {
@@ -636,6 +632,9 @@ public final class SessionEngine {
 	}
 
 	private record Stop(Ending ending) {
+	}
+
+	private record Closing(Runnable step) {
 	}
 
 }

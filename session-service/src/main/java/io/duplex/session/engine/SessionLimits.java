@@ -50,6 +50,10 @@ import jakarta.validation.constraints.Positive;
  * resumable with its resume token; zero turns resume off (a dropped socket ends the session)
  * @param rolloverSummaryTimeout how long a rollover that carries a {@code summary} waits for the
  * agent's model to write it before it condenses the conversation itself
+ * @param cancelUsageWait how long a session that ends (or rolls over) with a response in flight
+ * waits, after cancelling it upstream, for the upstream to report that response's usage before it
+ * closes the upstream; without that report the response is billed from what it produced, marked
+ * estimated. The client's side of the session never waits longer than this for it
  */
 @Validated
 @ConfigurationProperties("duplex.sessions")
@@ -64,7 +68,7 @@ public record SessionLimits(@DefaultValue("5m") Duration idleTimeout, @DefaultVa
 		@DefaultValue("1048576") @Positive int maxItemText, @DefaultValue("32") @Positive int maxIdLength,
 		@DefaultValue("128") @Positive int maxTools, @DefaultValue("262144") @Positive int maxToolsSize,
 		@DefaultValue("32768") @Positive int maxInstructions, @DefaultValue("1MB") DataSize inboundBytesPerSecond,
-		@DefaultValue("16MB") DataSize inboundBurst) {
+		@DefaultValue("16MB") DataSize inboundBurst, @DefaultValue("2s") Duration cancelUsageWait) {
 
 	/** Whether sessions stay resumable when their socket drops. */
 	public boolean resumes() {

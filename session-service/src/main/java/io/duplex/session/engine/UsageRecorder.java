@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.duplex.core.usage.UsageEvent;
+import io.duplex.core.usage.UsageSource;
 import io.duplex.session.latency.ResponseLatency;
 import io.duplex.session.provider.TokenUsage;
 import io.duplex.session.session.SessionGrant;
@@ -56,35 +57,42 @@ final class UsageRecorder {
 		List<UsageEvent> events = new ArrayList<>();
 		// cached tokens are part of the input totals; the ledger keeps them apart so they are priced apart
 		add(events, engine, segment, responseId, UsageEvent.INPUT_TEXT_TOKENS,
-				usage.inputTextTokens() - usage.cachedTextTokens(), now);
+				usage.inputTextTokens() - usage.cachedTextTokens(), now, usage.estimated());
 		add(events, engine, segment, responseId, UsageEvent.INPUT_AUDIO_TOKENS,
-				usage.inputAudioTokens() - usage.cachedAudioTokens(), now);
-		add(events, engine, segment, responseId, UsageEvent.CACHED_INPUT_TEXT_TOKENS, usage.cachedTextTokens(), now);
-		add(events, engine, segment, responseId, UsageEvent.CACHED_INPUT_AUDIO_TOKENS, usage.cachedAudioTokens(), now);
-		add(events, engine, segment, responseId, UsageEvent.OUTPUT_TEXT_TOKENS, usage.outputTextTokens(), now);
-		add(events, engine, segment, responseId, UsageEvent.OUTPUT_AUDIO_TOKENS, usage.outputAudioTokens(), now);
+				usage.inputAudioTokens() - usage.cachedAudioTokens(), now, usage.estimated());
+		add(events, engine, segment, responseId, UsageEvent.CACHED_INPUT_TEXT_TOKENS, usage.cachedTextTokens(), now,
+				usage.estimated());
+		add(events, engine, segment, responseId, UsageEvent.CACHED_INPUT_AUDIO_TOKENS, usage.cachedAudioTokens(), now,
+				usage.estimated());
+		add(events, engine, segment, responseId, UsageEvent.OUTPUT_TEXT_TOKENS, usage.outputTextTokens(), now,
+				usage.estimated());
+		add(events, engine, segment, responseId, UsageEvent.OUTPUT_AUDIO_TOKENS, usage.outputAudioTokens(), now,
+				usage.estimated());
 		// a cascade's speech models: seconds transcribed (exact to the millisecond) and characters spoken
 		add(events, engine, segment, responseId, UsageEvent.STT_SECONDS, BigDecimal.valueOf(usage.sttMillis(), 3),
-				now);
-		add(events, engine, segment, responseId, UsageEvent.TTS_CHARACTERS, usage.ttsCharacters(), now);
+				now, usage.estimated());
+		add(events, engine, segment, responseId, UsageEvent.TTS_CHARACTERS, usage.ttsCharacters(), now,
+				usage.estimated());
 		return events;
 	}
 
 	private static void add(List<UsageEvent> events, SessionEngine engine, int segment, String responseId,
-			String metric, long quantity, Instant at) {
-		add(events, engine, segment, responseId, metric, BigDecimal.valueOf(quantity), at);
+			String metric, long quantity, Instant at, boolean estimated) {
+		add(events, engine, segment, responseId, metric, BigDecimal.valueOf(quantity), at, estimated);
 	}
 
 	private static void add(List<UsageEvent> events, SessionEngine engine, int segment, String responseId,
-			String metric, BigDecimal quantity, Instant at) {
+			String metric, BigDecimal quantity, Instant at, boolean estimated) {
 		if (quantity.signum() <= 0) {
 			return;
 		}
 		SessionGrant grant = engine.grant;
 		Map<String, String> tags = grant.metadata();
+		// an estimate takes the key the provider's own figure would: whichever is recorded first counts
 		events.add(new UsageEvent(grant.tenantId(), grant.sessionId() + ":" + responseId + ":" + metric,
 				grant.agent().agentId(), grant.agent().version(), grant.sessionId(), segment, grant.model().id(),
-				grant.agent().region(), grant.agent().compute(), metric, quantity, at, tags));
+				grant.agent().region(), grant.agent().compute(), metric, quantity, at, tags, UsageSource.PLATFORM,
+				estimated));
 	}
 
 }

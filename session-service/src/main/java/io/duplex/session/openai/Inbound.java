@@ -167,10 +167,16 @@ final class Inbound {
 			return;
 		}
 		String responseId = this.session.ids.responseDone(upstreamId);
+		TokenUsage usage = usage(response.path("usage"));
 		if (responseId != null) {
 			this.session.firstByte(responseId);
 			this.session.emit(new ProviderEvent.ResponseDone(responseId, response.path("status").stringValue("completed"),
-					usage(response.path("usage"))));
+					usage));
+		}
+		else if (!usage.isEmpty()) {
+			// a response the engine did not ask for (the upstream's own turn detection) or gave up on:
+			// the upstream bills it all the same, so it is metered, by the upstream's id
+			this.session.emit(new ProviderEvent.UsageReported(upstreamId, usage));
 		}
 	}
 

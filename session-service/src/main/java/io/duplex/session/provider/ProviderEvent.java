@@ -53,6 +53,15 @@ public sealed interface ProviderEvent {
 	}
 
 	/**
+	 * Usage the upstream reported for a response the engine is not waiting for: one it did not ask
+	 * for (e.g. started by the upstream's own turn detection), one it gave up on, or one whose end
+	 * came after the engine stopped waiting. Billed all the same, once per {@code upstreamResponseId}.
+	 * @param upstreamResponseId the upstream's id of the response, which keys its usage
+	 */
+	record UsageReported(String upstreamResponseId, TokenUsage usage) implements ProviderEvent {
+	}
+
+	/**
 	 * The provider failed, or the upstream reported an error; {@code fatal} when the upstream session
 	 * is gone (the engine may then resume on a new one).
 	 * @param code the upstream's own error code where it gave one (e.g. OpenAI's

@@ -24,6 +24,7 @@ import io.duplex.session.provider.Summary;
 import io.duplex.session.provider.SummaryRequest;
 import io.duplex.session.provider.TokenUsage;
 import io.duplex.session.provider.UpstreamHttpException;
+import io.duplex.session.text.TextTokens;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
@@ -186,6 +187,27 @@ class CascadeProviderTests {
 		// the held request's connection is closed rather than left streaming
 		Awaitility.await().atMost(TestCascade.WAIT).until(() -> this.fake.aborted.contains("/chat/completions"));
 		assertThat(this.recorder.events()).isEmpty();
+	}
+
+	@Test
+	void cancelWhenTheChatStreamHadNotReportedItsUsageThenTheTokensReadAndWrittenAreEstimated() {
+		this.fake.chat = FakeOpenAiCompatible.Chat.HOLD;
+		ProviderSession session = ProviderSessions.open(TestCascade.provider(this.fake), TestCascade.settings(true),
+				this.recorder);
+		session.createResponse(TestCascade.text("resp_1", List.of(ContextItem.message("item_1", "user", "Hi", 0))));
+		this.recorder.await(TextDelta.class, 1);
+		session.cancelResponse();
+		ResponseDone done = this.recorder.await(ResponseDone.class, 1);
+		assertThat(done.status()).isEqualTo("cancelled");
+		// the chat model read the messages sent and wrote what came: it bills them, usage reported or not
+		long read = 0;
+		for (JsonNode message : this.fake.received("/chat/completions").get(0).json().path("messages")) {
+			read += TextTokens.count(message.path("content").stringValue(""));
+		}
+		assertThat(read).isPositive();
+		assertThat(done.usage()).isEqualTo(new TokenUsage(read, 0, 0, 0, TextTokens.count("It is sunny. "), 0, 0, 0,
+				true));
+		session.close();
 	}
 
 	@Test

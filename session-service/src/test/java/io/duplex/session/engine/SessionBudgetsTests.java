@@ -178,7 +178,8 @@ class SessionBudgetsTests {
 		return new SessionLimits(Duration.ofMinutes(5), Duration.ofHours(2), 200, 400, Duration.ofSeconds(60), 4096,
 				Duration.ofMillis(300), Duration.ofSeconds(60), Duration.ofSeconds(60),
 				Duration.ofSeconds(2), DataSize.ofMegabytes(4), Duration.ofSeconds(10), DataSize.ofMegabytes(16), maxItems,
-				maxText, 1_048_576, 32, 128, 262_144, 32_768, DataSize.ofMegabytes(1), DataSize.ofMegabytes(16));
+				maxText, 1_048_576, 32, 128, 262_144, 32_768, DataSize.ofMegabytes(1), DataSize.ofMegabytes(16),
+				Duration.ofSeconds(2));
 	}
 
 }

@@ -55,6 +55,8 @@ final class FakeConnection {
 
 	private String heldItem;
 
+	private int heldDeltas;
+
 	private volatile int closeCode;
 
 	private volatile String closeReason = "";
@@ -267,10 +269,12 @@ final class FakeConnection {
 		else {
 			boolean audio = !"text".equals(params.path("output_modalities").path(0).stringValue("audio"));
 			boolean hold = this.server.mode == FakeOpenAiRealtime.Mode.HOLD;
-			FakeResponses.speak(this, responseId, itemId, audio, hold ? 1 : this.server.audioDeltas, hold);
+			int deltas = hold ? this.server.holdDeltas : this.server.audioDeltas;
+			FakeResponses.speak(this, responseId, itemId, audio, deltas, hold);
 			if (hold) {
 				this.heldResponse = responseId;
 				this.heldItem = itemId;
+				this.heldDeltas = deltas;
 			}
 		}
 	}
@@ -299,16 +303,47 @@ final class FakeConnection {
 					"Cancellation failed: no active response found.", eventId));
 			return;
 		}
-		if (this.heldItem == null) {
-			ObjectNode done = this.events.event("response.done");
-			done.set("response", this.events.response(this.heldResponse, "cancelled", array(), true));
-			send(done);
-		}
-		else {
-			FakeResponses.finish(this, this.heldResponse, this.heldItem, "cancelled", true, 1);
-		}
+		String response = this.heldResponse;
+		String item = this.heldItem;
+		int deltas = this.heldDeltas;
 		this.heldResponse = null;
 		this.heldItem = null;
+		// OpenAI answers a cancel with the response's response.done, status cancelled, with its usage
+		Runnable answer = () -> {
+			if (item == null) {
+				ObjectNode done = this.events.event("response.done");
+				done.set("response", this.events.response(response, "cancelled", array(), true));
+				send(done);
+			}
+			else {
+				FakeResponses.finish(this, response, item, "cancelled", true, deltas);
+			}
+		};
+		Duration delay = this.server.cancelDelay;
+		if (delay.isZero()) {
+			answer.run();
+		}
+		else {
+			Mono.delay(delay).subscribe((tick) -> answer.run());
+		}
+	}
+
+	/**
+	 * A response nobody asked for (as the upstream's own turn detection creates one), reported with
+	 * its usage ({@link FakeEvents#USAGE}); {@code responseId} names it.
+	 */
+	void unsolicited(String responseId) {
+		ObjectNode created = this.events.event("response.created");
+		created.set("response", this.events.response(responseId, "in_progress", array(), false));
+		send(created);
+		reportAgain(responseId);
+	}
+
+	/** The {@code response.done} of {@code responseId} (again), with its usage. */
+	void reportAgain(String responseId) {
+		ObjectNode done = this.events.event("response.done");
+		done.set("response", this.events.response(responseId, "completed", array(), true));
+		send(done);
 	}
 
 	FakeEvents events() {

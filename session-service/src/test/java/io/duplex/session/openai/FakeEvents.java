@@ -19,6 +19,16 @@ final class FakeEvents {
 			   "cached_tokens_details":{"text_tokens":60,"audio_tokens":4,"image_tokens":0}},
 			 "output_token_details":{"text_tokens":30,"audio_tokens":91}}""";
 
+	/**
+	 * The usage a cancelled fake response reports, as OpenAI reports what a response consumed up to
+	 * its cancel: the same input, less output; distinct from {@link #USAGE}.
+	 */
+	static final String CANCELLED_USAGE = """
+			{"total_tokens":179,"input_tokens":132,"output_tokens":47,
+			 "input_token_details":{"text_tokens":119,"audio_tokens":13,"image_tokens":0,"cached_tokens":64,
+			   "cached_tokens_details":{"text_tokens":60,"audio_tokens":4,"image_tokens":0}},
+			 "output_token_details":{"text_tokens":7,"audio_tokens":40}}""";
+
 	private int next;
 
 	synchronized String id(String prefix) {
@@ -122,7 +132,7 @@ final class FakeEvents {
 		response.put("max_output_tokens", "inf");
 		response.putObject("metadata");
 		if (done) {
-			response.set("usage", JSON.readTree(USAGE));
+			response.set("usage", JSON.readTree(status.equals("cancelled") ? CANCELLED_USAGE : USAGE));
 		}
 		return response;
 	}

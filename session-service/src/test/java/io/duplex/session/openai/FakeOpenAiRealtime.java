@@ -42,7 +42,7 @@ final class FakeOpenAiRealtime implements AutoCloseable {
 		/** A function call to {@code get_weather}. */
 		CALL,
 
-		/** Starts speaking, then waits to be cancelled. */
+		/** Starts speaking ({@link #holdDeltas} audio deltas), then waits to be cancelled. */
 		HOLD,
 
 		/** Creates the response, then produces nothing until it is cancelled: a stalled model. */
@@ -100,6 +100,15 @@ final class FakeOpenAiRealtime implements AutoCloseable {
 	volatile Mode mode = Mode.SPEAK;
 
 	volatile int audioDeltas = 3;
+
+	/** How many audio deltas a {@link Mode#HOLD} response sends before it waits. */
+	volatile int holdDeltas = 1;
+
+	/**
+	 * How long the answer to a {@code response.cancel} (its {@code response.done}, status
+	 * {@code cancelled}, with usage) takes: a model that reports late, or not before the socket closes.
+	 */
+	volatile Duration cancelDelay = Duration.ZERO;
 
 	volatile OutOfBand outOfBand = OutOfBand.ANSWER;
 

@@ -1,0 +1,114 @@
+package io.duplex.session.engine;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.duplex.session.provider.ProviderEvent;
+import io.duplex.session.provider.TokenUsage;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
+
+/**
+ * The end of a session that has a response in flight, however it ends (the client closed or
+ * dropped its socket, a cut-off, a limit): the model has produced tokens for it that the provider
+ * bills. The response is cancelled upstream and the upstream given at most
+ * {@code duplex.sessions.cancel-usage-wait} to report its usage (OpenAI answers a cancel with
+ * {@code response.done}, status {@code cancelled}, usage included) before it is closed; without
+ * that report the response is billed from what it produced, marked estimated. The client was told
+ * why at once; its socket closes once this is settled, so never later than the wait.
+ */
+final class SessionClose {
+
+	private static final Logger log = LoggerFactory.getLogger(SessionClose.class);
+
+	private final SessionEngine engine;
+
+	private @Nullable ResponseRun waiting;
+
+	private @Nullable Runnable then;
+
+	private @Nullable Disposable timer;
+
+	SessionClose(SessionEngine engine) {
+		this.engine = engine;
+	}
+
+	/**
+	 * The session is ending: lets go of the response in flight, and runs {@code then} (closing the
+	 * upstream and the session's record) once its usage is billed, at once when there is none.
+	 */
+	void begin(Runnable then) {
+		ResponseRun cut;
+		try {
+			cut = this.engine.responses.cut();
+		}
+		catch (RuntimeException ex) {
+			// the session must close all the same
+			log.error("Session {} failed letting go of its response", this.engine.sessionId(), ex);
+			cut = null;
+		}
+		if (cut == null || this.engine.provider == null) {
+			then.run();
+			return;
+		}
+		this.waiting = cut;
+		this.then = then;
+		try {
+			this.engine.provider.cancelResponse();
+		}
+		catch (RuntimeException ex) {
+			log.debug("Session {} could not cancel its response upstream", this.engine.sessionId(), ex);
+		}
+		if (this.waiting == null) {
+			// settled already: a provider that reports the cancel as it happens
+			return;
+		}
+		this.timer = Mono.delay(this.engine.services.limits.cancelUsageWait(), this.engine.services.scheduler)
+			.subscribe((tick) -> this.engine.closing(this::giveUp), null, null, Context.empty());
+	}
+
+	/** An event of the current upstream while the session ends: only the end of the response matters. */
+	void onProviderEvent(ProviderEvent event) {
+		ResponseRun run = this.waiting;
+		switch (event) {
+			case ProviderEvent.ResponseDone done when run != null && done.responseId().equals(run.response.id()) ->
+				settle(run, done.status(), done.usage());
+			case ProviderEvent.Failed failed when failed.fatal() -> giveUp();
+			case ProviderEvent.UsageReported reported -> this.engine.responses.onProviderEvent(reported);
+			case ProviderEvent.ResponseDone late -> this.engine.responses.onProviderEvent(late);
+			case ProviderEvent.InputTranscribed transcribed -> this.engine.responses.onProviderEvent(transcribed);
+			default -> {
+				// output after the cancel reaches nobody, and is not what the client was given
+			}
+		}
+	}
+
+	/** The upstream did not report in time, or is gone: what the response produced is billed as estimated. */
+	private void giveUp() {
+		ResponseRun run = this.waiting;
+		if (run != null) {
+			settle(run, "cancelled", ResponseMeter.estimate(this.engine, run));
+		}
+	}
+
+	private void settle(ResponseRun run, String status, TokenUsage usage) {
+		this.waiting = null;
+		if (this.timer != null) {
+			this.timer.dispose();
+		}
+		Runnable next = this.then;
+		this.then = null;
+		try {
+			this.engine.responses.meter.response(run, status, usage);
+		}
+		finally {
+			// a failure to bill must not keep the session from closing
+			if (next != null) {
+				next.run();
+			}
+		}
+	}
+
+}
