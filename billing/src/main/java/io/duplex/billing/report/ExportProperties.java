@@ -13,11 +13,11 @@ import jakarta.validation.constraints.Positive;
 /**
  * Limits of usage exports ({@code GET /v1/usage/export}), so that exports cannot take the database
  * or the node from other tenants. Counts are per node.
+ * @param maxConcurrent exports a node produces at once: the size of the export connection pool;
+ * past it 429 {@code export-limit-exceeded} rather than a queue
  * @param maxConcurrentPerTenant exports of one tenant a node serves at once, from admission until
  * the client has the whole file (a platform admin's export across tenants counts as one tenant);
  * past it 429 {@code export-limit-exceeded}
- * @param maxConcurrent exports a node produces at once: the size of the export connection pool;
- * past it 429 {@code export-limit-exceeded} rather than a queue
  * @param maxRange the longest period ({@code to − from}) one export may cover; past it 422
  * @param maxDuration the longest one export may take to produce its file; past it the export is
  * aborted (its connection closed, its file deleted) and answered 503
