@@ -54,7 +54,7 @@ class ExportAbortTests extends ExportTestSupport {
 	@Test
 	void exportWhenTheFileGrowsPastTheLimitThenItIsAbortedAnd422() throws Exception {
 		TestTenant tenant = newTenant();
-		// about 600 KB of CSV
+		// 5,000 rows of CSV: several times the 64 KB allowed
 		record(tenant.id(), 5_000, MARCH);
 		String finance = newKey(tenant.id(), "finance");
 		as(finance).get()
