@@ -24,9 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Rated usage for finance users: a report grouped by the keys asked, and exports (CSV, FOCUS,
- * XLSX) with one row per rated line, within {@link ExportLimits}. Both stream the ledger and round once per line with
- * {@link Money#roundLines}, so a report's lines and an export's rows over the same usage add up
- * to the same total, to the cent.
+ * XLSX) with one row per rated line, within {@link ExportLimits}. Both stream the ledger and round
+ * once per line with {@link Money#roundLines}, so a report's lines and an export's rows over the
+ * same usage add up to the same total, to the cent.
  */
 @Service
 class UsageReportService {
