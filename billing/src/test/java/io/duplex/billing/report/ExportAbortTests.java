@@ -6,6 +6,7 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +16,11 @@ import static org.awaitility.Awaitility.await;
  * An export past its duration or size limit is aborted: its connection closed, its file deleted,
  * its slot freed, and the client answered with a problem rather than a partial file. The limits are
  * made small here.
+ * <p>
+ * Its limits make an application context of its own, closed after the class so that its export
+ * pool's connections do not count in other tests' view of {@code pg_stat_activity}.
  */
+@DirtiesContext
 @TestPropertySource(properties = { "duplex.billing.exports.max-duration=2s",
 		"duplex.billing.exports.max-spool-size=64KB" })
 class ExportAbortTests extends ExportTestSupport {

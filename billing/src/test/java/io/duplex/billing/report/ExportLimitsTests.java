@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -27,7 +28,11 @@ import static org.awaitility.Awaitility.await;
  * bounded, and every spool is deleted however its download ends. The tenant limit is raised to the
  * pool's size here, so that one tenant's four slow readers would starve everyone if a reader could
  * pin a connection.
+ * <p>
+ * Its limits make an application context of its own, closed after the class so that its export
+ * pool's connections do not count in other tests' view of {@code pg_stat_activity}.
  */
+@DirtiesContext
 @TestPropertySource(properties = { "duplex.billing.exports.max-concurrent-per-tenant=4",
 		"duplex.billing.exports.max-concurrent=4" })
 class ExportLimitsTests extends ExportTestSupport {
