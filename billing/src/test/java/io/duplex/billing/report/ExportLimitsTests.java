@@ -165,8 +165,9 @@ class ExportLimitsTests extends ExportTestSupport {
 		String finance = newKey(tenant.id(), "finance");
 		try (Connection lock = lockLedger()) {
 			try (SlowReader reader = new SlowReader(this.port, finance, "/v1/usage/export?format=xlsx&" + PERIOD)) {
-				await().atMost(Duration.ofSeconds(30)).until(() -> this.copies.inUse() == 1);
-				assertThat(spoolFiles()).singleElement();
+				// the file is begun, and the COPY waits for the lock
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> this.copies.inUse() == 1 && spoolFiles().size() == 1 && activeExportConnections() == 1);
 			}
 			// the connection is aborted while its statement still waits for the lock
 			await().atMost(Duration.ofSeconds(30))
