@@ -24,10 +24,11 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One CSV or FOCUS export read with {@code COPY (SELECT …) TO STDOUT} on a JDBC connection of its
+ * One export (CSV, FOCUS or XLSX) read with {@code COPY (SELECT …) TO STDOUT} on a JDBC connection of its
  * own: rows are parsed where they lie in the driver's bytes, rated with a price looked up once per
  * key and span of books in force, summed into lines as {@link ExportLines} does (same order, same
- * keys, same running rounding) and written as UTF-8 straight into {@link ExportBuffer} chunks.
+ * keys, same running rounding) and written by its {@link ExportWriter} straight into
+ * {@link ExportBuffer} chunks.
  * Blocking; one thread at a time (see {@link CopyExports}).
  */
 final class CopyExport {
@@ -99,7 +100,7 @@ final class CopyExport {
 
 	private final ExportBuffer out = new ExportBuffer();
 
-	private final @Nullable FocusFormat focusFormat;
+	private final ExportWriter writer;
 
 	private @Nullable CopyOut copy;
 
@@ -136,17 +137,15 @@ final class CopyExport {
 	private BigDecimal exactList = BigDecimal.ZERO;
 
 	/**
-	 * @param focusFormat how to write FOCUS rows (lines split by UTC day, region and pool); null
-	 * for the plain CSV
+	 * @param writer how to write the file (FOCUS's lines are split by UTC day, region and pool)
 	 */
-	CopyExport(Connection connection, PriceBooks books, JsonMapper json, UsageQuery query,
-			@Nullable FocusFormat focusFormat) {
+	CopyExport(Connection connection, PriceBooks books, JsonMapper json, UsageQuery query, ExportWriter writer) {
 		this.connection = connection;
 		this.books = books;
 		this.json = json;
 		this.query = query;
-		this.focusFormat = focusFormat;
-		this.focus = focusFormat != null;
+		this.writer = writer;
+		this.focus = writer.byDay();
 	}
 
 	/**
@@ -199,7 +198,7 @@ final class CopyExport {
 			settings.executeQuery().close();
 		}
 		this.copy = this.connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql(this.query, this.focus));
-		this.out.text(this.focus ? FocusFormat.HEADER : CsvFormat.HEADER);
+		this.writer.begin(this.out);
 	}
 
 	/** The next chunk of the export (header first) in a buffer of {@code buffers}; null after the last. */
@@ -213,6 +212,7 @@ final class CopyExport {
 			byte[] bytes = copy.readFromCopy();
 			if (bytes == null) {
 				endLine();
+				this.writer.end(this.out);
 				this.out.flush();
 				this.done = true;
 			}
@@ -290,12 +290,7 @@ final class CopyExport {
 				price.unitPrice(), price.listUnitPrice(), applied.bookId(), applied.currency(), this.lineTags,
 				this.focus ? Instant.ofEpochSecond(this.lineDay * 86_400L) : null, this.quantity, costs.cost(),
 				costs.listCost());
-		if (this.focusFormat != null) {
-			this.focusFormat.write(line, this.out);
-		}
-		else {
-			CsvFormat.write(line, this.out);
-		}
+		this.writer.line(line, this.out);
 		this.lineTenant = null;
 		this.linePrice = null;
 		this.exact = BigDecimal.ZERO;

@@ -1,10 +1,18 @@
 package io.duplex.billing.report;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jspecify.annotations.Nullable;
@@ -13,32 +21,33 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.stereotype.Component;
 
 import io.duplex.billing.pricing.PriceBooks;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SynchronousSink;
+import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.pool.InstrumentedPool;
+import reactor.pool.PoolAcquirePendingLimitException;
 import reactor.pool.PoolBuilder;
 import reactor.pool.PooledRef;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs CSV and FOCUS exports with {@code COPY … TO STDOUT} through the PostgreSQL JDBC driver,
- * about twice as fast out of the database as R2DBC's row-by-row protocol. JDBC blocks, so every
- * call on a connection happens on this class's own threads, never on an event loop. Exports take
- * connections from a pool of at most {@value #CONNECTIONS} (the rest wait their turn without a
- * thread); a connection is reused after an export that completed, closed after one that failed or
- * was cancelled (it may be in the middle of a COPY).
+ * Produces exports (CSV, FOCUS, XLSX) with {@code COPY … TO STDOUT} through the PostgreSQL JDBC
+ * driver, on a pool of connections and threads of its own: never the request connections (R2DBC),
+ * never an event loop. Each export is written whole to a {@link ExportSpool spool file} and its
+ * connection handed back <em>before</em> the client is sent a byte, so a client that reads slowly
+ * (or not at all) holds a file and a socket, nothing in the database.
  * <p>
- * An export produces a chunk only when the response asks for one: a client that reads slowly
- * holds at most the server's write queue of chunks in memory, and a client that goes away cancels
- * the export, which aborts its connection at once (the server stops the COPY when its socket
- * closes).
+ * A node produces at most {@link ExportProperties#maxConcurrent} exports at once, one per
+ * connection; one more is refused at once (429) rather than queued. An export that takes longer
+ * than {@link ExportProperties#maxDuration}, grows past {@link ExportProperties#maxSpoolSize}, or
+ * whose client goes away is aborted: its connection is aborted (the server stops the COPY when its
+ * socket closes) and closed, its file deleted. A connection is reused after an export that
+ * completed.
  */
 @Component
 class CopyExports implements DisposableBean {
@@ -46,42 +55,49 @@ class CopyExports implements DisposableBean {
 	/** The name export connections show in {@code pg_stat_activity}. */
 	static final String APPLICATION_NAME = "duplex-usage-export";
 
-	/** Exports running at once; each holds a connection and, while it reads, a thread. */
-	static final int CONNECTIONS = 4;
-
 	private static final Logger log = LoggerFactory.getLogger(CopyExports.class);
 
+	/** Chunks are copied to the file at once: heap buffers, nothing to release. */
+	private static final DefaultDataBufferFactory HEAP = DefaultDataBufferFactory.sharedInstance;
+
 	private final JsonMapper json;
+
+	private final ExportProperties properties;
 
 	private final Scheduler threads;
 
 	private final InstrumentedPool<Connection> pool;
 
-	CopyExports(Environment environment, JsonMapper json) {
+	private final SpoolDirectory spools;
+
+	CopyExports(Environment environment, JsonMapper json, ExportProperties properties) {
 		this.json = json;
+		this.properties = properties;
 		String url = jdbcUrl(environment.getRequiredProperty("spring.r2dbc.url"));
-		Properties properties = new Properties();
+		Properties connection = new Properties();
 		String user = environment.getProperty("spring.r2dbc.username");
 		String password = environment.getProperty("spring.r2dbc.password");
 		if (user != null) {
-			properties.setProperty("user", user);
+			connection.setProperty("user", user);
 		}
 		if (password != null) {
-			properties.setProperty("password", password);
+			connection.setProperty("password", password);
 		}
-		properties.setProperty("ApplicationName", APPLICATION_NAME);
+		connection.setProperty("ApplicationName", APPLICATION_NAME);
+		int size = properties.maxConcurrent();
 		// a thread per export, and room for the pool's connects and closes beside them
-		this.threads = Schedulers.newBoundedElastic(CONNECTIONS + 2, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE,
+		this.threads = Schedulers.newBoundedElastic(size + 2, Schedulers.DEFAULT_BOUNDED_ELASTIC_QUEUESIZE,
 				"usage-export", 60, true);
-		this.pool = PoolBuilder.from(Mono.fromCallable(() -> connect(url, properties)).subscribeOn(this.threads))
-			.sizeBetween(0, CONNECTIONS)
-			.maxPendingAcquireUnbounded()
-			.releaseHandler((connection) -> Mono.<Void>fromRunnable(() -> rollback(connection))
-				.subscribeOn(this.threads))
-			.destroyHandler((connection) -> Mono.<Void>fromRunnable(() -> close(connection)).subscribeOn(this.threads))
-			.evictionPredicate((connection, ref) -> ref.idleTime() > Duration.ofMinutes(1).toMillis())
+		this.pool = PoolBuilder.from(Mono.fromCallable(() -> connect(url, connection)).subscribeOn(this.threads))
+			.sizeBetween(0, size)
+			// a full pool refuses at once: exports never queue behind slow ones
+			.maxPendingAcquire(0)
+			.releaseHandler((ready) -> Mono.<Void>fromRunnable(() -> rollback(ready)).subscribeOn(this.threads))
+			.destroyHandler((ready) -> Mono.<Void>fromRunnable(() -> close(ready)).subscribeOn(this.threads))
+			.evictionPredicate((ready, ref) -> ref.idleTime() > Duration.ofMinutes(1).toMillis())
 			.evictInBackground(Duration.ofMinutes(1), this.threads)
 			.buildPool();
+		this.spools = SpoolDirectory.open(spoolRoot(properties, environment));
 	}
 
 	/** {@code r2dbc:[pool:]postgresql://…} as the JDBC URL, as the schema migrations derive it. */
@@ -92,17 +108,40 @@ class CopyExports implements DisposableBean {
 		return "jdbc:" + r2dbcUrl.substring("r2dbc:".length()).replaceFirst("^pool:", "");
 	}
 
+	/** The spool setting; else the data directory's {@code exports}; else the JVM's temporary directory. */
+	static Path spoolRoot(ExportProperties properties, Environment environment) {
+		String configured = properties.spoolDir();
+		if (configured != null && !configured.isBlank()) {
+			return Path.of(configured).toAbsolutePath().normalize();
+		}
+		String data = environment.getProperty("duplex.data-dir");
+		return ((data != null && !data.isBlank()) ? Path.of(data, "exports")
+				: Path.of(System.getProperty("java.io.tmpdir"), "duplex-exports"))
+			.toAbsolutePath()
+			.normalize();
+	}
+
 	/**
-	 * The export as chunks of {@link ExportBuffer#CHUNK} bytes in buffers of {@code buffers} (the
-	 * response's), header first, read as they are asked for: FOCUS rows written by {@code focus},
-	 * the plain CSV when it is null.
+	 * The export written whole to a spool file by {@code writer}, its connection already handed
+	 * back. Errors with 429 {@code export-limit-exceeded} when every export connection is in use,
+	 * 503 {@code export-duration-exceeded} past the duration limit, 422 {@code export-too-large}
+	 * past the size limit; cancelling aborts the export. The file is deleted on every way but
+	 * success, and by the spool after.
 	 */
-	Flux<DataBuffer> export(UsageQuery query, PriceBooks books, @Nullable FocusFormat focus,
-			DataBufferFactory buffers) {
-		return this.pool.acquire().flatMapMany((ref) -> {
-			Run run = new Run(ref, new CopyExport(ref.poolable(), books, this.json, query, focus), buffers);
-			return Flux.<DataBuffer, Run>generate(run::start, Run::next, Run::end).subscribeOn(this.threads).doOnCancel(run::cancel);
-		});
+	Mono<ExportSpool> spool(UsageQuery query, PriceBooks books, ExportWriter writer) {
+		Duration limit = this.properties.maxDuration();
+		return this.pool.acquire()
+			.onErrorMap(PoolAcquirePendingLimitException.class,
+					(ex) -> ExportProblems.nodeLimit(this.properties.maxConcurrent()))
+			.flatMap((ref) -> Mono.<ExportSpool>create((sink) -> {
+				Run run = new Run(ref, new CopyExport(ref.poolable(), books, this.json, query, writer), sink);
+				sink.onCancel(run::cancel);
+				this.threads.schedule(run::run);
+			}))
+			.timeout(limit)
+			.onErrorMap(TimeoutException.class, (ex) -> ExportProblems.durationExceeded(limit))
+			// a spool made while the export was being cancelled: nobody will read it
+			.doOnDiscard(ExportSpool.class, ExportSpool::close);
 	}
 
 	/** Connections the pool holds, in use or idle. */
@@ -115,10 +154,16 @@ class CopyExports implements DisposableBean {
 		return this.pool.metrics().acquiredSize();
 	}
 
+	/** Where this process writes its spool files. */
+	Path spoolDirectory() {
+		return this.spools.path();
+	}
+
 	@Override
 	public void destroy() {
 		this.pool.disposeLater().block(Duration.ofSeconds(10));
 		this.threads.dispose();
+		this.spools.close();
 	}
 
 	private static Connection connect(String url, Properties properties) throws SQLException {
@@ -149,104 +194,124 @@ class CopyExports implements DisposableBean {
 	}
 
 	/**
-	 * The life of one export on its connection. {@link #start}, {@link #next} and {@link #end} are
-	 * {@link Flux#generate}'s: never two at once, on an export thread (but for {@code end} when the
-	 * export is cancelled between chunks: then on the cancelling thread, so it only hands the
-	 * connection back, without blocking). {@link #cancel} may come at any time from any thread.
+	 * The life of one export on its connection: {@link #run} on an export thread writes the file;
+	 * {@link #cancel} may come at any time from any thread. Whoever moves the state from
+	 * {@code NEW} or {@code RUNNING} decides: the run hands its result on, or the cancel aborts
+	 * the connection and the run cleans up after itself.
 	 */
-	private static final class Run {
+	private final class Run {
 
 		private static final int NEW = 0;
 
 		private static final int RUNNING = 1;
 
-		private static final int ENDED = 2;
+		private static final int DONE = 2;
+
+		private static final int CANCELLED = 3;
 
 		private final PooledRef<Connection> ref;
 
 		private final CopyExport export;
 
-		private final DataBufferFactory buffers;
+		private final MonoSink<ExportSpool> sink;
 
 		private final AtomicInteger state = new AtomicInteger(NEW);
 
-		private volatile boolean cancelled;
-
-		private @Nullable Throwable failure;
-
-		private boolean complete;
-
-		Run(PooledRef<Connection> ref, CopyExport export, DataBufferFactory buffers) {
+		Run(PooledRef<Connection> ref, CopyExport export, MonoSink<ExportSpool> sink) {
 			this.ref = ref;
 			this.export = export;
-			this.buffers = buffers;
+			this.sink = sink;
 		}
 
-		/** Starts the COPY; a failure is the first chunk's (a state supplier that throws is never ended). */
-		Run start() {
-			if (this.state.compareAndSet(NEW, RUNNING)) {
-				try {
-					this.export.start();
-				}
-				catch (SQLException | RuntimeException ex) {
-					this.failure = ex;
-				}
+		void run() {
+			if (!this.state.compareAndSet(NEW, RUNNING)) {
+				// cancelled before it began: the connection is as the pool gave it
+				this.ref.release().subscribe(null, (ex) -> log.debug("Could not hand an export connection back", ex));
+				return;
 			}
-			return this;
-		}
-
-		Run next(SynchronousSink<DataBuffer> sink) {
-			Throwable failure = this.failure;
-			if (failure != null) {
-				sink.error(failure);
-				return this;
-			}
-			if (this.cancelled || this.state.get() != RUNNING) {
-				sink.complete();
-				return this;
-			}
+			Path file = null;
+			Throwable failure = null;
+			long size = 0;
 			try {
-				DataBuffer chunk = this.export.next(this.buffers);
-				if (chunk != null) {
-					sink.next(chunk);
+				file = Files.createTempFile(spoolDirectory(), "usage-export-", ".part");
+				size = write(file);
+			}
+			catch (SQLException | IOException | RuntimeException ex) {
+				failure = ex;
+			}
+			AsynchronousFileChannel reading = null;
+			if (failure == null) {
+				try {
+					reading = AsynchronousFileChannel.open(file, StandardOpenOption.READ);
 				}
-				else {
-					this.complete = true;
-					sink.complete();
+				catch (IOException ex) {
+					failure = ex;
 				}
 			}
-			catch (SQLException | RuntimeException ex) {
-				this.failure = ex;
-				if (this.cancelled) {
-					// the read failed because the cancellation aborted the connection: nobody listens
-					sink.complete();
-				}
-				else {
-					sink.error(ex);
-				}
+			if (reading != null && this.state.compareAndSet(RUNNING, DONE)) {
+				ExportSpool spool = new ExportSpool(file, size, reading);
+				// the client gets its file once the connection is back, ready for the next export
+				this.ref.release().subscribe(null, (ex) -> {
+					log.debug("Could not hand an export connection back", ex);
+					this.sink.success(spool);
+				}, () -> this.sink.success(spool));
+				return;
 			}
-			return this;
+			closeQuietly(reading);
+			if (file != null) {
+				ExportSpool.deleteQuietly(file);
+			}
+			Throwable error = (failure != null) ? failure : new IllegalStateException("export cancelled");
+			// maybe in the middle of a COPY, or aborted: never reused
+			this.ref.invalidate().subscribe(null, (ex) -> {
+				log.debug("Could not close an export connection", ex);
+				this.sink.error(error);
+			}, () -> this.sink.error(error));
 		}
 
-		/** Hands the connection back: for reuse after a complete export, else to be closed. */
-		void end() {
-			if (this.state.compareAndSet(RUNNING, ENDED)) {
-				Mono<Void> back = (this.complete && !this.cancelled) ? this.ref.release() : this.ref.invalidate();
-				back.subscribe(null, (ex) -> log.debug("Could not hand an export connection back", ex));
+		/** The export into {@code file}; its size. */
+		private long write(Path file) throws SQLException, IOException {
+			long max = CopyExports.this.properties.maxSpoolSize().toBytes();
+			long size = 0;
+			try (FileChannel out = FileChannel.open(file, StandardOpenOption.WRITE)) {
+				this.export.start();
+				for (DataBuffer chunk = this.export.next(HEAP); chunk != null; chunk = this.export.next(HEAP)) {
+					if (this.state.get() != RUNNING) {
+						throw new IllegalStateException("export cancelled");
+					}
+					size += chunk.readableByteCount();
+					if (size > max) {
+						throw ExportProblems.tooLarge(CopyExports.this.properties.maxSpoolSize());
+					}
+					try (DataBuffer.ByteBufferIterator buffers = chunk.readableByteBuffers()) {
+						while (buffers.hasNext()) {
+							ByteBuffer buffer = buffers.next();
+							while (buffer.hasRemaining()) {
+								out.write(buffer);
+							}
+						}
+					}
+				}
 			}
+			return size;
 		}
 
 		/** Stops the export: its connection is aborted, so a read blocked in the driver ends now. */
 		void cancel() {
-			this.cancelled = true;
-			if (this.state.compareAndSet(NEW, ENDED)) {
-				// never started: the connection is as the pool gave it
-				this.ref.release().subscribe(null, (ex) -> log.debug("Could not hand an export connection back", ex));
-			}
-			else if (this.state.get() == RUNNING) {
-				Connection connection = this.ref.poolable();
-				// not on this thread (maybe an event loop), nor on the export threads (maybe all reading)
-				Schedulers.boundedElastic().schedule(() -> abort(connection));
+			while (true) {
+				int now = this.state.get();
+				if (now == NEW && this.state.compareAndSet(NEW, CANCELLED)) {
+					return;
+				}
+				if (now == RUNNING && this.state.compareAndSet(RUNNING, CANCELLED)) {
+					Connection connection = this.ref.poolable();
+					// not on this thread (maybe an event loop), nor on the export threads (maybe all reading)
+					Schedulers.boundedElastic().schedule(() -> abort(connection));
+					return;
+				}
+				if (now == DONE || now == CANCELLED) {
+					return;
+				}
 			}
 		}
 
@@ -256,6 +321,17 @@ class CopyExports implements DisposableBean {
 			}
 			catch (SQLException ex) {
 				log.debug("Could not abort an export connection", ex);
+			}
+		}
+
+		private static void closeQuietly(@Nullable AsynchronousFileChannel channel) {
+			if (channel != null) {
+				try {
+					channel.close();
+				}
+				catch (IOException ex) {
+					log.debug("Could not close an export spool", ex);
+				}
 			}
 		}
 

@@ -44,8 +44,9 @@ public class UsageReader {
 
 	/**
 	 * PostgreSQL memory for an export's sort: a month of a million events sorts in about 220 MB,
-	 * and a sort that spills to disk takes a fifth longer. At most four exports run at once per
-	 * node, so the database may lend them 1 GB.
+	 * and a sort that spills to disk takes a fifth longer. A node produces at most
+	 * {@code duplex.billing.exports.max-concurrent} exports at once (4 by default), so the database
+	 * may lend them 1 GB.
 	 */
 	static final String SORT_MEMORY = "256MB";
 

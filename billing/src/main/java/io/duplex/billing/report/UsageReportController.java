@@ -50,8 +50,13 @@ class UsageReportController {
 		return this.reports.report(UsageQuery.of(caller, from, to, groupBy, tenant, agent, model));
 	}
 
+	/**
+	 * The export as a file made whole before its first byte is sent (see {@link CopyExports}), so
+	 * its limits answer as problems (429, 422, 503) rather than cutting a download, and it carries
+	 * its {@code Content-Length}.
+	 */
 	@GetMapping("/export")
-	ResponseEntity<Flux<DataBuffer>> export(@AuthenticationPrincipal Caller caller, ServerHttpResponse response,
+	Mono<ResponseEntity<Flux<DataBuffer>>> export(@AuthenticationPrincipal Caller caller, ServerHttpResponse response,
 			@RequestParam(required = false) @Nullable String format,
 			@RequestParam(required = false) @Nullable String from, @RequestParam(required = false) @Nullable String to,
 			@RequestParam(required = false) @Nullable String tenant,
@@ -70,10 +75,13 @@ class UsageReportController {
 					case FOCUS -> "-focus.csv";
 					case XLSX -> ".xlsx";
 				};
-		return ResponseEntity.ok()
-			.contentType((exportFormat == UsageReportService.ExportFormat.XLSX) ? XLSX : TEXT_CSV)
-			.header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
-			.body(this.reports.export(query, exportFormat, response.bufferFactory()));
+		MediaType type = (exportFormat == UsageReportService.ExportFormat.XLSX) ? XLSX : TEXT_CSV;
+		return this.reports.export(query, exportFormat)
+			.map((spool) -> ResponseEntity.ok()
+				.contentType(type)
+				.contentLength(spool.size())
+				.header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "\"")
+				.body(spool.read(response.bufferFactory())));
 	}
 
 	/** An instant fit for a file name: {@code 20261101T000000Z}. */

@@ -8,9 +8,6 @@ import java.util.Map;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.core.io.buffer.DataBufferFactory;
-import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.stereotype.Service;
 
 import io.duplex.billing.pricing.Money;
@@ -22,18 +19,17 @@ import io.duplex.core.tenant.TenantDirectory;
 import io.duplex.core.usage.UsageEvent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Rated usage for finance users: a report grouped by the keys asked, and exports (CSV, FOCUS,
- * XLSX) with one row per rated line. Both stream the ledger and round once per line with
- * {@link Money#roundLines}, so a report's lines and an export's rows over the same usage add up
- * to the same total, to the cent.
+ * XLSX) with one row per rated line, within {@link ExportLimits}. Both stream the ledger and round
+ * once per line with {@link Money#roundLines}, so a report's lines and an export's rows over the
+ * same usage add up to the same total, to the cent.
  */
 @Service
 class UsageReportService {
-
-	private static final DefaultDataBufferFactory BUFFERS = DefaultDataBufferFactory.sharedInstance;
 
 	private final UsageReader reader;
 
@@ -43,14 +39,17 @@ class UsageReportService {
 
 	private final TenantDirectory tenants;
 
+	private final ExportLimits limits;
+
 	private final JsonMapper json;
 
 	UsageReportService(UsageReader reader, PriceBookService books, CopyExports copies, TenantDirectory tenants,
-			JsonMapper json) {
+			ExportLimits limits, JsonMapper json) {
 		this.reader = reader;
 		this.books = books;
 		this.copies = copies;
 		this.tenants = tenants;
+		this.limits = limits;
 		this.json = json;
 	}
 
@@ -63,19 +62,38 @@ class UsageReportService {
 	}
 
 	/**
-	 * The export in {@code format}, header first; rows are written as the ledger is read, so memory
-	 * stays constant whatever the period. CSV and FOCUS, the large ones, are read with COPY
-	 * ({@link CopyExports}).
+	 * The export in {@code format}, written whole to a spool file on the export pool
+	 * ({@link CopyExports}); rows are written as the ledger is read, so memory stays constant
+	 * whatever the period. The spool holds one of the tenant's export slots until it is read or
+	 * closed.
+	 * @throws io.duplex.core.web.ProblemException 422 when the period is longer than allowed
+	 * @return the spool; errors with 429 when the tenant or the node runs its limit of exports, and
+	 * as {@link CopyExports#spool} does
 	 */
-	Flux<DataBuffer> export(UsageQuery query, ExportFormat format, DataBufferFactory buffers) {
-		return this.books.inForce().flatMapMany((books) -> switch (format) {
-			case CSV -> this.copies.export(query, books, null, buffers);
-			case FOCUS -> this.copies.export(query, books, new FocusFormat(new TenantNames(this.tenants)), buffers);
-			case XLSX -> xlsx(lines(new Rater(books), query, false));
+	Mono<ExportSpool> export(UsageQuery query, ExportFormat format) {
+		this.limits.checkRange(query);
+		return Mono.defer(() -> {
+			ExportLimits.Slot slot = this.limits.admit(query.tenantId());
+			return this.books.inForce()
+				.flatMap((books) -> this.copies.spool(query, books, switch (format) {
+					case CSV -> ExportWriter.csv();
+					case FOCUS -> ExportWriter.focus(new FocusFormat(new TenantNames(this.tenants)));
+					case XLSX -> ExportWriter.xlsx();
+				}))
+				.map((spool) -> spool.holding(slot))
+				// failed or cancelled before there was a spool to hold it
+				.doFinally((signal) -> {
+					if (signal != SignalType.ON_COMPLETE) {
+						slot.release();
+					}
+				});
 		});
 	}
 
-	/** The query's rated lines, in export order. */
+	/**
+	 * The query's rated lines, in export order, read row by row through R2DBC: the reference the
+	 * COPY exports are tested against (exports themselves never read through the request pool).
+	 */
 	Flux<ExportLine> lines(Rater rater, UsageQuery query, boolean byDay) {
 		return Flux.defer(() -> {
 			ExportLines lines = new ExportLines(this.json, byDay);
@@ -88,13 +106,6 @@ class UsageReportService {
 				})
 				.concatWith(Mono.fromSupplier(lines::finish));
 		});
-	}
-
-	private static Flux<DataBuffer> xlsx(Flux<ExportLine> lines) {
-		return Flux.defer(() -> {
-			XlsxFormat xlsx = new XlsxFormat();
-			return lines.map(xlsx::add).concatWith(Mono.fromSupplier(xlsx::finish));
-		}).filter((bytes) -> bytes.length > 0).map(BUFFERS::wrap);
 	}
 
 	private static Map<String, @Nullable Object> row(List<String> groupBy, RatedLine line) {
