@@ -53,7 +53,7 @@ public class SecurityConfiguration {
 	static final String[] PUBLIC_PATHS = { "/actuator/health", "/actuator/health/**", "/actuator/info",
 			"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", REALTIME_PATH };
 
-	/** Metrics: they tell tenants' traffic apart, so they are not for the API's callers. */
+	/** Metrics: the platform's traffic and internals, which are not the API callers' business. */
 	static final String PROMETHEUS_PATH = "/actuator/prometheus";
 
 	/**
