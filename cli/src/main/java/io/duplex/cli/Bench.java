@@ -64,7 +64,9 @@ final class Bench {
 		try {
 			URI base = (server != null) ? server.base : options.url();
 			String key = (server != null) ? server.adminKey : options.key();
-			ControlPlane control = new ControlPlane(base, key);
+			URI metrics = (server != null) ? server.management
+					: (options.metricsUrl() != null) ? options.metricsUrl() : options.url();
+			ControlPlane control = new ControlPlane(base, metrics, key);
 			int largest = Collections.max(options.sessions());
 			ControlPlane.Setup setup = control.prepare(largest, options.rolloverAfter(), out);
 			Bench bench = new Bench(options, out, server, control, setup, loops);

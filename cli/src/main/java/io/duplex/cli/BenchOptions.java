@@ -16,16 +16,20 @@ import org.jspecify.annotations.Nullable;
  * @param seconds how long each count is measured, once all its sessions stream
  * @param url a running server to measure; null to start the packaged one
  * @param key a platform admin key of that server (not needed when the benchmark starts its own)
+ * @param metricsUrl where that server's {@code /actuator/prometheus} answers, when on a management
+ * port of its own; null for {@code url} itself (with the key)
  * @param serverJar the packaged server, when the benchmark starts it
  * @param jfr a directory for a JFR recording of the server per measurement, if wanted
  * @param warmup how long the first count runs unmeasured before the measurements
  */
-record BenchOptions(List<Integer> sessions, Duration seconds, @Nullable URI url, @Nullable String key, Path serverJar,
+record BenchOptions(List<Integer> sessions, Duration seconds, @Nullable URI url, @Nullable String key,
+		@Nullable URI metricsUrl, Path serverJar,
 		@Nullable Path jfr, Duration warmup, @Nullable Integer rolloverAfter, int frameMs) {
 
 	static final String USAGE = """
 			usage: duplex bench [--sessions 100,500,1000] [--seconds 30] [--warmup 20] [--frame-ms 20] [--rollover-after S]
-			                    [--url http://127.0.0.1:8080 --key $DUPLEX_ADMIN_KEY] [--jfr DIR]""";
+			                    [--url http://127.0.0.1:8080 --key $DUPLEX_ADMIN_KEY [--metrics-url http://127.0.0.1:9090]]
+			                    [--jfr DIR]""";
 
 	/** Frame lengths a client may send: whole 10 ms steps, as audio APIs deliver them. */
 	private static int frameMs(Arguments arguments) {
@@ -38,7 +42,7 @@ record BenchOptions(List<Integer> sessions, Duration seconds, @Nullable URI url,
 
 	static BenchOptions parse(List<String> args, Map<String, String> env) {
 		Arguments arguments = Arguments.parse("bench", args, Set.of("sessions", "seconds", "warmup", "url", "key", "server-jar",
-				"jfr", "rollover-after", "frame-ms"),
+				"jfr", "rollover-after", "frame-ms", "metrics-url"),
 				Set.of());
 		List<Integer> sessions = new ArrayList<>();
 		for (String count : arguments.value("sessions", "100,500,1000").split(",")) {
@@ -69,13 +73,21 @@ record BenchOptions(List<Integer> sessions, Duration seconds, @Nullable URI url,
 		else if (arguments.value("key") != null) {
 			throw new UsageException("--key goes with --url; without --url the benchmark starts its own server and key.");
 		}
+		URI metricsUrl = null;
+		if (arguments.value("metrics-url") != null) {
+			if (url == null) {
+				throw new UsageException("--metrics-url goes with --url; the benchmark's own server has its metrics "
+						+ "on a management port it chooses.");
+			}
+			metricsUrl = TalkOptions.baseUrl(arguments.value("metrics-url", ""));
+		}
 		String jfr = arguments.value("jfr");
 		if (jfr != null && url != null) {
 			throw new UsageException("--jfr needs the benchmark's own server (it runs jcmd on it): drop --url.");
 		}
 		Integer rolloverAfter = (arguments.value("rollover-after") != null)
 				? (int) arguments.number("rollover-after", 900, 5, 86_400) : null;
-		return new BenchOptions(List.copyOf(sessions), Duration.ofMillis((long) (seconds * 1000)), url, key,
+		return new BenchOptions(List.copyOf(sessions), Duration.ofMillis((long) (seconds * 1000)), url, key, metricsUrl,
 				Path.of(arguments.value("server-jar", "platform-server/target/duplex-server.jar")),
 				(jfr != null) ? Path.of(jfr) : null, Duration.ofMillis((long) (warmup * 1000)), rolloverAfter,
 				frameMs(arguments));

@@ -22,9 +22,10 @@ import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The packaged server, started by the benchmark on a free loopback port with a throwaway data
- * directory and a generated platform admin key, and stopped (with its embedded PostgreSQL) and
- * removed afterwards. Being its parent, the benchmark can also run {@code jcmd} on it.
+ * The packaged server, started by the benchmark on a free loopback port (and its actuator on
+ * another, as in a cluster) with a throwaway data directory and a generated platform admin key,
+ * and stopped (with its embedded PostgreSQL) and removed afterwards. Being its parent, the
+ * benchmark can also run {@code jcmd} on it.
  */
 final class BenchServer implements AutoCloseable {
 
@@ -38,16 +39,20 @@ final class BenchServer implements AutoCloseable {
 
 	final URI base;
 
+	/** The management server: health and {@code /actuator/prometheus}. */
+	final URI management;
+
 	final String adminKey;
 
 	final Path log;
 
 	private final Thread cleanup = new Thread(this::stop, "bench-server-cleanup");
 
-	private BenchServer(Process process, Path directory, URI base, String adminKey, Path log) {
+	private BenchServer(Process process, Path directory, URI base, URI management, String adminKey, Path log) {
 		this.process = process;
 		this.directory = directory;
 		this.base = base;
+		this.management = management;
 		this.adminKey = adminKey;
 		this.log = log;
 		// Ctrl-C on the benchmark must not leave a server and its PostgreSQL running
@@ -63,6 +68,7 @@ final class BenchServer implements AutoCloseable {
 			Path directory = Files.createTempDirectory("duplex-bench-");
 			Path log = directory.resolve("server.log");
 			int port = freePort();
+			int managementPort = freePort();
 			String key = adminKey();
 			List<String> command = new ArrayList<>(List.of(javaHome().resolve("bin/java").toString(), HEAP));
 			// for looking into the server (deeper JFR stacks, GC logs), never needed for the figures
@@ -71,7 +77,8 @@ final class BenchServer implements AutoCloseable {
 				command.addAll(List.of(extra.split("\\s+")));
 			}
 			command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--server.port=" + port,
-					"--server.address=127.0.0.1"));
+					"--server.address=127.0.0.1", "--management.server.port=" + managementPort,
+					"--management.server.address=127.0.0.1"));
 			ProcessBuilder builder = new ProcessBuilder(command);
 			builder.environment().put("DUPLEX_DATA_DIR", directory.resolve("data").toString());
 			builder.environment().put("DUPLEX_BOOTSTRAP_ADMIN_KEY", key);
@@ -79,8 +86,9 @@ final class BenchServer implements AutoCloseable {
 			builder.environment().put("DUPLEX_SESSIONS_MAXPOOLSHARE", "100");
 			builder.redirectErrorStream(true).redirectOutput(log.toFile());
 			out.println("Starting " + jar.getFileName() + " (" + HEAP + (extra.isEmpty() ? "" : " " + extra)
-					+ ") on 127.0.0.1:" + port + ", log " + log);
-			BenchServer server = new BenchServer(builder.start(), directory, URI.create("http://127.0.0.1:" + port), key, log);
+					+ ") on 127.0.0.1:" + port + " (actuator on " + managementPort + "), log " + log);
+			BenchServer server = new BenchServer(builder.start(), directory, URI.create("http://127.0.0.1:" + port),
+					URI.create("http://127.0.0.1:" + managementPort), key, log);
 			server.awaitReady();
 			return server;
 		}
@@ -116,7 +124,7 @@ final class BenchServer implements AutoCloseable {
 						+ this.log + ":\n" + tail());
 			}
 			try {
-				HttpResponse<String> response = http.send(HttpRequest.newBuilder(this.base.resolve("/actuator/health/readiness"))
+				HttpResponse<String> response = http.send(HttpRequest.newBuilder(this.management.resolve("/actuator/health/readiness"))
 					.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
 				if (response.statusCode() == 200) {
 					return;

@@ -36,10 +36,17 @@ final class ControlPlane {
 
 	private final URI base;
 
+	private final URI metrics;
+
 	private final String adminKey;
 
-	ControlPlane(URI base, String adminKey) {
+	/**
+	 * @param metrics where {@code /actuator/prometheus} answers: the management port, or the API's
+	 * own (where it needs the platform admin key)
+	 */
+	ControlPlane(URI base, URI metrics, String adminKey) {
 		this.base = base;
+		this.metrics = metrics;
 		this.adminKey = adminKey;
 	}
 
@@ -83,18 +90,24 @@ final class ControlPlane {
 		return new Setup(tenantId, key, agent.path("id").asString(""), region + "/" + compute);
 	}
 
-	/** One scrape of the server's metrics. */
+	/**
+	 * One scrape of the server's metrics. The key goes along: the API port answers metrics to a
+	 * platform admin key only, and the management port takes it too.
+	 */
 	Prometheus scrape() {
 		try {
-			HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(this.base.resolve("/actuator/prometheus"))
+			HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(this.metrics.resolve("/actuator/prometheus"))
+				.header("Authorization", "Bearer " + this.adminKey)
 				.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
 			if (response.statusCode() != 200) {
-				throw new CliException("GET /actuator/prometheus answered " + response.statusCode() + ".");
+				throw new CliException("GET " + this.metrics + "/actuator/prometheus answered " + response.statusCode()
+						+ ((response.statusCode() == 404) ? " (is the actuator on a management port? --metrics-url)" : "")
+						+ ".");
 			}
 			return Prometheus.parse(response.body(), System.nanoTime());
 		}
 		catch (IOException ex) {
-			throw new CliException("Could not scrape " + this.base + "/actuator/prometheus: " + ex.getMessage(), ex);
+			throw new CliException("Could not scrape " + this.metrics + "/actuator/prometheus: " + ex.getMessage(), ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

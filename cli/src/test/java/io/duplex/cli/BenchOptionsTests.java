@@ -49,6 +49,17 @@ class BenchOptionsTests {
 	}
 
 	@Test
+	void parseWhenMetricsUrlThenMetricsAreScrapedThereElseFromTheUrl() {
+		BenchOptions split = BenchOptions.parse(List.of("--url", "http://127.0.0.1:9000", "--metrics-url",
+				"http://127.0.0.1:9090"), Map.of("DUPLEX_ADMIN_KEY", "dpx_admin"));
+		assertThat(split.metricsUrl()).hasToString("http://127.0.0.1:9090");
+		assertThat(BenchOptions.parse(List.of("--url", "http://127.0.0.1:9000"), Map.of("DUPLEX_ADMIN_KEY", "dpx_admin"))
+			.metricsUrl()).isNull();
+		assertThatThrownBy(() -> BenchOptions.parse(List.of("--metrics-url", "http://127.0.0.1:9090"), Map.of()))
+			.hasMessageContaining("--metrics-url goes with --url");
+	}
+
+	@Test
 	void parseWhenUrlWithoutKeyThenRefused() {
 		assertThatThrownBy(() -> BenchOptions.parse(List.of("--url", "http://127.0.0.1:9000"), Map.of()))
 			.isInstanceOf(UsageException.class)

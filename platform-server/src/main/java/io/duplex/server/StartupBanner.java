@@ -15,15 +15,25 @@ class StartupBanner implements ApplicationListener<ApplicationReadyEvent> {
 	public void onApplicationEvent(ApplicationReadyEvent event) {
 		Environment environment = event.getApplicationContext().getEnvironment();
 		String address = environment.getProperty("server.address", "127.0.0.1");
-		String base = "http://" + (address.contains(":") ? "[" + address + "]" : address) + ":"
-				+ environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
+		String base = base(address,
+				environment.getProperty("local.server.port", environment.getProperty("server.port", "8080")));
+		// the actuator's own server, when management.server.port gives it one
+		String managementPort = environment.getProperty("local.management.port");
+		String management = (managementPort != null)
+				? base(environment.getProperty("management.server.address", address), managementPort) : base;
 		banner.info("""
 
 				Duplex is ready (roles: {}).
 				  API          {}/v1
 				  OpenAPI UI   {}/swagger-ui.html
-				  Health       {}/actuator/health""", environment.getProperty("duplex.roles", "api,session,billing"), base,
-				base, base);
+				  Health       {}/actuator/health
+				  Metrics      {}/actuator/prometheus{}""", environment.getProperty("duplex.roles", "api,session,billing"),
+				base, base, management, management,
+				(managementPort != null) ? "" : " (with a platform admin key)");
+	}
+
+	private static String base(String address, String port) {
+		return "http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
 	}
 
 }

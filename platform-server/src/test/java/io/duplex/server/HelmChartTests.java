@@ -86,6 +86,46 @@ class HelmChartTests {
 	}
 
 	@Test
+	void probesAndMetricsUseTheManagementPortWhichNoApiServiceExposes() {
+		String manifests = new Helm(CHART).template().withName("acme").set("database.url", "postgresql://u:p@db/duplex").call();
+		assertThat(manifests).contains("name: MANAGEMENT_SERVER_PORT\n              value: \"9090\"")
+			.contains("name: MANAGEMENT_SERVER_ADDRESS\n              value: \"0.0.0.0\"")
+			.contains("- name: management\n              containerPort: 9090")
+			.contains("httpGet: {path: /actuator/health/liveness, port: management}")
+			.contains("httpGet: {path: /actuator/health/readiness, port: management}")
+			.doesNotContain("port: http}")
+			.contains("prometheus.io/scrape: \"true\"")
+			.contains("prometheus.io/port: \"9090\"")
+			.contains("prometheus.io/path: /actuator/prometheus")
+			.doesNotContain("kind: ServiceMonitor");
+		// the API's Service: port 8080 only
+		String service = manifests.substring(manifests.indexOf("kind: Service\n"));
+		service = service.substring(0, service.indexOf("---") > 0 ? service.indexOf("---") : service.length());
+		assertThat(service).contains("port: 8080").doesNotContain("9090").doesNotContain("management");
+	}
+
+	@Test
+	void serviceMonitorWhenEnabledScrapesAMetricsServiceOfTheManagementPortOnly() {
+		String manifests = new Helm(CHART).template()
+			.withName("acme")
+			.set("database.url", "postgresql://u:p@db/duplex")
+			.set("management.port", 9191)
+			.set("metrics.podAnnotations", false)
+			.set("metrics.serviceMonitor.enabled", true)
+			.set("metrics.serviceMonitor.labels.release", "prometheus")
+			.call();
+		assertThat(manifests).contains("kind: ServiceMonitor")
+			.contains("name: acme-duplex-platform-metrics")
+			.contains("release: prometheus")
+			.contains("port: 9191")
+			.contains("path: /actuator/prometheus")
+			.contains("port: management}")
+			.doesNotContain("prometheus.io/scrape");
+		assertThatThrownBy(() -> new Helm(CHART).template().set("management.port", 8080).call())
+			.hasMessageContaining("management");
+	}
+
+	@Test
 	void schemaRejectsAMisspeltValueAndAnUnknownRole() {
 		assertThatThrownBy(() -> new Helm(CHART).template().set("replicaz", 2).call()).hasMessageContaining("replicaz");
 		assertThatThrownBy(() -> new Helm(CHART).template().set("deployments.platform.roles[0]", "router").call())

@@ -55,10 +55,19 @@ class PlatformServerTests {
 	}
 
 	@Test
-	void prometheusExposesRequestMetrics() {
+	void prometheusOnTheApiPortExposesRequestMetricsToPlatformAdminsOnly() {
 		this.client.get().uri("/actuator/health").exchange().expectStatus().isOk();
+		this.client.get().uri("/actuator/prometheus").exchange().expectStatus().isUnauthorized();
+		TenantResources tenant = new TenantResources(this.client);
+		this.client.get()
+			.uri("/actuator/prometheus")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + tenant.adminKey)
+			.exchange()
+			.expectStatus()
+			.isForbidden();
 		String metrics = this.client.get()
 			.uri("/actuator/prometheus")
+			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.PLATFORM_ADMIN)
 			.exchange()
 			.expectStatus()
 			.isOk()

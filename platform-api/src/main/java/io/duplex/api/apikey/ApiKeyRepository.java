@@ -70,7 +70,64 @@ class ApiKeyRepository {
 			.one();
 	}
 
-	/** Whether a platform admin key was ever made (the bootstrap happens once). */
+	/** Platform admin keys (they have no tenant), active and revoked, newest first. */
+	Flux<ApiKey> listPlatformAdmins(PageRequest page) {
+		return this.db.sql("SELECT " + COLUMNS + " FROM control.api_key WHERE tenant_id IS NULL AND id < :after "
+				+ "ORDER BY id DESC LIMIT :limit")
+			.bind("after", page.cursorOrMax())
+			.bind("limit", page.fetchSize())
+			.map(ApiKeyRepository::apiKey)
+			.all();
+	}
+
+	/** The platform admin key {@code keyId}, revoked or not; empty when there is none. */
+	Mono<ApiKey> findPlatformAdmin(String keyId) {
+		return this.db.sql("SELECT " + COLUMNS + " FROM control.api_key WHERE tenant_id IS NULL AND id = :id")
+			.bind("id", keyId)
+			.map(ApiKeyRepository::apiKey)
+			.one();
+	}
+
+	/** The key with this prefix, revoked or not, of any tenant or none; empty when there is none. */
+	Mono<ApiKey> findByPrefix(String prefix) {
+		return this.db.sql("SELECT " + COLUMNS + " FROM control.api_key WHERE prefix = :prefix")
+			.bind("prefix", prefix)
+			.map(ApiKeyRepository::apiKey)
+			.one();
+	}
+
+	/**
+	 * Takes the transaction-scoped lock that serialises changes to the set of platform admin keys
+	 * (the bootstrap and revocations), so two concurrent revocations cannot both pass the check
+	 * that another active key remains.
+	 */
+	Mono<Void> lockPlatformAdmins() {
+		return this.db.sql("SELECT pg_advisory_xact_lock(hashtext('duplex.bootstrap'))").then();
+	}
+
+	/** Active platform admin keys other than {@code keyId}. */
+	Mono<Long> countOtherActivePlatformAdmins(String keyId) {
+		return this.db.sql("SELECT count(*) AS n FROM control.api_key "
+				+ "WHERE tenant_id IS NULL AND revoked_at IS NULL AND id <> :id")
+			.bind("id", keyId)
+			.map((row) -> row.get("n", Long.class))
+			.one();
+	}
+
+	/** Revokes the platform admin key (again is a no-op); empty when there is no such key. */
+	Mono<ApiKey> revokePlatformAdmin(String keyId) {
+		return this.db.sql("UPDATE control.api_key SET revoked_at = coalesce(revoked_at, :now) "
+				+ "WHERE tenant_id IS NULL AND id = :id RETURNING " + COLUMNS)
+			.bind("id", keyId)
+			.bind("now", Instant.now())
+			.map(ApiKeyRepository::apiKey)
+			.one();
+	}
+
+	/**
+	 * Whether a platform admin key was ever made, revoked ones included: the bootstrap happens
+	 * once, so a revoked bootstrap key is never made again.
+	 */
 	Mono<Boolean> platformAdminExists() {
 		return this.db.sql("SELECT EXISTS (SELECT 1 FROM control.api_key WHERE role = 'platform_admin') AS found")
 			.map((row) -> Boolean.TRUE.equals(row.get("found", Boolean.class)))

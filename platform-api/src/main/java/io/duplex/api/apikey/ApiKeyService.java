@@ -18,6 +18,7 @@ import io.duplex.core.security.Caller;
 import io.duplex.core.security.Role;
 import io.duplex.core.session.SessionTermination;
 import io.duplex.core.session.SessionTerminations;
+import io.duplex.core.web.ProblemException;
 import io.duplex.core.web.Problems;
 import reactor.core.publisher.Mono;
 
@@ -79,6 +80,51 @@ class ApiKeyService {
 				.then(terminate(SessionTermination.credentialRevoked(tenantId, key.id())))
 				.thenReturn(key))
 			.as(this.tx::transactional));
+	}
+
+	/** A new platform admin key (no tenant) and, this once, its secret; platform admins only. */
+	Mono<Created> createPlatformAdmin(Caller caller, CreatePlatformAdminKeyRequest request) {
+		caller.requirePlatformAdmin();
+		return Mono.defer(() -> {
+			String secret = ApiKeySecrets.newSecret();
+			ApiKey key = newKey(null, request.name().strip(), Role.PLATFORM_ADMIN, secret);
+			return this.keys.insert(key)
+				.flatMap((stored) -> this.audit
+					.record(new AuditEntry(null, caller, "api_key.created", "api_key", stored.id(),
+							Map.of("name", stored.name(), "role", stored.role().wireName(), "prefix", stored.prefix())))
+					.thenReturn(new Created(stored, secret)))
+				.as(this.tx::transactional);
+		});
+	}
+
+	Mono<Page<ApiKey>> listPlatformAdmins(Caller caller, PageRequest page) {
+		caller.requirePlatformAdmin();
+		return this.keys.listPlatformAdmins(page).collectList().map((rows) -> Page.of(rows, page, ApiKey::id));
+	}
+
+	/**
+	 * Revokes a platform admin key, the caller's own included, unless it is the last active one:
+	 * that answers 409, so the platform always keeps a way in. Revoking a revoked key again is a
+	 * no-op that answers the key.
+	 */
+	Mono<ApiKey> revokePlatformAdmin(Caller caller, String keyId) {
+		caller.requirePlatformAdmin();
+		return this.keys.lockPlatformAdmins()
+			.then(this.keys.findPlatformAdmin(keyId))
+			.switchIfEmpty(Mono.error(() -> Problems.notFound("platform admin key " + keyId)))
+			.flatMap((key) -> key.revoked() ? Mono.just(key) : this.keys.countOtherActivePlatformAdmins(keyId)
+				.flatMap((others) -> (others == 0) ? Mono.error(lastPlatformAdminKey(keyId))
+						: this.keys.revokePlatformAdmin(keyId))
+				.flatMap((revoked) -> this.audit
+					.record(new AuditEntry(null, caller, "api_key.revoked", "api_key", revoked.id(),
+							Map.of("name", revoked.name(), "prefix", revoked.prefix())))
+					.thenReturn(revoked)))
+			.as(this.tx::transactional);
+	}
+
+	private static ProblemException lastPlatformAdminKey(String keyId) {
+		return Problems.conflict("last-platform-admin-key", "Last platform admin key", "Key " + keyId
+				+ " is the last active platform admin key; create another one first, so the platform keeps a way in.");
 	}
 
 	/**

@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
@@ -14,8 +13,11 @@ import reactor.core.publisher.Mono;
 
 /**
  * On the very first start against a database, creates the platform admin key and prints it,
- * once: later starts find a platform admin key and say nothing. Concurrent first starts of
- * several nodes are serialised by an advisory lock, so exactly one key is made.
+ * once: later starts find a platform admin key and say nothing. A revoked one counts too, so a
+ * bootstrap key rotated away ({@code /v1/admin/api_keys}) is never made again, even while
+ * {@code DUPLEX_BOOTSTRAP_ADMIN_KEY} still names it: the start then only warns that the variable
+ * names a revoked key. Concurrent first starts of several nodes are serialised by an advisory
+ * lock, so exactly one key is made.
  */
 @Component
 class PlatformAdminBootstrap implements SmartInitializingSingleton {
@@ -25,16 +27,13 @@ class PlatformAdminBootstrap implements SmartInitializingSingleton {
 
 	private final ApiKeyRepository keys;
 
-	private final DatabaseClient db;
-
 	private final TransactionalOperator tx;
 
 	private final String configuredKey;
 
-	PlatformAdminBootstrap(ApiKeyRepository keys, DatabaseClient db, TransactionalOperator tx,
+	PlatformAdminBootstrap(ApiKeyRepository keys, TransactionalOperator tx,
 			BootstrapProperties properties, Environment environment, SchemaMigrations migrated) {
 		this.keys = keys;
-		this.db = db;
 		this.tx = tx;
 		String fromEnvironment = environment.getProperty("DUPLEX_BOOTSTRAP_ADMIN_KEY");
 		this.configuredKey = (properties.adminKey() != null) ? properties.adminKey()
@@ -52,12 +51,24 @@ class PlatformAdminBootstrap implements SmartInitializingSingleton {
 	}
 
 	Mono<Void> bootstrap() {
-		return this.db.sql("SELECT pg_advisory_xact_lock(hashtext('duplex.bootstrap'))")
-			.then()
+		return this.keys.lockPlatformAdmins()
 			.then(this.keys.platformAdminExists())
-			.flatMap((exists) -> exists ? Mono.empty() : createKey())
+			.flatMap((exists) -> exists ? warnIfConfiguredKeyIsRevoked().then(Mono.<String>empty()) : createKey())
 			.as(this.tx::transactional)
 			.doOnNext(this::announce)
+			.then();
+	}
+
+	/** A configured key that was rotated away stays revoked; say so, so the variable can go. */
+	private Mono<Void> warnIfConfiguredKeyIsRevoked() {
+		if (this.configuredKey.isEmpty()) {
+			return Mono.empty();
+		}
+		return this.keys.findByPrefix(ApiKeySecrets.prefixOf(this.configuredKey))
+			.filter((key) -> key.revoked() && ApiKeySecrets.matches(this.configuredKey, key.secretHash()))
+			.doOnNext((key) -> banner.warn("DUPLEX_BOOTSTRAP_ADMIN_KEY names the platform admin key {} ({}), which was "
+					+ "revoked at {}; it stays revoked and is not made again. Remove the setting.", key.id(), key.prefix(),
+					key.revokedAt()))
 			.then();
 	}
 

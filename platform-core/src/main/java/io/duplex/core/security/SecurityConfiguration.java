@@ -14,7 +14,9 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.util.matcher.NegatedServerWebExchangeMatcher;
+import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatcher;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
 
 import io.duplex.core.web.ProblemWriter;
 import io.duplex.core.web.Problems;
@@ -24,9 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Bearer authentication for {@code /v1/**}: each {@link CallerResolver} is asked in turn, and the
- * first that knows the token names the {@link Caller}. Health, metrics, the OpenAPI document and
- * the console's static files stay public. Nothing is kept between requests, so a revoked key or a
- * suspended tenant is refused on the very next request.
+ * first that knows the token names the {@link Caller}. Health, the OpenAPI document and the
+ * console's static files stay public. Metrics ({@code /actuator/prometheus}) are public only on a
+ * management server of their own ({@code management.server.port}, as the Helm chart sets it);
+ * on the API port they need a platform admin key. Nothing is kept between requests, so a revoked
+ * key or a suspended tenant is refused on the very next request.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -47,8 +51,16 @@ public class SecurityConfiguration {
 	 * as a WebSocket subprotocol and a refused socket must be answered in the protocol's own way.
 	 */
 	static final String[] PUBLIC_PATHS = { "/actuator/health", "/actuator/health/**", "/actuator/info",
-			"/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**",
-			"/webjars/**", REALTIME_PATH };
+			"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**", "/webjars/**", REALTIME_PATH };
+
+	/** Metrics: the platform's traffic and internals, which are not the API callers' business. */
+	static final String PROMETHEUS_PATH = "/actuator/prometheus";
+
+	/**
+	 * Set on every request the separate management server received (see
+	 * {@link ManagementServerConfiguration}); absent on the API port.
+	 */
+	static final String MANAGEMENT_SERVER_ATTRIBUTE = SecurityConfiguration.class.getName() + ".managementServer";
 
 	@Bean
 	SecurityWebFilterChain duplexSecurityChain(ServerHttpSecurity http, ReactiveAuthenticationManager callers,
@@ -71,8 +83,12 @@ public class SecurityConfiguration {
 			.requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
-			.authorizeExchange((exchanges) -> exchanges.pathMatchers(PUBLIC_PATHS)
+			.authorizeExchange((exchanges) -> exchanges.matchers(SecurityConfiguration::onManagementServer)
 				.permitAll()
+				.pathMatchers(PUBLIC_PATHS)
+				.permitAll()
+				.pathMatchers(PROMETHEUS_PATH)
+				.hasRole(Role.PLATFORM_ADMIN.name())
 				.pathMatchers("/v1/**")
 				.authenticated()
 				.anyExchange()
@@ -83,6 +99,15 @@ public class SecurityConfiguration {
 				.accessDeniedHandler((exchange, ex) -> problems.write(exchange,
 						Problems.forbidden("This credential may not do this."))))
 			.build();
+	}
+
+	/**
+	 * Whether the separate management server took the request: it serves the actuator only, to
+	 * the cluster's probes and scrapers, and needs no key.
+	 */
+	private static Mono<ServerWebExchangeMatcher.MatchResult> onManagementServer(ServerWebExchange exchange) {
+		return Boolean.TRUE.equals(exchange.getAttribute(MANAGEMENT_SERVER_ATTRIBUTE))
+				? ServerWebExchangeMatcher.MatchResult.match() : ServerWebExchangeMatcher.MatchResult.notMatch();
 	}
 
 	/** Being a bean also stops Spring Boot from making an in-memory user with a generated password. */

@@ -34,6 +34,11 @@ class GatewayConfiguration {
 	}
 
 	@Bean
+	ResumeGuard resumeGuard(ResumeGuardSettings settings) {
+		return new ResumeGuard(settings);
+	}
+
+	@Bean
 	LiveSessionRegistry liveSessionRegistry(MeterRegistry meters, EngineServices services) {
 		return new LiveSessionRegistry(meters, services.nodeId());
 	}
@@ -47,12 +52,13 @@ class GatewayConfiguration {
 	@Bean
 	HandlerMapping realtimeHandlerMapping(Sessions sessions, List<CallerResolver> callers, JsonMapper json,
 			EngineServices services, LiveSessionRegistry registry, NodeLease lease, SessionLimits limits,
-			OpenConnections connections) {
+			OpenConnections connections, ResumeGuard resumeGuard, MeterRegistry meters) {
 		int maxFrame = (int) Math.min(Integer.MAX_VALUE, limits.maxFrameSize().toBytes());
 		WebSocketService upgrade = new HandshakeWebSocketService(new ReactorNettyRequestUpgradeStrategy(
 				() -> WebsocketServerSpec.builder().maxFramePayloadLength(maxFrame)));
 		RealtimeHandshake endpoint = new RealtimeHandshake(sessions, callers, new ProblemWriter(json), upgrade,
-				new RealtimeSocketHandler(services, registry, connections, limits.outboundGrace()), registry, lease);
+				new RealtimeSocketHandler(services, registry, connections, limits.outboundGrace()), registry, lease,
+				resumeGuard, meters);
 		return new SimpleUrlHandlerMapping(Map.of(RealtimeHandshake.PATH, endpoint), -1);
 	}
 

@@ -1,5 +1,6 @@
 package io.duplex.session.gateway;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -17,6 +18,8 @@ import io.duplex.core.web.Problems;
 import io.duplex.session.node.NodeLease;
 import io.duplex.session.session.SessionGrant;
 import io.duplex.session.session.Sessions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -34,6 +37,11 @@ import reactor.core.publisher.Mono;
  * {@code ?session=sess_…&resume_token=rt_…} resumes a detached session (its socket dropped, or
  * its server stopped) on this node, whichever node ran it before: the resume token is the
  * credential (a used client secret or an API key sent along is not needed, and not looked at).
+ * Failed resumes are limited per client address ({@link ResumeGuard}): past the limit a resume
+ * answers 429 with {@code Retry-After} before the session is looked up. The address is the
+ * connection's peer, or the client named by {@code X-Forwarded-For} / {@code Forwarded} only when
+ * the server trusts those headers ({@code server.forward-headers-strategy}), since Spring applies
+ * them to the request's remote address then and only then.
  */
 class RealtimeHandshake implements WebHandler {
 
@@ -57,8 +65,13 @@ class RealtimeHandshake implements WebHandler {
 
 	private final NodeLease lease;
 
+	private final ResumeGuard resumeGuard;
+
+	private final Counter rateLimited;
+
 	RealtimeHandshake(Sessions sessions, List<CallerResolver> callers, ProblemWriter problems, WebSocketService upgrade,
-			RealtimeSocketHandler sockets, LiveSessionRegistry live, NodeLease lease) {
+			RealtimeSocketHandler sockets, LiveSessionRegistry live, NodeLease lease, ResumeGuard resumeGuard,
+			MeterRegistry meters) {
 		this.sessions = sessions;
 		this.callers = callers;
 		this.problems = problems;
@@ -67,6 +80,8 @@ class RealtimeHandshake implements WebHandler {
 		this.live = live;
 		this.nodeId = lease.nodeId();
 		this.lease = lease;
+		this.resumeGuard = resumeGuard;
+		this.rateLimited = meters.counter("duplex.sessions.resumes", "outcome", "rate_limited");
 	}
 
 	@Override
@@ -87,7 +102,8 @@ class RealtimeHandshake implements WebHandler {
 		MultiValueMap<String, String> params = exchange.getRequest().getQueryParams();
 		String resumeToken = params.getFirst("resume_token");
 		if (resumeToken != null) {
-			return resume(params.getFirst("session"), resumeToken);
+			return resume(params.getFirst("session"), resumeToken,
+					ResumeGuard.keyOf(exchange.getRequest().getRemoteAddress()));
 		}
 		String credential = credential(exchange.getRequest().getHeaders());
 		if (credential == null) {
@@ -121,12 +137,30 @@ class RealtimeHandshake implements WebHandler {
 			});
 	}
 
-	private Mono<SessionGrant> resume(@Nullable String sessionId, String token) {
+	private Mono<SessionGrant> resume(@Nullable String sessionId, String token, String address) {
 		if (sessionId == null) {
 			return Mono.error(new ProblemException(HttpStatus.UNPROCESSABLE_CONTENT, "validation-failed",
 					"Validation failed", "Name the session to resume: ?session=sess_…&resume_token=rt_…",
 					java.util.Map.of("param", "session")));
 		}
+		Duration wait = this.resumeGuard.tryAcquire(address);
+		if (wait != null) {
+			this.rateLimited.increment();
+			long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+			ProblemException problem = new ProblemException(HttpStatus.TOO_MANY_REQUESTS, "resume-rate-limited",
+					"Too many failed resumes", "Too many failed resume attempts came from this address; try again in "
+							+ seconds + " s.");
+			problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+			return Mono.error(problem);
+		}
+		// only an unknown token (empty) keeps the attempt taken: a resume, or any other answer, gives it back
+		return lookUpResumable(sessionId, token).doOnNext((grant) -> this.resumeGuard.release(address))
+			.doOnError((error) -> this.resumeGuard.release(address))
+			.switchIfEmpty(Mono.error(() -> Problems.unauthorized("The resume token is unknown or already used, "
+					+ "or the session has ended or its grace period is over.")));
+	}
+
+	private Mono<SessionGrant> lookUpResumable(String sessionId, String token) {
 		return this.sessions.resumable(sessionId, token)
 			.onErrorResume(Sessions.StillConnected.class, (connected) -> {
 				if (!this.nodeId.equals(connected.nodeId())) {
@@ -138,9 +172,7 @@ class RealtimeHandshake implements WebHandler {
 				}
 				// its old socket here has not been seen to drop yet: the client is on a new one
 				return this.live.detachForResume(sessionId).then(this.sessions.resumable(sessionId, token));
-			})
-			.switchIfEmpty(Mono.error(() -> Problems.unauthorized("The resume token is unknown or already used, "
-					+ "or the session has ended or its grace period is over.")));
+			});
 	}
 
 	private static @Nullable String agentOf(MultiValueMap<String, String> query) {
