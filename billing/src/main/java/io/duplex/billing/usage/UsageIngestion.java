@@ -77,7 +77,9 @@ class UsageIngestion {
 	}
 
 	/**
-	 * Validates and records a batch for the caller's tenant (tenant admin and developer keys).
+	 * Validates and records a batch for the caller's tenant (tenant admin and developer keys). A
+	 * batch that is otherwise valid is then checked against the tenant's Duplex sessions (one
+	 * look-up for the batch), so the 422 of a malformed batch names its malformed fields first.
 	 * @return the counts; errors with 403 for other keys, 422 for an invalid batch, 409 for a
 	 * repeated key with a different body (nothing of the batch is stored in either case)
 	 */
