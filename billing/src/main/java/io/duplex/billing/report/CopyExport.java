@@ -56,6 +56,10 @@ final class CopyExport {
 
 	private static final int TAGS_TEXT = 9;
 
+	private static final int SOURCE = 10;
+
+	private static final int ESTIMATED = 11;
+
 	private static final long MICROS_PER_SECOND = 1_000_000L;
 
 	private static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;
@@ -73,7 +77,7 @@ final class CopyExport {
 
 	private final boolean focus;
 
-	private final CopyRow row = new CopyRow(10);
+	private final CopyRow row = new CopyRow(12);
 
 	private final CopyStrings tenants = new CopyStrings(64);
 
@@ -90,6 +94,8 @@ final class CopyExport {
 	private final CopyStrings metrics = new CopyStrings(64);
 
 	private final CopyStrings rawTags = new CopyStrings(1024);
+
+	private final CopyStrings sources = new CopyStrings(4);
 
 	/** Tags as sorted JSON, by the JSON text the database printed. */
 	private final Map<String, String> tagsJson = new HashMap<>();
@@ -127,6 +133,10 @@ final class CopyExport {
 
 	private String lineTags = "";
 
+	private String lineSource = "";
+
+	private boolean lineEstimated;
+
 	private long lineDay;
 
 	private BigDecimal quantity = BigDecimal.ZERO;
@@ -159,7 +169,8 @@ final class CopyExport {
 	static String sql(UsageQuery query, boolean focus) {
 		StringBuilder sql = new StringBuilder("""
 				COPY (SELECT tenant_id, agent_id, session_id, model COLLATE "C", region COLLATE "C",
-				    compute COLLATE "C", metric COLLATE "C", quantity, occurred_at, tags::text COLLATE "C"
+				    compute COLLATE "C", metric COLLATE "C", quantity, occurred_at, tags::text COLLATE "C",
+				    source COLLATE "C", estimated
 				FROM billing.usage_event
 				WHERE occurred_at >= (SELECT current_setting('duplex.export_from')::timestamptz)
 				    AND occurred_at < (SELECT current_setting('duplex.export_to')::timestamptz)""");
@@ -235,11 +246,15 @@ final class CopyExport {
 		BigDecimal quantity = row.decimal(QUANTITY);
 		long at = row.micros(OCCURRED_AT);
 		String tags = tags(Objects.requireNonNull(this.rawTags.get(row, TAGS_TEXT)));
+		String source = Objects.requireNonNull(this.sources.get(row, SOURCE));
+		// COPY's text format prints a boolean as t or f
+		boolean estimated = row.bytes()[row.start(ESTIMATED)] == 't';
 		Priced price = price(tenant, model, metric, compute, at);
 		long day = this.focus ? Math.floorDiv(at, MICROS_PER_DAY) : 0;
 		if (this.lineTenant != null && !(tenant.equals(this.lineTenant) && Objects.equals(session, this.lineSession)
 				&& Objects.equals(agent, this.lineAgent) && model.equals(this.lineModel)
-				&& metric.equals(this.lineMetric) && tags.equals(this.lineTags)
+				&& metric.equals(this.lineMetric) && tags.equals(this.lineTags) && source.equals(this.lineSource)
+				&& estimated == this.lineEstimated
 				&& price.sameAs(Objects.requireNonNull(this.linePrice))
 				&& (!this.focus || (day == this.lineDay && Objects.equals(region, this.lineRegion)
 						&& Objects.equals(compute, this.lineCompute))))) {
@@ -255,6 +270,8 @@ final class CopyExport {
 			this.lineCompute = compute;
 			this.linePrice = price;
 			this.lineTags = tags;
+			this.lineSource = source;
+			this.lineEstimated = estimated;
 			this.lineDay = day;
 			this.quantity = quantity;
 		}
@@ -289,7 +306,7 @@ final class CopyExport {
 				this.focus ? this.lineRegion : null, this.focus ? this.lineCompute : null, applied.unit(),
 				price.unitPrice(), price.listUnitPrice(), applied.bookId(), applied.currency(), this.lineTags,
 				this.focus ? Instant.ofEpochSecond(this.lineDay * 86_400L) : null, this.quantity, costs.cost(),
-				costs.listCost());
+				costs.listCost(), this.lineSource, this.lineEstimated);
 		this.writer.line(line, this.out);
 		this.lineTenant = null;
 		this.linePrice = null;

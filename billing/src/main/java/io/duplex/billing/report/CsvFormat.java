@@ -6,10 +6,15 @@ import org.jspecify.annotations.Nullable;
 
 import io.duplex.billing.pricing.Money;
 
-/** The plain CSV export (RFC 4180): one row per rated line. */
+/**
+ * The plain CSV export (RFC 4180): one row per rated line, with who measured it ({@code source}:
+ * platform or tenant) and whether its quantity was estimated. Text cells are neutralised against
+ * formula injection ({@link SpreadsheetCells}); numbers are written as they are.
+ */
 final class CsvFormat {
 
-	static final String HEADER = "tenant,session,agent,model,metric,quantity,unit,unit_price,cost,currency,tags\r\n";
+	static final String HEADER = "tenant,session,agent,model,metric,quantity,unit,unit_price,cost,currency,tags,"
+			+ "source,estimated\r\n";
 
 	private CsvFormat() {
 	}
@@ -18,7 +23,8 @@ final class CsvFormat {
 		out.repeated(line.tenantId()).comma().repeated(line.sessionId()).comma().repeated(line.agentId()).comma()
 			.repeated(line.model()).comma().repeated(line.metric()).comma().text(quantity(line.quantity())).comma()
 			.text((line.unit() != null) ? line.unit().wireName() : "").comma().repeatedPlain(line.unitPrice()).comma()
-			.text(line.cost().toPlainString()).comma().text(line.currency()).comma().repeated(line.tags()).crlf();
+			.text(line.cost().toPlainString()).comma().repeated(line.currency()).comma().repeated(line.tags()).comma()
+			.repeated(line.source()).comma().text(estimated(line.estimated())).crlf();
 	}
 
 	static String quantity(BigDecimal quantity) {
@@ -29,8 +35,16 @@ final class CsvFormat {
 		return (value != null) ? value.toPlainString() : "";
 	}
 
-	/** An RFC 4180 field: quoted when it holds a comma, quote or line break. */
-	static String field(@Nullable String value) {
+	static String estimated(boolean estimated) {
+		return estimated ? "true" : "false";
+	}
+
+	/**
+	 * A text cell as an RFC 4180 field: neutralised when a spreadsheet could take it for a formula
+	 * ({@link SpreadsheetCells}), then quoted when it holds a comma, quote or line break.
+	 */
+	static String field(@Nullable String text) {
+		String value = SpreadsheetCells.text(text);
 		if (value == null) {
 			return "";
 		}

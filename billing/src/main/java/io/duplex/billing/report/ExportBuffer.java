@@ -69,6 +69,9 @@ final class ExportBuffer {
 		if (value == null) {
 			return this;
 		}
+		if (SpreadsheetCells.needsNeutralising(value)) {
+			return text(CsvFormat.field(value));
+		}
 		for (int i = 0; i < value.length(); i++) {
 			char c = value.charAt(i);
 			if (c == ',' || c == '"' || c == '\r' || c == '\n') {

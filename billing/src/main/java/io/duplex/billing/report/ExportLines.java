@@ -50,7 +50,7 @@ final class ExportLines {
 	private record Key(String tenantId, @Nullable String sessionId, @Nullable String agentId, String model,
 			String metric, @Nullable String region, @Nullable String compute, @Nullable PriceUnit unit,
 			@Nullable BigDecimal unitPrice, @Nullable BigDecimal listUnitPrice, @Nullable String bookId,
-			String currency, String tags, @Nullable Instant day) {
+			String currency, String tags, @Nullable Instant day, String source, boolean estimated) {
 	}
 
 	/** Adds the event to its line; the previous line when this event starts a new one, else null. */
@@ -60,7 +60,8 @@ final class ExportLines {
 				this.byDay ? event.region() : null, this.byDay ? event.compute() : null, rated.price().unit(),
 				scaled(rated.price().unitPrice()), scaled(rated.price().listUnitPrice()), rated.price().bookId(),
 				rated.price().currency(), tags(event.tags()),
-				this.byDay ? event.occurredAt().truncatedTo(ChronoUnit.DAYS) : null);
+				this.byDay ? event.occurredAt().truncatedTo(ChronoUnit.DAYS) : null, event.source().wireName(),
+				event.estimated());
 		ExportLine line = null;
 		if (this.key != null && !this.key.equals(key)) {
 			line = finish();
@@ -81,7 +82,8 @@ final class ExportLines {
 		RunningCosts.Costs costs = this.running.next(key.currency(), this.exact, this.exactList);
 		ExportLine line = new ExportLine(key.tenantId(), key.sessionId(), key.agentId(), key.model(), key.metric(),
 				key.region(), key.compute(), key.unit(), key.unitPrice(), key.listUnitPrice(), key.bookId(),
-				key.currency(), key.tags(), key.day(), this.quantity, costs.cost(), costs.listCost());
+				key.currency(), key.tags(), key.day(), this.quantity, costs.cost(), costs.listCost(), key.source(),
+				key.estimated());
 		this.key = null;
 		this.quantity = BigDecimal.ZERO;
 		this.exact = BigDecimal.ZERO;

@@ -17,6 +17,10 @@ import io.duplex.billing.pricing.PriceUnit;
  * The FOCUS 1.2 export: the FinOps Open Cost and Usage Specification's column names, one row per
  * rated line and UTC day (the charge period), Duplex's own columns prefixed {@code x_}. Duplex is
  * both the provider and the invoice issuer; a tenant is the billing account and the sub-account.
+ * {@code x_Source} says who measured a row's usage ({@code platform} or {@code tenant}) and
+ * {@code x_Estimated} whether its quantity was estimated. Text cells are neutralised against
+ * formula injection ({@link SpreadsheetCells}, through {@link CsvFormat#field}); numeric columns
+ * are written as they are.
  * @see <a href="https://focus.finops.org/focus-specification/v1-2/">FOCUS 1.2</a>
  */
 final class FocusFormat {
@@ -29,7 +33,7 @@ final class FocusFormat {
 			"PricingUnit", "ProviderName", "PublisherName", "RegionId", "RegionName", "ResourceId", "ResourceName",
 			"ResourceType", "ServiceCategory", "ServiceName", "ServiceSubcategory", "SkuId", "SkuPriceId",
 			"SubAccountId", "SubAccountName", "SubAccountType", "Tags", "x_AgentId", "x_ComputePool", "x_Metric",
-			"x_Model", "x_PriceBookId");
+			"x_Model", "x_PriceBookId", "x_Source", "x_Estimated");
 
 	static final String HEADER = String.join(",", COLUMNS) + "\r\n";
 
@@ -94,7 +98,7 @@ final class FocusFormat {
 		out.bytes(tenantId); // BillingAccountId
 		out.bytes(tenantName); // BillingAccountName
 		out.bytes(TENANT); // BillingAccountType
-		out.text(line.currency()).comma(); // BillingCurrency
+		out.repeated(line.currency()).comma(); // BillingCurrency
 		out.bytes(days.periods()); // BillingPeriodEnd, BillingPeriodStart
 		out.bytes(USAGE);
 		out.bytes(sku.description()).comma(); // ChargeDescription
@@ -109,7 +113,7 @@ final class FocusFormat {
 		out.text(line.listCost().toPlainString()).comma(); // ListCost
 		out.bytes(sku.listUnitPrice()).comma(); // ListUnitPrice
 		out.text((unit != null) ? "Standard" : "").comma(); // PricingCategory
-		out.text(line.currency()).comma(); // PricingCurrency
+		out.repeated(line.currency()).comma(); // PricingCurrency
 		out.text((unit != null) ? pricingQuantity(line.quantity(), unit) : "").comma(); // PricingQuantity
 		out.text((unit != null) ? pricingUnit(unit) : "").comma(); // PricingUnit
 		out.bytes(DUPLEX_); // ProviderName
@@ -136,7 +140,9 @@ final class FocusFormat {
 		out.repeated(line.compute()).comma();
 		out.repeated(line.metric()).comma();
 		out.repeated(line.model()).comma();
-		out.repeated(line.bookId()).crlf();
+		out.repeated(line.bookId()).comma();
+		out.repeated(line.source()).comma();
+		out.text(CsvFormat.estimated(line.estimated())).crlf();
 	}
 
 	private DayColumns dayColumns(Instant day) {

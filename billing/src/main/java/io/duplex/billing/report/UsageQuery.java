@@ -26,7 +26,7 @@ record UsageQuery(Instant from, Instant to, @Nullable String tenantId, @Nullable
 
 	/** Plain group keys; a tag's value is asked for with {@code tag:<key>}. */
 	static final Set<String> GROUP_KEYS = Set.of("day", "tenant", "agent", "model", "metric", "region", "compute",
-			"session");
+			"session", "source", "estimated");
 
 	static final String TAG_PREFIX = "tag:";
 
@@ -58,7 +58,8 @@ record UsageQuery(Instant from, Instant to, @Nullable String tenantId, @Nullable
 						&& trimmed.length() <= 64 + TAG_PREFIX.length();
 				if (!GROUP_KEYS.contains(trimmed) && !tag) {
 					errors.add(new FieldError("group_by", "unknown key '" + trimmed
-							+ "'; use day, tenant, agent, model, metric, region, compute, session or tag:<key>"));
+							+ "'; use day, tenant, agent, model, metric, region, compute, session, source, "
+							+ "estimated or tag:<key>"));
 				}
 				else if (!keys.add(trimmed)) {
 					errors.add(new FieldError("group_by", "repeats '" + trimmed + "'"));

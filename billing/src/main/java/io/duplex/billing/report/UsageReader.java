@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
 import io.duplex.core.usage.UsageEvent;
+import io.duplex.core.usage.UsageSource;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
@@ -30,7 +32,7 @@ public class UsageReader {
 	 * leaving the id out keeps it out of the sort.
 	 */
 	public static final String LINE_ORDER = "tenant_id, session_id NULLS FIRST, agent_id NULLS FIRST, model COLLATE \"C\", "
-			+ "metric COLLATE \"C\", tags::text COLLATE \"C\", occurred_at";
+			+ "metric COLLATE \"C\", tags::text COLLATE \"C\", source COLLATE \"C\", estimated, occurred_at";
 
 	/**
 	 * The FOCUS export's order: as {@link #LINE_ORDER}, lines split by region and pool too. A line's
@@ -40,7 +42,7 @@ public class UsageReader {
 	 */
 	public static final String REGIONAL_LINE_ORDER = "tenant_id, session_id NULLS FIRST, agent_id NULLS FIRST, "
 			+ "model COLLATE \"C\", metric COLLATE \"C\", region COLLATE \"C\" NULLS FIRST, "
-			+ "compute COLLATE \"C\" NULLS FIRST, tags::text COLLATE \"C\", occurred_at";
+			+ "compute COLLATE \"C\" NULLS FIRST, tags::text COLLATE \"C\", source COLLATE \"C\", estimated, occurred_at";
 
 	/**
 	 * PostgreSQL memory for an export's sort: a month of a million events sorts in about 220 MB,
@@ -70,7 +72,7 @@ public class UsageReader {
 	Flux<UsageEvent> events(UsageQuery query, String order) {
 		StringBuilder sql = new StringBuilder("""
 				SELECT tenant_id, agent_id, session_id, model, region, compute, metric, quantity, occurred_at,
-				    tags::text AS tags
+				    tags::text AS tags, source, estimated
 				FROM billing.usage_event WHERE occurred_at >= :from AND occurred_at < :to""");
 		if (query.tenantId() != null) {
 			sql.append(" AND tenant_id = :tenantId");
@@ -118,14 +120,15 @@ public class UsageReader {
 		Map<String, String> parsed = tags.computeIfAbsent(json, (text) -> this.json.readValue(text, TAGS));
 		return new UsageEvent(row.get(0, String.class), "", row.get(1, String.class), null, row.get(2, String.class),
 				null, row.get(3, String.class), row.get(4, String.class), row.get(5, String.class),
-				row.get(6, String.class), row.get(7, BigDecimal.class), row.get(8, Instant.class), parsed);
+				row.get(6, String.class), row.get(7, BigDecimal.class), row.get(8, Instant.class), parsed,
+				source(row.get(10, String.class)), Boolean.TRUE.equals(row.get(11, Boolean.class)));
 	}
 
 	/** The tenant's events with {@code from ≤ occurred_at < to}, in time order (for invoices). */
 	public Flux<UsageEvent> tenantEvents(String tenantId, Instant from, Instant to) {
 		return this.db.sql("""
 				SELECT tenant_id, idempotency_key, agent_id, agent_version, session_id, segment, model, region, compute,
-				    metric, quantity, occurred_at, tags
+				    metric, quantity, occurred_at, tags, source, estimated
 				FROM billing.usage_event WHERE tenant_id = :tenantId AND occurred_at >= :from AND occurred_at < :to
 				ORDER BY occurred_at, id""")
 			.bind("tenantId", tenantId)
@@ -139,7 +142,7 @@ public class UsageReader {
 	Flux<UsageEvent> sessionEvents(String tenantId, String sessionId) {
 		return this.db.sql("""
 				SELECT tenant_id, idempotency_key, agent_id, agent_version, session_id, segment, model, region, compute,
-				    metric, quantity, occurred_at, tags
+				    metric, quantity, occurred_at, tags, source, estimated
 				FROM billing.usage_event WHERE tenant_id = :tenantId AND session_id = :sessionId
 				ORDER BY occurred_at, id""")
 			.bind("tenantId", tenantId)
@@ -154,7 +157,13 @@ public class UsageReader {
 				row.get("session_id", String.class), row.get("segment", Integer.class), row.get("model", String.class),
 				row.get("region", String.class), row.get("compute", String.class), row.get("metric", String.class),
 				row.get("quantity", BigDecimal.class), row.get("occurred_at", Instant.class),
-				this.json.readValue(row.get("tags", Json.class).asString(), TAGS));
+				this.json.readValue(row.get("tags", Json.class).asString(), TAGS),
+				source(row.get("source", String.class)), Boolean.TRUE.equals(row.get("estimated", Boolean.class)));
+	}
+
+	/** A source as the ledger stores it ({@code platform} or {@code tenant}). */
+	private static UsageSource source(@Nullable String wireName) {
+		return UsageSource.TENANT.wireName().equals(wireName) ? UsageSource.TENANT : UsageSource.PLATFORM;
 	}
 
 }

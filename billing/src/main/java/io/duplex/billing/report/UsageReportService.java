@@ -132,6 +132,8 @@ class UsageReportService {
 				case "region" -> UsageEvent::region;
 				case "compute" -> UsageEvent::compute;
 				case "session" -> UsageEvent::sessionId;
+				case "source" -> (event) -> event.source().wireName();
+				case "estimated" -> (event) -> String.valueOf(event.estimated());
 				default -> {
 					String tag = key.substring(UsageQuery.TAG_PREFIX.length());
 					yield (event) -> event.tags().get(tag);

@@ -11,7 +11,9 @@ import org.dhatim.fastexcel.Workbook;
 import org.dhatim.fastexcel.Worksheet;
 
 /**
- * The XLSX export: the CSV export's columns in one worksheet, numbers as numbers. The workbook is
+ * The XLSX export: the CSV export's columns in one worksheet, numbers as numbers. Text cells are
+ * typed text, which a spreadsheet never evaluates, and neutralised all the same as the CSV's are
+ * ({@link SpreadsheetCells}): a workbook saved again as CSV stays safe. The workbook is
  * written into a small buffer that is handed on every {@value #FLUSH_ROWS} rows, so rows leave as
  * they are written. Excel's shared-strings table (written at the end) keeps each distinct text
  * once, so memory grows with distinct sessions and tags, not with rows.
@@ -21,7 +23,7 @@ final class XlsxFormat {
 	static final int FLUSH_ROWS = 2000;
 
 	private static final List<String> HEADER = List.of("tenant", "session", "agent", "model", "metric", "quantity",
-			"unit", "unit_price", "cost", "currency", "tags");
+			"unit", "unit_price", "cost", "currency", "tags", "source", "estimated");
 
 	private final ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
 
@@ -43,19 +45,21 @@ final class XlsxFormat {
 	/** Writes the line; the bytes written so far when it is time to hand them on, else an empty array. */
 	byte[] add(ExportLine line) {
 		int r = this.row++;
-		this.sheet.value(r, 0, line.tenantId());
+		text(r, 0, line.tenantId());
 		text(r, 1, line.sessionId());
 		text(r, 2, line.agentId());
-		this.sheet.value(r, 3, line.model());
-		this.sheet.value(r, 4, line.metric());
+		text(r, 3, line.model());
+		text(r, 4, line.metric());
 		this.sheet.value(r, 5, line.quantity());
 		text(r, 6, (line.unit() != null) ? line.unit().wireName() : null);
 		if (line.unitPrice() != null) {
 			this.sheet.value(r, 7, line.unitPrice());
 		}
 		this.sheet.value(r, 8, line.cost());
-		this.sheet.value(r, 9, line.currency());
-		this.sheet.value(r, 10, line.tags());
+		text(r, 9, line.currency());
+		text(r, 10, line.tags());
+		text(r, 11, line.source());
+		this.sheet.value(r, 12, line.estimated());
 		if (r % FLUSH_ROWS != 0) {
 			return new byte[0];
 		}
@@ -79,9 +83,11 @@ final class XlsxFormat {
 		return drain();
 	}
 
+	/** A text cell, neutralised; none for null. */
 	private void text(int r, int column, @Nullable String value) {
-		if (value != null) {
-			this.sheet.value(r, column, value);
+		String safe = SpreadsheetCells.text(value);
+		if (safe != null) {
+			this.sheet.value(r, column, safe);
 		}
 	}
 

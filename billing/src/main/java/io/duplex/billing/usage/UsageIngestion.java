@@ -5,16 +5,21 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import io.duplex.core.security.Caller;
+import io.duplex.core.session.SessionDirectory;
 import io.duplex.core.usage.UsageEvent;
+import io.duplex.core.usage.UsageSource;
 import io.duplex.core.web.FieldError;
 import io.duplex.core.web.ProblemException;
 import io.duplex.core.web.Problems;
@@ -23,9 +28,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /v1/usage/events}: usage a tenant's own components report (a self-hosted pool, a
- * speech server). A batch is validated whole and stored whole: one invalid event refuses the
- * batch with 422 naming every invalid field; one event repeating a recorded key with a different
- * body refuses it with 409 {@code usage-event-conflict}. An exact repeat is a no-op, however late.
+ * speech server), recorded as {@link UsageSource#TENANT} events: their keys live apart from the
+ * platform's, so a report can never take the place of what the platform metered. A batch is
+ * validated whole and stored whole: one invalid event refuses the batch with 422 naming every
+ * invalid field; one event repeating a recorded key with a different body refuses it with 409
+ * {@code usage-event-conflict}. An exact repeat is a no-op, however late.
+ * <p>
+ * A tenant cannot report what the platform meters for its own sessions: session and compute
+ * seconds never, and a model's usage (tokens, speech seconds and characters) not for a Duplex
+ * session of the tenant; either is a 422 naming the event's {@code metric}.
  */
 @Service
 class UsageIngestion {
@@ -40,10 +51,25 @@ class UsageIngestion {
 
 	private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$");
 
+	/** Metrics only the platform meters: the time of its own sessions and of their compute slots. */
+	static final Set<String> PLATFORM_ONLY = Set.of(UsageEvent.SESSION_SECONDS, UsageEvent.COMPUTE_SECONDS);
+
+	/** Metrics the platform meters for a Duplex session's model: a tenant may report them for other work only. */
+	static final Set<String> SESSION_MODEL = Set.of(UsageEvent.INPUT_TEXT_TOKENS, UsageEvent.INPUT_AUDIO_TOKENS,
+			UsageEvent.CACHED_INPUT_TEXT_TOKENS, UsageEvent.CACHED_INPUT_AUDIO_TOKENS, UsageEvent.OUTPUT_TEXT_TOKENS,
+			UsageEvent.OUTPUT_AUDIO_TOKENS, UsageEvent.STT_SECONDS, UsageEvent.TTS_CHARACTERS);
+
 	private final UsageLedger ledger;
 
-	UsageIngestion(UsageLedger ledger) {
+	private final @Nullable SessionDirectory sessions;
+
+	/**
+	 * @param sessions the session module's directory; absent only in a process without that module
+	 * (billing's own tests), where no session can be a Duplex session
+	 */
+	UsageIngestion(UsageLedger ledger, ObjectProvider<SessionDirectory> sessions) {
 		this.ledger = ledger;
+		this.sessions = sessions.getIfAvailable();
 	}
 
 	/** What a batch did: events new to the ledger and exact repeats of recorded ones. */
@@ -51,7 +77,9 @@ class UsageIngestion {
 	}
 
 	/**
-	 * Validates and records a batch for the caller's tenant (tenant admin and developer keys).
+	 * Validates and records a batch for the caller's tenant (tenant admin and developer keys). A
+	 * batch that is otherwise valid is then checked against the tenant's Duplex sessions (one
+	 * look-up for the batch), so the 422 of a malformed batch names its malformed fields first.
 	 * @return the counts; errors with 403 for other keys, 422 for an invalid batch, 409 for a
 	 * repeated key with a different body (nothing of the batch is stored in either case)
 	 */
@@ -59,7 +87,7 @@ class UsageIngestion {
 		String tenantId = caller.requireTenant();
 		caller.requireWriter();
 		List<UsageEvent> events = parse(tenantId, body);
-		return this.ledger.recordStrictly(events)
+		return refuseSessionUsage(tenantId, events).then(Mono.defer(() -> this.ledger.recordStrictly(events)))
 			.map((recorded) -> new IngestResult("usage.ingestion", recorded.recorded(), recorded.duplicates()))
 			.onErrorMap(ConflictingUsageException.class,
 					(ex) -> new ProblemException(HttpStatus.CONFLICT, "usage-event-conflict", "Usage event conflict",
@@ -68,7 +96,35 @@ class UsageIngestion {
 							Map.of("idempotency_keys", ex.keys())));
 	}
 
-	/** The batch's events; 422 naming every invalid field. */
+	/**
+	 * Refuses model usage reported for the tenant's own Duplex sessions: the platform meters it.
+	 * @return completes when no event does; errors with 422 naming each such event's metric
+	 */
+	private Mono<Void> refuseSessionUsage(String tenantId, List<UsageEvent> events) {
+		Set<String> asked = new LinkedHashSet<>();
+		for (UsageEvent event : events) {
+			if (event.sessionId() != null && SESSION_MODEL.contains(event.metric())) {
+				asked.add(event.sessionId());
+			}
+		}
+		if (asked.isEmpty() || this.sessions == null) {
+			return Mono.empty();
+		}
+		return this.sessions.existing(tenantId, asked).flatMap((duplex) -> {
+			List<FieldError> errors = new ArrayList<>();
+			for (int i = 0; i < events.size(); i++) {
+				UsageEvent event = events.get(i);
+				if (event.sessionId() != null && SESSION_MODEL.contains(event.metric())
+						&& duplex.contains(event.sessionId())) {
+					errors.add(new FieldError("data[" + i + "].metric", event.metric() + " of Duplex session "
+							+ event.sessionId() + " is metered by the platform; a tenant cannot report it"));
+				}
+			}
+			return errors.isEmpty() ? Mono.empty() : Mono.error(Problems.validation(errors));
+		});
+	}
+
+	/** The batch's events, in its order, as the tenant's; 422 naming every invalid field. */
 	static List<UsageEvent> parse(String tenantId, @Nullable JsonNode body) {
 		JsonNode data = (body != null) ? body.get("data") : null;
 		if (data == null || !data.isArray() || data.isEmpty()) {
@@ -106,6 +162,10 @@ class UsageIngestion {
 		if (metric == null || !METRIC.matcher(metric).matches()) {
 			errors.add(new FieldError(field + ".metric", "must be a metric such as output_audio_tokens"));
 		}
+		else if (PLATFORM_ONLY.contains(metric)) {
+			errors.add(new FieldError(field + ".metric",
+					metric + " is metered by the platform for its own sessions; a tenant cannot report it"));
+		}
 		BigDecimal quantity = quantity(node.get("quantity"));
 		if (quantity == null || quantity.signum() < 0 || !UsageLedger.fits(quantity)) {
 			errors.add(new FieldError(field + ".quantity", "must be a number ≥ 0 with at most "
@@ -128,7 +188,7 @@ class UsageIngestion {
 			return null;
 		}
 		return new UsageEvent(tenantId, key, agent, null, session, null, model, region, compute, metric, quantity,
-				occurredAt, tags);
+				occurredAt, tags, UsageSource.TENANT, false);
 	}
 
 	/** A JSON number or a decimal string; null when it is neither. */

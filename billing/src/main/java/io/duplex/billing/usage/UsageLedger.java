@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -20,6 +21,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import io.duplex.core.id.Ids;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
+import io.duplex.core.usage.UsageSource;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
@@ -28,8 +30,9 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Stores usage events in {@code billing.usage_event}; a repeated (tenant, idempotency key) is a
- * no-op, never a double charge, and never overwrites what was recorded first.
+ * Stores usage events in {@code billing.usage_event}; a repeated (tenant, source, idempotency key)
+ * is a no-op, never a double charge, and never overwrites what was recorded first. The source is
+ * part of the key: what a tenant reports never takes the place of what the platform metered.
  */
 @Repository
 class UsageLedger implements UsageSink {
@@ -42,7 +45,8 @@ class UsageLedger implements UsageSink {
 	static final int INTEGER_DIGITS = 14;
 
 	private static final String SELECT = "SELECT tenant_id, idempotency_key, agent_id, agent_version, session_id, "
-			+ "segment, model, region, compute, metric, quantity, occurred_at, tags FROM billing.usage_event";
+			+ "segment, model, region, compute, metric, quantity, occurred_at, tags, source, estimated "
+			+ "FROM billing.usage_event";
 
 	private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {
 	};
@@ -61,8 +65,9 @@ class UsageLedger implements UsageSink {
 
 	/**
 	 * Records the events in one statement, so a batch is stored whole or not at all and a retry
-	 * of it is safe. A repeated key is skipped even when its body differs, with a warning naming
-	 * the key.
+	 * of it is safe. A repeated key (of the same source) is skipped even when its body differs,
+	 * with a warning naming the key. Each event is stored with the source it carries: the
+	 * platform's meters pass {@code PLATFORM} events.
 	 * @return how many events were new; errors with {@link IllegalArgumentException}, storing
 	 * nothing, when a quantity has more than six decimals or does not fit the ledger
 	 */
@@ -98,14 +103,14 @@ class UsageLedger implements UsageSink {
 		Map<List<String>, UsageEvent> firsts = new LinkedHashMap<>();
 		List<UsageEvent> repeats = new ArrayList<>();
 		for (UsageEvent event : events) {
-			UsageEvent first = firsts.putIfAbsent(List.of(event.tenantId(), event.idempotencyKey()), event);
+			UsageEvent first = firsts.putIfAbsent(identity(event), event);
 			if (first != null) {
 				repeats.add(event);
 			}
 		}
 		List<String> conflicts = new ArrayList<>();
 		for (UsageEvent repeat : repeats) {
-			if (!sameBody(firsts.get(List.of(repeat.tenantId(), repeat.idempotencyKey())), repeat)) {
+			if (!sameBody(firsts.get(identity(repeat)), repeat)) {
 				conflicts.add(conflict(repeat));
 			}
 		}
@@ -115,7 +120,7 @@ class UsageLedger implements UsageSink {
 		}
 		Mono<Recorded> recorded = insert(unique).flatMap((inserted) -> {
 			List<UsageEvent> known = unique.stream()
-				.filter((event) -> !inserted.contains(List.of(event.tenantId(), event.idempotencyKey())))
+				.filter((event) -> !inserted.contains(identity(event)))
 				.toList();
 			Mono<List<String>> compared = known.isEmpty() ? Mono.just(List.of()) : compareWithRecorded(known);
 			return compared.flatMap((differing) -> {
@@ -132,10 +137,15 @@ class UsageLedger implements UsageSink {
 		return strict ? recorded.as(this.tx::transactional) : recorded;
 	}
 
+	/** What makes an event unique in the ledger: its tenant, source and key. */
+	private static List<String> identity(UsageEvent event) {
+		return List.of(event.tenantId(), event.source().wireName(), event.idempotencyKey());
+	}
+
 	/**
 	 * Inserts events with distinct keys in one statement (arrays unnested server-side: one round
 	 * trip per batch, which is what makes bulk ingestion fast).
-	 * @return the (tenant, key) pairs that were new
+	 * @return the {@link #identity} of each event that was new
 	 */
 	private Mono<Set<List<String>>> insert(List<UsageEvent> events) {
 		int n = events.size();
@@ -153,6 +163,8 @@ class UsageLedger implements UsageSink {
 		String[] quantities = new String[n];
 		String[] times = new String[n];
 		String[] tags = new String[n];
+		String[] sources = new String[n];
+		Boolean[] estimated = new Boolean[n];
 		for (int i = 0; i < n; i++) {
 			UsageEvent event = events.get(i);
 			ids[i] = Ids.newId("usg");
@@ -169,23 +181,26 @@ class UsageLedger implements UsageSink {
 			quantities[i] = event.quantity().toPlainString();
 			times[i] = event.occurredAt().toString();
 			tags[i] = this.json.writeValueAsString(event.tags());
+			sources[i] = event.source().wireName();
+			estimated[i] = event.estimated();
 		}
 		// the months with usage (which invoices to draft) are noted in the same statement
 		return this.db.sql("""
 				WITH inserted AS (
 				    INSERT INTO billing.usage_event (id, tenant_id, idempotency_key, agent_id, agent_version, session_id,
-				        segment, model, region, compute, metric, quantity, occurred_at, tags)
+				        segment, model, region, compute, metric, quantity, occurred_at, tags, source, estimated)
 				    SELECT * FROM unnest(:ids::text[], :tenants::text[], :keys::text[], :agents::text[], :versions::int[],
 				        :sessions::text[], :segments::int[], :models::text[], :regions::text[], :computes::text[],
-				        :metrics::text[], :quantities::numeric[], :times::timestamptz[], :tags::jsonb[])
-				    ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
-				    RETURNING tenant_id, idempotency_key, occurred_at),
+				        :metrics::text[], :quantities::numeric[], :times::timestamptz[], :tags::jsonb[], :sources::text[],
+				        :estimated::boolean[])
+				    ON CONFLICT (tenant_id, source, idempotency_key) DO NOTHING
+				    RETURNING tenant_id, source, idempotency_key, occurred_at),
 				months AS (
 				    INSERT INTO billing.usage_month (tenant_id, month)
 				    SELECT DISTINCT tenant_id, (date_trunc('month', occurred_at AT TIME ZONE 'UTC'))::date FROM inserted
 				    ORDER BY 1, 2
 				    ON CONFLICT (tenant_id, month) DO NOTHING)
-				SELECT tenant_id, idempotency_key FROM inserted""")
+				SELECT tenant_id, source, idempotency_key FROM inserted""")
 			.bind("ids", ids)
 			.bind("tenants", tenants)
 			.bind("keys", keys)
@@ -200,7 +215,10 @@ class UsageLedger implements UsageSink {
 			.bind("quantities", quantities)
 			.bind("times", times)
 			.bind("tags", tags)
-			.map((row) -> List.of(row.get("tenant_id", String.class), row.get("idempotency_key", String.class)))
+			.bind("sources", sources)
+			.bind("estimated", estimated)
+			.map((row) -> List.of(row.get("tenant_id", String.class), row.get("source", String.class),
+					row.get("idempotency_key", String.class)))
 			.all()
 			.collect(Collectors.toSet());
 	}
@@ -208,11 +226,12 @@ class UsageLedger implements UsageSink {
 	/** Compares events whose key was already recorded with what was recorded; the keys whose body differs. */
 	private Mono<List<String>> compareWithRecorded(List<UsageEvent> known) {
 		return Flux.fromIterable(known)
-			.groupBy(UsageEvent::tenantId)
+			.groupBy((event) -> List.of(event.tenantId(), event.source().wireName()))
 			.flatMap((byTenant) -> byTenant.collectList()
 				.flatMapMany((list) -> this.db
-					.sql(SELECT + " WHERE tenant_id = :tenantId AND idempotency_key = ANY(:keys)")
-					.bind("tenantId", byTenant.key())
+					.sql(SELECT + " WHERE tenant_id = :tenantId AND source = :source AND idempotency_key = ANY(:keys)")
+					.bind("tenantId", byTenant.key().get(0))
+					.bind("source", byTenant.key().get(1))
 					.bind("keys", list.stream().map(UsageEvent::idempotencyKey).toArray(String[]::new))
 					.map(this::event)
 					.all()
@@ -228,7 +247,8 @@ class UsageLedger implements UsageSink {
 	/** Logs a repeated key with a different body; the event recorded first stands. */
 	private static String conflict(UsageEvent event) {
 		log.warn("Usage event {} of tenant {} repeats a recorded idempotency key with a different body; "
-				+ "the recorded event stands", event.idempotencyKey(), event.tenantId());
+				+ "the recorded event stands (source {})", event.idempotencyKey(), event.tenantId(),
+				event.source().wireName());
 		return event.idempotencyKey();
 	}
 
@@ -237,7 +257,7 @@ class UsageLedger implements UsageSink {
 				&& quantity.precision() - quantity.scale() <= INTEGER_DIGITS;
 	}
 
-	/** The tenant's recorded events in the order they occurred; empty when it has none. */
+	/** The tenant's recorded events (both sources) in the order they occurred; empty when it has none. */
 	Flux<UsageEvent> events(String tenantId) {
 		return this.db.sql(SELECT + " WHERE tenant_id = :tenantId ORDER BY occurred_at, id")
 			.bind("tenantId", tenantId)
@@ -245,7 +265,7 @@ class UsageLedger implements UsageSink {
 			.all();
 	}
 
-	/** Equal as stored: quantities by value, times to the microsecond. */
+	/** Equal as stored: quantities by value, times to the microsecond (the source is part of the key). */
 	static boolean sameBody(UsageEvent recorded, UsageEvent event) {
 		return Objects.equals(recorded.agentId(), event.agentId())
 				&& Objects.equals(recorded.agentVersion(), event.agentVersion())
@@ -255,7 +275,7 @@ class UsageLedger implements UsageSink {
 				&& Objects.equals(recorded.compute(), event.compute()) && recorded.metric().equals(event.metric())
 				&& recorded.quantity().compareTo(event.quantity()) == 0
 				&& sameMicrosecond(recorded.occurredAt(), event.occurredAt())
-				&& recorded.tags().equals(event.tags());
+				&& recorded.tags().equals(event.tags()) && recorded.estimated() == event.estimated();
 	}
 
 	private UsageEvent event(Readable row) {
@@ -264,7 +284,18 @@ class UsageLedger implements UsageSink {
 				row.get("session_id", String.class), row.get("segment", Integer.class), row.get("model", String.class),
 				row.get("region", String.class), row.get("compute", String.class), row.get("metric", String.class),
 				row.get("quantity", BigDecimal.class), row.get("occurred_at", Instant.class),
-				this.json.readValue(row.get("tags", Json.class).asString(), TAGS));
+				this.json.readValue(row.get("tags", Json.class).asString(), TAGS),
+				source(row.get("source", String.class)), Boolean.TRUE.equals(row.get("estimated", Boolean.class)));
+	}
+
+	/** A source as the ledger stores it. */
+	static UsageSource source(@Nullable String wireName) {
+		for (UsageSource source : UsageSource.values()) {
+			if (source.wireName().equals(wireName)) {
+				return source;
+			}
+		}
+		throw new IllegalStateException("Unknown usage source in the ledger: " + wireName);
 	}
 
 	/** PostgreSQL keeps microseconds, rounding any nanoseconds an event carried. */

@@ -12,7 +12,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,7 @@ import io.duplex.billing.BillingHttpTestSupport;
 import io.duplex.billing.TestCsv;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
+import io.duplex.core.usage.UsageSource;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,24 +77,39 @@ class InvoiceReconciliationTests extends BillingHttpTestSupport {
 		Random random = new Random(20250214);
 		List<TestTenant> tenants = List.of(newTenant(), newTenant(), newTenant());
 		Map<String, List<UsageEvent>> byTenant = new LinkedHashMap<>();
+		Map<String, List<UsageEvent>> reportedBy = new LinkedHashMap<>();
 		List<UsageEvent> all = new ArrayList<>();
 		for (TestTenant tenant : tenants) {
 			contract(tenant.id());
 			List<UsageEvent> events = randomUsage(tenant.id(), random, 300);
-			byTenant.put(tenant.id(), events);
-			all.addAll(events);
+			// 50 events of model usage the tenant reports itself (it may not report seconds); the
+			// platform meters the rest
+			List<UsageEvent> reported = events.stream()
+				.filter((event) -> !event.metric().endsWith("_seconds"))
+				.limit(50)
+				.map(InvoiceReconciliationTests::reportedByTenant)
+				.toList();
+			List<UsageEvent> metered = events.stream()
+				.filter((event) -> reported.stream()
+					.noneMatch((own) -> own.idempotencyKey().equals(event.idempotencyKey())))
+				.toList();
+			List<UsageEvent> both = new ArrayList<>(metered);
+			both.addAll(reported);
+			byTenant.put(tenant.id(), both);
+			reportedBy.put(tenant.id(), reported);
+			all.addAll(metered);
 		}
 		List<UsageEvent> arrival = new ArrayList<>(all);
 		Collections.shuffle(arrival, random);
-		// duplicates and out-of-order arrival: overlapping batches, some through the HTTP endpoint
+		// duplicates and out-of-order arrival: overlapping batches, and the tenants' own reports
+		// through the HTTP endpoint, twice
 		for (int i = 0; i < arrival.size(); i += 97) {
 			List<UsageEvent> batch = arrival.subList(i, Math.min(arrival.size(), i + 150));
 			this.sink.record(batch).block();
 		}
-		Map<String, TestTenant> keys = new HashMap<>();
-		tenants.forEach((tenant) -> keys.put(tenant.id(), tenant));
 		for (TestTenant tenant : tenants) {
-			postThroughApi(tenant, byTenant.get(tenant.id()).subList(0, 50));
+			postThroughApi(tenant, reportedBy.get(tenant.id()), 50);
+			postThroughApi(tenant, reportedBy.get(tenant.id()), 0);
 		}
 
 		Map<String, BigDecimal> first = new LinkedHashMap<>();
@@ -110,6 +125,9 @@ class InvoiceReconciliationTests extends BillingHttpTestSupport {
 		// replay everything twice: nothing changes
 		this.sink.record(all).block();
 		this.sink.record(all).block();
+		for (TestTenant tenant : tenants) {
+			postThroughApi(tenant, reportedBy.get(tenant.id()), 0);
+		}
 		for (TestTenant tenant : tenants) {
 			assertThat(viewsOf(tenant)).containsOnly(first.get(tenant.id()));
 		}
@@ -254,7 +272,15 @@ class InvoiceReconciliationTests extends BillingHttpTestSupport {
 		return sum;
 	}
 
-	private void postThroughApi(TestTenant tenant, List<UsageEvent> events) {
+	/** The event as the tenant reports it through the API (which has no agent version or segment). */
+	private static UsageEvent reportedByTenant(UsageEvent event) {
+		return new UsageEvent(event.tenantId(), event.idempotencyKey(), event.agentId(), null, event.sessionId(), null,
+				event.model(), event.region(), event.compute(), event.metric(), event.quantity(), event.occurredAt(),
+				event.tags(), UsageSource.TENANT, false);
+	}
+
+	/** Posts the tenant's reports; {@code recorded} of them are new, the rest repeats. */
+	private void postThroughApi(TestTenant tenant, List<UsageEvent> events, int recorded) {
 		List<Map<String, Object>> data = new ArrayList<>();
 		for (UsageEvent event : events) {
 			Map<String, Object> item = new LinkedHashMap<>();
@@ -270,10 +296,9 @@ class InvoiceReconciliationTests extends BillingHttpTestSupport {
 			item.put("tags", event.tags());
 			data.add(item);
 		}
-		// every event is already recorded with this very body (agent version and segment are not
-		// part of the public body, so those events were recorded without them): all duplicates
 		as(tenant.adminKey()).post().uri("/v1/usage/events").bodyValue(Map.of("data", data)).exchange().expectStatus()
-			.isOk().expectBody().jsonPath("$.recorded").isEqualTo(0).jsonPath("$.duplicates").isEqualTo(50);
+			.isOk().expectBody().jsonPath("$.recorded").isEqualTo(recorded).jsonPath("$.duplicates")
+			.isEqualTo(events.size() - recorded);
 	}
 
 	/** Contract prices: per-minute fees from the 1st, changed (with a discount) mid-month at {@link #CHANGE}. */

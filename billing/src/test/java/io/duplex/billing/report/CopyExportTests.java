@@ -37,6 +37,7 @@ import io.duplex.billing.pricing.PriceBooks;
 import io.duplex.billing.pricing.Rater;
 import io.duplex.core.tenant.TenantDirectory;
 import io.duplex.core.usage.UsageEvent;
+import io.duplex.core.usage.UsageSource;
 import io.duplex.core.usage.UsageSink;
 import io.duplex.test.TestKeys;
 import reactor.core.publisher.BaseSubscriber;
@@ -72,6 +73,10 @@ class CopyExportTests extends BillingHttpTestSupport {
 			Map.of("team", "sales, \"east\""), Map.of("note", "line\nbreak\r\nand tab\t", "a", "1"),
 			Map.of("slash", "back\\slash \\N \\t", "ünï", "cödé 😀 中文"), Map.of("", ""),
 			Map.of("z", "last", "aa", "first", "b", "{\"json\": [1]}"));
+
+	/** Agents whose ids a spreadsheet would take for formulas; the last two COPY escapes. */
+	private static final List<String> FORMULAS = List.of("=HYPERLINK(\"http://x\",\"y\")", "+agt", "-1", "@SUM(A1)",
+			"\tagt_tab", "\ragt_cr");
 
 	@Autowired
 	private UsageSink sink;
@@ -116,6 +121,10 @@ class CopyExportTests extends BillingHttpTestSupport {
 		for (int i = 0; i < 3000; i++) {
 			String session = (random.nextInt(8) == 0) ? null : "sess_" + random.nextInt(40);
 			String agent = (random.nextInt(6) == 0) ? null : "agt_" + random.nextInt(4);
+			if (random.nextInt(20) == 0) {
+				// text a spreadsheet would take for a formula, and bytes COPY escapes
+				agent = FORMULAS.get(random.nextInt(FORMULAS.size()));
+			}
 			Instant at = Instant.parse("2151-05-01T00:00:00Z")
 				.plusSeconds(random.nextInt(31 * 24 * 3600))
 				.plusNanos(random.nextInt(1000) * 1000L);
@@ -124,7 +133,8 @@ class CopyExportTests extends BillingHttpTestSupport {
 					Arrays.asList("gpu-a", "cpu-b", null).get(random.nextInt(3)),
 					METRICS.get(random.nextInt(METRICS.size())),
 					new BigDecimal(random.nextInt(5_000_000) + 1).movePointLeft(random.nextInt(7)), at,
-					TAGS.get(random.nextInt(TAGS.size()))));
+					TAGS.get(random.nextInt(TAGS.size())),
+					random.nextBoolean() ? UsageSource.PLATFORM : UsageSource.TENANT, random.nextInt(5) == 0));
 		}
 		// the same keys at the same instant, so lines sum several events
 		events.add(withKey(events.get(0), "again-0"));
@@ -386,7 +396,7 @@ class CopyExportTests extends BillingHttpTestSupport {
 	private static UsageEvent withKey(UsageEvent event, String key) {
 		return new UsageEvent(event.tenantId(), key, event.agentId(), event.agentVersion(), event.sessionId(),
 				event.segment(), event.model(), event.region(), event.compute(), event.metric(), event.quantity(),
-				event.occurredAt(), event.tags());
+				event.occurredAt(), event.tags(), event.source(), event.estimated());
 	}
 
 }

@@ -16,6 +16,7 @@ import io.duplex.billing.BillingHttpTestSupport;
 import io.duplex.billing.TestCsv;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
+import io.duplex.core.usage.UsageSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,6 +62,44 @@ class UsageReportTests extends BillingHttpTestSupport {
 		// the 3rd alone
 		assertThat(report(finance, "from=2026-11-03&to=2026-11-04")).extracting((line) -> line.get("cost"))
 			.containsExactly("15.01");
+	}
+
+	@Test
+	void reportAndExportsWhenTenantReportsUnderAPlatformKeyThenEachSourceShowsApart() {
+		TestTenant tenant = newTenant();
+		String finance = newKey(tenant.id(), "finance");
+		Instant at = Instant.parse("2026-11-05T10:00:00Z");
+		String key = "sess_src:resp_1:output_audio_tokens";
+		record(new UsageEvent(tenant.id(), key, "agt_a", 1, "sess_src", 1, "gpt-realtime", "us-east", null,
+				"output_audio_tokens", new BigDecimal("1000000"), at, Map.of(), UsageSource.PLATFORM, false),
+				new UsageEvent(tenant.id(), "sess_src:resp_2:output_audio_tokens", "agt_a", 1, "sess_src", 1,
+						"gpt-realtime", "us-east", null, "output_audio_tokens", new BigDecimal("500000"), at, Map.of(),
+						UsageSource.PLATFORM, true));
+		as(newKey(tenant.id(), "developer")).post()
+			.uri("/v1/usage/events")
+			.bodyValue(Map.of("data", List.of(Map.of("idempotency_key", key, "metric", "output_audio_tokens",
+					"quantity", 250000, "occurred_at", at.toString(), "model", "gpt-realtime"))))
+			.exchange()
+			.expectStatus()
+			.isOk();
+
+		// 1,000,000 + 500,000 (estimated) platform tokens and 250,000 reported, at 64.00/M
+		assertThat(report(finance, NOVEMBER + "&group_by=source,estimated")).containsExactly(
+				Map.of("source", "platform", "estimated", "false", "quantity", "1000000.000000", "cost", "64.00",
+						"currency", "USD"),
+				Map.of("source", "platform", "estimated", "true", "quantity", "500000.000000", "cost", "32.00",
+						"currency", "USD"),
+				Map.of("source", "tenant", "estimated", "false", "quantity", "250000.000000", "cost", "16.00",
+						"currency", "USD"));
+		List<List<String>> csv = TestCsv.parse(getText(finance, "/v1/usage/export?format=csv&" + NOVEMBER));
+		assertThat(csv.subList(1, csv.size())).extracting((row) -> row.get(11) + " " + row.get(12) + " " + row.get(5))
+			.containsExactlyInAnyOrder("platform false 1000000.000000", "platform true 500000.000000",
+					"tenant false 250000.000000");
+		List<List<String>> focus = TestCsv.parse(getText(finance, "/v1/usage/export?format=focus&" + NOVEMBER));
+		int source = focus.get(0).indexOf("x_Source");
+		int estimated = focus.get(0).indexOf("x_Estimated");
+		assertThat(focus.subList(1, focus.size())).extracting((row) -> row.get(source) + " " + row.get(estimated))
+			.containsExactlyInAnyOrder("platform false", "platform true", "tenant false");
 	}
 
 	@Test
@@ -193,13 +232,14 @@ class UsageReportTests extends BillingHttpTestSupport {
 		List<List<String>> rows = TestCsv.parse(csv);
 
 		assertThat(rows.get(0)).containsExactly("tenant", "session", "agent", "model", "metric", "quantity", "unit",
-				"unit_price", "cost", "currency", "tags");
+				"unit_price", "cost", "currency", "tags", "source", "estimated");
 		List<List<String>> data = rows.subList(1, rows.size());
 		assertThat(data).allSatisfy((row) -> {
-			assertThat(row).hasSize(11);
+			assertThat(row).hasSize(13);
 			assertThat(row.get(0)).isEqualTo(tenant.id());
 			assertThat(row.get(6)).isEqualTo("per_million_tokens");
 			assertThat(row.get(10)).isEqualTo("{\"team\":\"sales, \\\"east\\\"\"}");
+			assertThat(row.subList(11, 13)).containsExactly("platform", "false");
 		});
 		BigDecimal csvTotal = data.stream().map((row) -> new BigDecimal(row.get(8))).reduce(BigDecimal.ZERO,
 				BigDecimal::add);

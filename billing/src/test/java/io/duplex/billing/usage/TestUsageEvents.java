@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import io.duplex.core.usage.UsageEvent;
+import io.duplex.core.usage.UsageSource;
 
 /** Usage events as a session reports them; tests change one field at a time. */
 final class TestUsageEvents {
@@ -22,6 +23,12 @@ final class TestUsageEvents {
 		return new UsageEvent(event.tenantId(), event.idempotencyKey(), event.agentId(), event.agentVersion(),
 				event.sessionId(), event.segment(), event.model(), event.region(), event.compute(), event.metric(),
 				new BigDecimal(quantity), event.occurredAt(), event.tags());
+	}
+
+	static UsageEvent withSource(UsageEvent event, UsageSource source) {
+		return new UsageEvent(event.tenantId(), event.idempotencyKey(), event.agentId(), event.agentVersion(),
+				event.sessionId(), event.segment(), event.model(), event.region(), event.compute(), event.metric(),
+				event.quantity(), event.occurredAt(), event.tags(), source, event.estimated());
 	}
 
 	/** An event with only the required fields, as a platform-level meter might report it. */

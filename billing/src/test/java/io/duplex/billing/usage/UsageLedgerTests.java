@@ -16,6 +16,7 @@ import org.springframework.test.context.ContextConfiguration;
 
 import io.duplex.core.id.Ids;
 import io.duplex.core.usage.UsageEvent;
+import io.duplex.core.usage.UsageSource;
 import io.duplex.test.TestDatabase;
 import io.duplex.test.TestKeys;
 import reactor.core.publisher.Mono;
@@ -113,6 +114,37 @@ class UsageLedgerTests {
 	}
 
 	@Test
+	void recordWhenBothSourcesUseTheSameKeyThenEachIsStoredOnceWithItsSourceAndEstimation() {
+		String tenant = Ids.newId("ten");
+		String key = "sess_1:resp_1:output_audio_tokens";
+		UsageEvent platform = estimated(TestUsageEvents.outputAudioTokens(tenant, key, "10"), UsageSource.PLATFORM);
+		UsageEvent reported = TestUsageEvents.withSource(TestUsageEvents.outputAudioTokens(tenant, key, "0"),
+				UsageSource.TENANT);
+
+		this.ledger.record(List.of(reported))
+			.concatWith(this.ledger.record(List.of(platform, reported)))
+			.concatWith(this.ledger.record(List.of(platform, reported)))
+			.as(StepVerifier::create)
+			.expectNext(1, 1, 0)
+			.verifyComplete();
+		this.ledger.events(tenant).collectList().as(StepVerifier::create).assertNext((events) -> {
+			assertThat(events).hasSize(2);
+			assertThat(events).filteredOn((event) -> event.source() == UsageSource.PLATFORM)
+				.singleElement()
+				.satisfies((event) -> {
+					assertThat(event.estimated()).isTrue();
+					assertThat(UsageLedger.sameBody(event, platform)).isTrue();
+				});
+			assertThat(events).filteredOn((event) -> event.source() == UsageSource.TENANT)
+				.singleElement()
+				.satisfies((event) -> {
+					assertThat(event.estimated()).isFalse();
+					assertThat(event.quantity()).isEqualByComparingTo("0");
+				});
+		}).verifyComplete();
+	}
+
+	@Test
 	void recordWhenQuantityHasSixDecimalsOrFourteenDigitsThenReadBackExactly() {
 		String tenant = Ids.newId("ten");
 		List<String> quantities = List.of("0.000001", "12345678901234.999999", "1.5", "0");
@@ -183,6 +215,12 @@ class UsageLedgerTests {
 
 	private Mono<Map<String, UsageEvent>> recorded(String tenantId) {
 		return this.ledger.events(tenantId).collectMap(UsageEvent::idempotencyKey);
+	}
+
+	private static UsageEvent estimated(UsageEvent event, UsageSource source) {
+		return new UsageEvent(event.tenantId(), event.idempotencyKey(), event.agentId(), event.agentVersion(),
+				event.sessionId(), event.segment(), event.model(), event.region(), event.compute(), event.metric(),
+				event.quantity(), event.occurredAt(), event.tags(), source, true);
 	}
 
 	private Mono<Long> count(String tenantId) {

@@ -1,4 +1,4 @@
-/** The session port: ending a tenant's live sessions when what they run on goes away. */
+/** The session ports: ending a tenant's live sessions when what they run on goes away, and which sessions exist. */
 @NullMarked
 package io.duplex.core.session;
 

@@ -8,8 +8,8 @@ import reactor.core.publisher.Mono;
 public interface UsageSink {
 
 	/**
-	 * Records {@code events}; an event whose (tenant, idempotency key) is already recorded is
-	 * skipped, however late it comes.
+	 * Records {@code events}, each with the source it carries; an event whose (tenant, source,
+	 * idempotency key) is already recorded is skipped, however late it comes.
 	 * @return how many events were new
 	 */
 	Mono<Integer> record(List<UsageEvent> events);
