@@ -1,5 +1,8 @@
 package io.duplex.session.session;
 
+import java.util.Set;
+import java.util.stream.Collectors;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -51,6 +54,9 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 
 	private final String nodeId;
 
+	/** The sessions the last sweep found orphaned; the next one releases those still orphaned. */
+	private volatile Set<String> suspects = Set.of();
+
 	private final ObjectProvider<LiveSessions> live;
 
 	private Disposable schedule = () -> {
@@ -95,12 +101,20 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 	 * Sessions recorded as active on this node that run nowhere here: their engine ended but could
 	 * not record it (a database error as it closed). Each is left resumable for the grace, from now,
 	 * as a dropped socket leaves it; one without a resume token ends as {@code internal_error}.
-	 * The writes are conditional on the session still being this node's, so one whose end was
-	 * recorded meanwhile is left as it is.
+	 * A session is released only when the sweep before this one found it orphaned too, so one whose
+	 * end is being written (or that is being asked to stop) at the moment of a sweep gets a heartbeat
+	 * to finish first. The writes are conditional on the session still being this node's, so one
+	 * whose end was recorded meanwhile is left as it is.
 	 */
 	Mono<Void> releaseOrphans() {
 		return this.sessions.activeOn(this.nodeId)
 			.filter((session) -> this.live.orderedStream().noneMatch((node) -> node.runs(session.sessionId())))
+			.collectList()
+			.flatMapIterable((orphans) -> {
+				Set<String> seenBefore = this.suspects;
+				this.suspects = orphans.stream().map(SessionRepository.ActiveSession::sessionId).collect(Collectors.toSet());
+				return orphans.stream().filter((orphan) -> seenBefore.contains(orphan.sessionId())).toList();
+			})
 			.concatMap((orphan) -> {
 				log.warn("Session {} of tenant {} is recorded as running on this node, but does not: releasing it",
 						orphan.sessionId(), orphan.tenantId());

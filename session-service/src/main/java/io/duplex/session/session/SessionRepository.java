@@ -376,10 +376,13 @@ class SessionRepository {
 			.all();
 	}
 
-	/** The sessions recorded as active on {@code nodeId}, of every tenant, with whether each has a resume token armed. */
+	/**
+	 * The sessions recorded as active on {@code nodeId}, of every tenant, with whether each has a
+	 * resume token armed; not those asked to stop, which the stop poller ends with their reason.
+	 */
 	Flux<ActiveSession> activeOn(String nodeId) {
 		return this.db.sql("SELECT tenant_id, id, resume_token_hash IS NOT NULL AS resumable FROM realtime.session "
-				+ "WHERE node_id = :nodeId AND status = 'active'")
+				+ "WHERE node_id = :nodeId AND status = 'active' AND stop_reason IS NULL")
 			.bind("nodeId", nodeId)
 			.map((row) -> new ActiveSession(row.get("tenant_id", String.class), row.get("id", String.class),
 					Boolean.TRUE.equals(row.get("resumable", Boolean.class))))
