@@ -128,7 +128,7 @@ class MoneyPropertyTests extends SessionTestSupport {
 	void historiesWhenRandomThenEveryViewAgreesToTheCentAndEveryReportedTokenIsBilledOnce() throws Exception {
 		long base = Long.getLong("duplex.money.seed", DEFAULT_SEED);
 		int count = Integer.getInteger("duplex.money.histories", 200);
-		int parallel = Integer.getInteger("duplex.money.parallel", 4);
+		int parallel = Integer.getInteger("duplex.money.parallel", 6);
 		String replay = System.getProperty("duplex.money.replay");
 		List<Long> seeds = new ArrayList<>();
 		if (replay != null && !replay.isBlank()) {
@@ -194,6 +194,9 @@ class MoneyPropertyTests extends SessionTestSupport {
 
 		final AtomicLong priceChangesDuringSessions = new AtomicLong();
 
+		/** How long each history took, in the order they finished. */
+		final java.util.Queue<Long> millis = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
 		@Override
 		public String toString() {
 			return "%d sessions (%d responses completed, %d cancelled, %d abandoned), %d reported events in %d posts "
@@ -201,7 +204,10 @@ class MoneyPropertyTests extends SessionTestSupport {
 						this.events.get(), this.posts.get())
 					+ "(%d duplicate posts, %d replays, %d refused conflicts), %d ledger rows, %d price changes during a session"
 						.formatted(this.duplicatePosts.get(), this.replays.get(), this.conflicts.get(),
-								this.ledgerRows.get(), this.priceChangesDuringSessions.get());
+								this.ledgerRows.get(), this.priceChangesDuringSessions.get())
+					+ "; a history took %s ms (median), %s ms (longest)".formatted(
+							this.millis.stream().sorted().skip(this.millis.size() / 2).findFirst().orElse(0L),
+							this.millis.stream().max(Long::compare).orElse(0L));
 		}
 
 	}
@@ -292,8 +298,11 @@ class MoneyPropertyTests extends SessionTestSupport {
 		}
 
 		List<String> run() {
+			long started = System.nanoTime();
 			try {
 				live();
+				MoneyPropertyTests.this.stats.millis
+					.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 			}
 			catch (Throwable ex) {
 				this.failures.add("the history could not run: " + ex);
@@ -1153,7 +1162,7 @@ class MoneyPropertyTests extends SessionTestSupport {
 			if (test.test(value) || System.nanoTime() > deadline) {
 				return value;
 			}
-			pause(20);
+			pause(50);
 		}
 	}
 
