@@ -101,7 +101,7 @@ class MoneyPropertyTests extends SessionTestSupport {
 	private static final List<String> WORDS = List.of("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf",
 			"hotel", "india", "juliet", "kilo", "lima", "mike", "november", "oscar", "papa");
 
-	private static final Duration WAIT = Duration.ofSeconds(20);
+	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	/**
 	 * The sandbox wrapped so that its reports are recorded. Imported, not annotated: the session
@@ -143,6 +143,7 @@ class MoneyPropertyTests extends SessionTestSupport {
 		TestPlacement placement = newPlacement(64);
 		YearMonth month = YearMonth.now(ZoneOffset.UTC);
 		long started = System.nanoTime();
+		long cpuBefore = processCpuNanos();
 		ExecutorService workers = Executors.newFixedThreadPool(parallel);
 		List<String> failures = new ArrayList<>();
 		try {
@@ -162,7 +163,8 @@ class MoneyPropertyTests extends SessionTestSupport {
 		}
 		long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
 		System.out.println("Money property: " + seeds.size() + " histories (base seed " + base + ") in " + seconds
-				+ " s: " + this.stats);
+				+ " s (this JVM's CPU: " + TimeUnit.NANOSECONDS.toSeconds(processCpuNanos() - cpuBefore) + " s): "
+				+ this.stats);
 		assertThat(failures).as("""
 				failed histories; replay one with -Dduplex.money.replay=<seed> \
 				(the histories come from -Dduplex.money.seed=%d)""".formatted(base)).isEmpty();
@@ -197,6 +199,9 @@ class MoneyPropertyTests extends SessionTestSupport {
 		/** How long each history took, in the order they finished. */
 		final java.util.Queue<Long> millis = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+		final java.util.concurrent.atomic.AtomicReference<String> slowest = new java.util.concurrent.atomic.AtomicReference<>(
+				"0 ms");
+
 		@Override
 		public String toString() {
 			return "%d sessions (%d responses completed, %d cancelled, %d abandoned), %d reported events in %d posts "
@@ -207,7 +212,8 @@ class MoneyPropertyTests extends SessionTestSupport {
 								this.ledgerRows.get(), this.priceChangesDuringSessions.get())
 					+ "; a history took %s ms (median), %s ms (longest)".formatted(
 							this.millis.stream().sorted().skip(this.millis.size() / 2).findFirst().orElse(0L),
-							this.millis.stream().max(Long::compare).orElse(0L));
+							this.millis.stream().max(Long::compare).orElse(0L))
+					+ " (" + this.slowest.get() + ")";
 		}
 
 	}
@@ -282,6 +288,11 @@ class MoneyPropertyTests extends SessionTestSupport {
 
 		private final List<String> failures = new ArrayList<>();
 
+		private final long started = System.nanoTime();
+
+		/** When each phase ended, in ms from the start, for the log of the slowest history. */
+		private final StringBuilder timeline = new StringBuilder();
+
 		private TestTenant tenant;
 
 		private String developer;
@@ -298,11 +309,12 @@ class MoneyPropertyTests extends SessionTestSupport {
 		}
 
 		List<String> run() {
-			long started = System.nanoTime();
 			try {
 				live();
-				MoneyPropertyTests.this.stats.millis
-					.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+				long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started);
+				MoneyPropertyTests.this.stats.millis.add(millis);
+				MoneyPropertyTests.this.stats.slowest.accumulateAndGet(millis + " ms: " + this.timeline,
+						(a, b) -> (Long.parseLong(a.split(" ")[0]) >= Long.parseLong(b.split(" ")[0])) ? a : b);
 			}
 			catch (Throwable ex) {
 				this.failures.add("the history could not run: " + ex);
@@ -314,8 +326,8 @@ class MoneyPropertyTests extends SessionTestSupport {
 			this.tenant = newTenant();
 			this.developer = newKey(this.tenant.id(), "developer");
 			this.finance = newKey(this.tenant.id(), "finance");
-			String agent = newAgent(this.tenant.adminKey(), this.placement.agentFields());
 			int sessions = pick(new int[] { 65, 30, 5 });
+			String agent = (sessions > 0) ? newAgent(this.tenant.adminKey(), this.placement.agentFields()) : null;
 			Contract contract = contract(sessions > 0);
 			for (Contract.Version version : contract.versions()) {
 				post(asPlatformAdmin(), "/v1/admin/price-books",
@@ -323,15 +335,19 @@ class MoneyPropertyTests extends SessionTestSupport {
 								"tenant_id", this.tenant.id(), "prices",
 								version.prices().stream().map(Contract.Price::wire).toList()));
 			}
+			mark("setup");
 			Ingest ingest = new Ingest(tenantEvents());
 			ingest.steps(this.random.nextInt(0, 6));
+			mark("posts");
 			List<SessionRun> runs = new ArrayList<>();
 			for (int i = 0; i < sessions; i++) {
 				runs.add(session(agent));
+				mark("session");
 			}
 			ingest.steps(this.random.nextInt(0, 6));
 			ingest.finish();
 			MoneyPropertyTests.this.stats.events.addAndGet(ingest.recorded.size());
+			mark("posts");
 			check(contract, ingest.recorded, runs);
 		}
 
@@ -656,7 +672,9 @@ class MoneyPropertyTests extends SessionTestSupport {
 				}
 			}
 			Map<String, Object> ended = awaitValue(() -> get(as(this.tenant.adminKey()), "/v1/sessions/" + sessionId),
-					(session) -> "ended".equals(session.get("status")), "session " + sessionId + " to end");
+					(session) -> "ended".equals(session.get("status")), "session " + sessionId + " to end",
+					// a session's resource prices its usage: asked a few times a second, not a hundred
+					100);
 			return new SessionRun(sessionId, ids, abandoned, new BigDecimal(ended.get("duration_seconds").toString()));
 		}
 
@@ -696,8 +714,10 @@ class MoneyPropertyTests extends SessionTestSupport {
 						Duration.ofSeconds(3));
 			}
 			MoneyPropertyTests.this.stats.ledgerRows.addAndGet(rows.size());
+			mark("ledger");
 			List<Expected> expected = checkLedger(rows, recorded, runs, reports);
 			checkViews(contract, expected);
+			mark("views");
 			checkAbandoned(rows, runs, reports);
 		}
 
@@ -1035,6 +1055,13 @@ class MoneyPropertyTests extends SessionTestSupport {
 				.block(WAIT);
 		}
 
+		private void mark(String phase) {
+			this.timeline.append(phase)
+				.append(' ')
+				.append(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.started))
+				.append(", ");
+		}
+
 		private void fail(String failure) {
 			this.failures.add(failure);
 		}
@@ -1067,6 +1094,13 @@ class MoneyPropertyTests extends SessionTestSupport {
 			}
 		}
 
+	}
+
+	/** CPU time of this JVM so far (the server and the test together), for the log. */
+	private static long processCpuNanos() {
+		return (java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) ? os.getProcessCpuTime()
+					: 0;
 	}
 
 	/**
@@ -1139,8 +1173,13 @@ class MoneyPropertyTests extends SessionTestSupport {
 			.count(), (deltas) -> deltas >= count, count + " deltas of " + responseId);
 	}
 
-	/** The first value of {@code supplier} that passes {@code test}, polled until a deadline. */
+	/** The first value of {@code supplier} that passes {@code test}, polled every 10 ms until a deadline. */
 	private static <T> T awaitValue(Supplier<T> supplier, Predicate<T> test, String what) {
+		return awaitValue(supplier, test, what, 10);
+	}
+
+	/** The first value of {@code supplier} that passes {@code test}, polled until a deadline. */
+	private static <T> T awaitValue(Supplier<T> supplier, Predicate<T> test, String what, long pollMillis) {
 		long deadline = System.nanoTime() + WAIT.toNanos();
 		while (true) {
 			T value = supplier.get();
@@ -1150,7 +1189,7 @@ class MoneyPropertyTests extends SessionTestSupport {
 			if (System.nanoTime() > deadline) {
 				throw new AssertionError("waited " + WAIT.toSeconds() + " s for " + what + "; last: " + value);
 			}
-			pause(10);
+			pause(pollMillis);
 		}
 	}
 
@@ -1162,7 +1201,7 @@ class MoneyPropertyTests extends SessionTestSupport {
 			if (test.test(value) || System.nanoTime() > deadline) {
 				return value;
 			}
-			pause(50);
+			pause(100);
 		}
 	}
 
