@@ -1,5 +1,6 @@
 package io.duplex.session.money;
 
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.net.URI;
@@ -16,19 +17,23 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import com.sun.management.OperatingSystemMXBean;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -197,10 +202,9 @@ class MoneyPropertyTests extends SessionTestSupport {
 		final AtomicLong priceChangesDuringSessions = new AtomicLong();
 
 		/** How long each history took, in the order they finished. */
-		final java.util.Queue<Long> millis = new java.util.concurrent.ConcurrentLinkedQueue<>();
+		final Queue<Long> millis = new ConcurrentLinkedQueue<>();
 
-		final java.util.concurrent.atomic.AtomicReference<String> slowest = new java.util.concurrent.atomic.AtomicReference<>(
-				"0 ms");
+		final AtomicReference<String> slowest = new AtomicReference<>("0 ms");
 
 		@Override
 		public String toString() {
@@ -1098,9 +1102,8 @@ class MoneyPropertyTests extends SessionTestSupport {
 
 	/** CPU time of this JVM so far (the server and the test together), for the log. */
 	private static long processCpuNanos() {
-		return (java.lang.management.ManagementFactory
-			.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) ? os.getProcessCpuTime()
-					: 0;
+		return (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os)
+				? os.getProcessCpuTime() : 0;
 	}
 
 	/**
