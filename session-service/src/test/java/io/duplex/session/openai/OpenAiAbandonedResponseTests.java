@@ -113,6 +113,7 @@ class OpenAiAbandonedResponseTests extends SessionTestSupport {
 			assertThat(row.get("responses")).isEqualTo(1);
 			assertThat(totalTokens(row)).isEqualTo(179);
 			assertThat(ledger(sessionId, responseId)).isEqualTo(CANCELLED);
+			assertThat(estimatedMarks(sessionId, responseId)).containsOnly(false);
 		}
 	}
 
@@ -198,6 +199,7 @@ class OpenAiAbandonedResponseTests extends SessionTestSupport {
 			Map<String, Long> estimated = Map.of("output_audio_tokens", TEN_DELTAS_AUDIO_TOKENS, "output_text_tokens",
 					TextTokens.count(FakeResponses.transcript(10)));
 			assertThat(ledger(sessionId, responseId)).isEqualTo(estimated);
+			assertThat(estimatedMarks(sessionId, responseId)).containsOnly(true);
 			assertThat(row.get("responses")).isEqualTo(1);
 			assertThat(totalTokens(row)).isEqualTo(estimated.values().stream().mapToLong(Long::longValue).sum());
 		}
@@ -228,6 +230,7 @@ class OpenAiAbandonedResponseTests extends SessionTestSupport {
 			Map<String, Object> row = awaitRow(sessionId, (record) -> "ended".equals(record.get("status")));
 			assertThat(ledger(sessionId, responseId))
 				.isEqualTo(Map.of("output_audio_tokens", TEN_DELTAS_AUDIO_TOKENS, "output_text_tokens", text));
+			assertThat(estimatedMarks(sessionId, responseId)).containsOnly(true);
 			assertThat(totalTokens(row)).isEqualTo(TEN_DELTAS_AUDIO_TOKENS + text);
 		}
 	}
@@ -279,6 +282,7 @@ class OpenAiAbandonedResponseTests extends SessionTestSupport {
 			Map<String, Object> row = awaitRow(sessionId, (record) -> "ended".equals(record.get("status")));
 			assertThat(ledger(sessionId, responseId))
 				.isEqualTo(Map.of("output_audio_tokens", TEN_DELTAS_AUDIO_TOKENS, "output_text_tokens", text));
+			assertThat(estimatedMarks(sessionId, responseId)).containsOnly(true);
 			assertThat(totalTokens(row)).isEqualTo(TEN_DELTAS_AUDIO_TOKENS + text);
 		}
 	}
@@ -317,6 +321,19 @@ class OpenAiAbandonedResponseTests extends SessionTestSupport {
 			.doOnNext((row) -> metrics.put((String) row.get("metric"), ((BigDecimal) row.get("quantity")).longValue()))
 			.blockLast(Duration.ofSeconds(10));
 		return metrics;
+	}
+
+	/** Whether each of the response's ledger events is marked estimated, as the ledger and exports show it. */
+	private List<Boolean> estimatedMarks(String sessionId, String responseId) {
+		return this.db
+			.sql("SELECT estimated FROM billing.usage_event WHERE session_id = :id AND idempotency_key LIKE :key "
+					+ "AND source = 'platform'")
+			.bind("id", sessionId)
+			.bind("key", sessionId + ":" + responseId + ":%")
+			.map((row) -> row.get("estimated", Boolean.class))
+			.all()
+			.collectList()
+			.block(Duration.ofSeconds(10));
 	}
 
 	/** Every token the ledger holds for the session, cached input not counted twice (as the totals count). */
