@@ -249,7 +249,8 @@ class CopyExports implements DisposableBean {
 				}
 			}
 			if (reading != null && this.state.compareAndSet(RUNNING, DONE)) {
-				ExportSpool spool = new ExportSpool(file, size, reading);
+				ExportSpool spool = new ExportSpool(file, size, reading,
+						CopyExports.this.properties.maxDownloadStall());
 				// the client gets its file once the connection is back, ready for the next export
 				this.ref.release().subscribe(null, (ex) -> {
 					log.debug("Could not hand an export connection back", ex);

@@ -24,6 +24,9 @@ import jakarta.validation.constraints.Positive;
  * {@code export-duration-exceeded}
  * @param maxSpoolSize the largest file one export may produce; past it the export is aborted and
  * answered 422 {@code export-too-large}
+ * @param maxDownloadStall the longest a download may go without the client taking any of it;
+ * past it the connection is closed and the file deleted, so a reader that stopped reading does not
+ * hold its tenant's export slot and the node's disk for ever
  * @param spoolDir where exports' files are written before they are sent; unset:
  * {@code <duplex.data-dir>/exports} when a data directory is set, else {@code java.io.tmpdir}
  */
@@ -32,6 +35,6 @@ import jakarta.validation.constraints.Positive;
 public record ExportProperties(@DefaultValue("2") @Positive int maxConcurrentPerTenant,
 		@DefaultValue("4") @Positive int maxConcurrent, @DefaultValue("366d") Duration maxRange,
 		@DefaultValue("5m") Duration maxDuration, @DefaultValue("2GB") DataSize maxSpoolSize,
-		@Nullable String spoolDir) {
+		@DefaultValue("60s") Duration maxDownloadStall, @Nullable String spoolDir) {
 
 }

@@ -2,6 +2,7 @@ package io.duplex.billing.report;
 
 import java.io.IOException;
 import java.nio.channels.AsynchronousFileChannel;
+import java.util.concurrent.TimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,11 +50,17 @@ final class ExportSpool {
 
 	private final Disposable expiry;
 
-	/** @param channel the file opened for reading (opened where blocking is allowed) */
-	ExportSpool(Path file, long size, AsynchronousFileChannel channel) {
+	private final Duration stallLimit;
+
+	/**
+	 * @param channel the file opened for reading (opened where blocking is allowed)
+	 * @param stallLimit the longest the client may take no chunk before the read fails
+	 */
+	ExportSpool(Path file, long size, AsynchronousFileChannel channel, Duration stallLimit) {
 		this.file = file;
 		this.size = size;
 		this.channel = channel;
+		this.stallLimit = stallLimit;
 		this.expiry = Mono.delay(UNREAD_LIMIT).subscribe((tick) -> {
 			if (this.claimed.compareAndSet(false, true)) {
 				close();
@@ -77,7 +84,9 @@ final class ExportSpool {
 
 	/**
 	 * The file in buffers of {@code buffers}, read as they are asked for (non-blocking file I/O);
-	 * the spool closes when the read completes, fails or is cancelled. A second read fails.
+	 * the spool closes when the read completes, fails or is cancelled. A client that asks for no
+	 * chunk for the stall limit (a chunk is read only on demand, so time without one is time the
+	 * client did not read) fails the read, which closes its connection. A second read fails.
 	 */
 	Flux<DataBuffer> read(DataBufferFactory buffers) {
 		return Flux.defer(() -> {
@@ -85,7 +94,10 @@ final class ExportSpool {
 				return Flux.error(new IllegalStateException("An export spool is read once"));
 			}
 			this.expiry.dispose();
-			return DataBufferUtils.readAsynchronousFileChannel(() -> this.channel, buffers, READ_CHUNK);
+			return DataBufferUtils.readAsynchronousFileChannel(() -> this.channel, buffers, READ_CHUNK)
+				.timeout(this.stallLimit)
+				.doOnError(TimeoutException.class, (ex) -> log.info("An export download took nothing for {}: closed",
+						this.stallLimit));
 		}).doFinally((signal) -> close());
 	}
 

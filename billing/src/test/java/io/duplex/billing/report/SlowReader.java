@@ -44,6 +44,11 @@ final class SlowReader implements AutoCloseable {
 		throw new IOException("closed before a status line: " + line);
 	}
 
+	/** The connection, to read the rest of the answer. */
+	Socket socket() {
+		return this.socket;
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.socket.close();
