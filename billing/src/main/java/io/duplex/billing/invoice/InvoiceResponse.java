@@ -21,7 +21,7 @@ record InvoiceResponse(String id, String object, String tenantId, Instant period
 				invoice.lines()
 					.stream()
 					.map((line) -> new LineResponse(line.model(), line.metric(),
-							line.quantity().setScale(Money.QUANTITY_SCALE).toPlainString(),
+							Money.scaledQuantity(line.quantity()).toPlainString(),
 							Money.round(line.cost(), invoice.currency()).toPlainString()))
 					.toList(),
 				invoice.finalizedAt());

@@ -163,7 +163,7 @@ class InvoiceService {
 				+ ",";
 		for (Invoice.Line line : invoice.lines()) {
 			csv.append(head).append(line.model()).append(',').append(line.metric()).append(',')
-				.append(line.quantity().setScale(Money.QUANTITY_SCALE).toPlainString()).append(',')
+				.append(Money.scaledQuantity(line.quantity()).toPlainString()).append(',')
 				.append(Money.round(line.cost(), invoice.currency()).toPlainString()).append(',')
 				.append(invoice.currency()).append("\r\n");
 		}

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The one place where money is scaled and rounded.
  * <ul>
@@ -65,9 +67,42 @@ public final class Money {
 	public static BigDecimal exactCost(BigDecimal quantity, BigDecimal unitPrice, PriceUnit unit) {
 		BigDecimal cost = quantity.multiply(unitPrice);
 		if (unit == PriceUnit.PER_MINUTE) {
-			return cost.divide(SECONDS_PER_MINUTE, PER_MINUTE_COST_SCALE, ROUNDING).stripTrailingZeros();
+			return minutes(cost, PER_MINUTE_COST_SCALE).stripTrailingZeros();
 		}
 		return cost.movePointLeft(unit.decimalShift());
+	}
+
+	/**
+	 * {@code seconds} (or an amount per second) in minutes, cut to {@code scale} decimals with
+	 * {@link #ROUNDING}: a division by 60 rarely ends, so every caller says how far it goes.
+	 */
+	public static BigDecimal minutes(BigDecimal seconds, int scale) {
+		return seconds.divide(SECONDS_PER_MINUTE, scale, ROUNDING);
+	}
+
+	/**
+	 * {@code quantity} counted in the units {@code unit} prices: millions of tokens exactly (no
+	 * trailing zeros), minutes to {@code minuteScale} decimals, anything else as it is.
+	 */
+	public static BigDecimal pricingQuantity(BigDecimal quantity, PriceUnit unit, int minuteScale) {
+		return switch (unit) {
+			case PER_MILLION_TOKENS -> quantity.movePointLeft(unit.decimalShift()).stripTrailingZeros();
+			case PER_MINUTE -> minutes(quantity, minuteScale);
+			case PER_SECOND, PER_CHARACTER -> quantity;
+		};
+	}
+
+	/** {@code quantity} with the ledger's {@value #QUANTITY_SCALE} decimals, as reports print it. */
+	public static BigDecimal scaledQuantity(BigDecimal quantity) {
+		return quantity.setScale(QUANTITY_SCALE);
+	}
+
+	/**
+	 * A unit price as reports print it: the same value with at least {@value #UNIT_PRICE_SCALE}
+	 * decimals, so prices compare by value and print alike; null stays null (unpriced).
+	 */
+	public static @Nullable BigDecimal printedUnitPrice(@Nullable BigDecimal price) {
+		return (price != null) ? price.setScale(Math.max(price.scale(), UNIT_PRICE_SCALE)) : null;
 	}
 
 	/** {@code price} less {@code discountPercent} percent, exactly. */

@@ -17,17 +17,19 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 
 import io.duplex.billing.pricing.AppliedPrice;
-import io.duplex.billing.pricing.Money;
+import io.duplex.billing.pricing.LineCosts;
+import io.duplex.billing.pricing.LinePrice;
+import io.duplex.billing.pricing.LinePricer;
 import io.duplex.billing.pricing.PriceBooks;
-import io.duplex.billing.pricing.PriceUnit;
+import io.duplex.billing.pricing.RunningCosts;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One export (CSV, FOCUS or XLSX) read with {@code COPY (SELECT …) TO STDOUT} on a JDBC connection of its
- * own: rows are parsed where they lie in the driver's bytes, rated with a price looked up once per
- * key and span of books in force, summed into lines as {@link ExportLines} does (same order, same
- * keys, same running rounding) and written by its {@link ExportWriter} straight into
+ * own: rows are parsed where they lie in the driver's bytes, priced by a {@link LinePricer} (once per
+ * key and span of books in force), summed into lines as {@link ExportLines} does (same order, same
+ * keys, the same {@link LineCosts}) and written by its {@link ExportWriter} straight into
  * {@link ExportBuffer} chunks.
  * Blocking; one thread at a time (see {@link CopyExports}).
  */
@@ -60,16 +62,14 @@ final class CopyExport {
 
 	private static final int ESTIMATED = 11;
 
-	private static final long MICROS_PER_SECOND = 1_000_000L;
+	private static final long MICROS_PER_DAY = 86_400_000_000L;
 
-	private static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;
-
-	/** Distinct tags or prices remembered at most: beyond, forgotten, so memory stays constant. */
+	/** Distinct tags remembered at most: beyond, forgotten, so memory stays constant. */
 	private static final int REMEMBERED = 10_000;
 
 	private final Connection connection;
 
-	private final PriceBooks books;
+	private final LinePricer prices;
 
 	private final JsonMapper json;
 
@@ -100,9 +100,6 @@ final class CopyExport {
 	/** Tags as sorted JSON, by the JSON text the database printed. */
 	private final Map<String, String> tagsJson = new HashMap<>();
 
-	private final Map<PriceKey, Priced> prices = new HashMap<>();
-
-	private final RunningCosts running = new RunningCosts();
 
 	private final ExportBuffer out = new ExportBuffer();
 
@@ -111,8 +108,6 @@ final class CopyExport {
 	private @Nullable CopyOut copy;
 
 	private boolean done;
-
-	private @Nullable Priced lastPrice;
 
 	/** The line being summed; {@code lineTenant} null when there is none. */
 	private @Nullable String lineTenant;
@@ -129,7 +124,7 @@ final class CopyExport {
 
 	private @Nullable String lineCompute;
 
-	private @Nullable Priced linePrice;
+	private @Nullable LinePrice linePrice;
 
 	private String lineTags = "";
 
@@ -139,23 +134,20 @@ final class CopyExport {
 
 	private long lineDay;
 
-	private BigDecimal quantity = BigDecimal.ZERO;
-
-	/** Exact amounts of a line priced per minute, summed event by event as {@code Money#exactCost} rounds each. */
-	private BigDecimal exact = BigDecimal.ZERO;
-
-	private BigDecimal exactList = BigDecimal.ZERO;
+	private final LineCosts costs;
 
 	/**
 	 * @param writer how to write the file (FOCUS's lines are split by UTC day, region and pool)
 	 */
 	CopyExport(Connection connection, PriceBooks books, JsonMapper json, UsageQuery query, ExportWriter writer) {
 		this.connection = connection;
-		this.books = books;
+		this.prices = new LinePricer(books);
 		this.json = json;
 		this.query = query;
 		this.writer = writer;
 		this.focus = writer.byDay();
+		// the plain CSV and XLSX have no list costs: not worth a multiplication per line
+		this.costs = new LineCosts(this.focus);
 	}
 
 	/**
@@ -249,7 +241,7 @@ final class CopyExport {
 		String source = Objects.requireNonNull(this.sources.get(row, SOURCE));
 		// COPY's text format prints a boolean as t or f
 		boolean estimated = row.bytes()[row.start(ESTIMATED)] == 't';
-		Priced price = price(tenant, model, metric, compute, at);
+		LinePrice price = this.prices.price(tenant, model, metric, compute, at);
 		long day = this.focus ? Math.floorDiv(at, MICROS_PER_DAY) : 0;
 		if (this.lineTenant != null && !(tenant.equals(this.lineTenant) && Objects.equals(session, this.lineSession)
 				&& Objects.equals(agent, this.lineAgent) && model.equals(this.lineModel)
@@ -273,45 +265,28 @@ final class CopyExport {
 			this.lineSource = source;
 			this.lineEstimated = estimated;
 			this.lineDay = day;
-			this.quantity = quantity;
 		}
-		else {
-			this.quantity = this.quantity.add(quantity);
-		}
-		if (price.applied().unit() == PriceUnit.PER_MINUTE) {
-			this.exact = this.exact.add(price.applied().exactCost(quantity));
-			if (this.focus) {
-				this.exactList = this.exactList.add(price.applied().exactListCost(quantity));
-			}
-		}
+		this.costs.add(price, quantity);
 	}
 
 	/** Writes the line being summed, if any. */
 	private void endLine() {
 		String tenant = this.lineTenant;
-		Priced price = this.linePrice;
+		LinePrice price = this.linePrice;
 		if (tenant == null || price == null) {
 			return;
 		}
 		AppliedPrice applied = price.applied();
-		// a line has one price: but for the per-minute quotient, cut per event, its exact cost is
-		// the price of its summed quantity
-		boolean perMinute = applied.unit() == PriceUnit.PER_MINUTE;
-		BigDecimal exact = perMinute ? this.exact : price.exactCost(this.quantity, false);
-		// the plain CSV has no list costs: not worth a multiplication per line
-		BigDecimal exactList = !this.focus ? BigDecimal.ZERO
-				: perMinute ? this.exactList : price.exactCost(this.quantity, true);
-		RunningCosts.Costs costs = this.running.next(applied.currency(), exact, exactList);
+		BigDecimal quantity = this.costs.quantity();
+		RunningCosts.Costs costs = this.costs.finish();
 		ExportLine line = new ExportLine(tenant, this.lineSession, this.lineAgent, this.lineModel, this.lineMetric,
 				this.focus ? this.lineRegion : null, this.focus ? this.lineCompute : null, applied.unit(),
 				price.unitPrice(), price.listUnitPrice(), applied.bookId(), applied.currency(), this.lineTags,
-				this.focus ? Instant.ofEpochSecond(this.lineDay * 86_400L) : null, this.quantity, costs.cost(),
+				this.focus ? Instant.ofEpochSecond(this.lineDay * 86_400L) : null, quantity, costs.cost(),
 				costs.listCost(), this.lineSource, this.lineEstimated);
 		this.writer.line(line, this.out);
 		this.lineTenant = null;
 		this.linePrice = null;
-		this.exact = BigDecimal.ZERO;
-		this.exactList = BigDecimal.ZERO;
 	}
 
 	private String tags(String raw) {
@@ -325,83 +300,6 @@ final class CopyExport {
 			this.tagsJson.put(raw, sorted);
 		}
 		return sorted;
-	}
-
-	/** The price in force at {@code at}: the last one found when it still applies, else from the books. */
-	private Priced price(String tenant, String model, String metric, @Nullable String compute, long at) {
-		Priced last = this.lastPrice;
-		// the strings of a column are the same instances row after row (CopyStrings)
-		if (last != null && last.key().tenant() == tenant && last.key().model() == model
-				&& last.key().metric() == metric && last.key().compute() == compute && last.covers(at)) {
-			return last;
-		}
-		PriceKey key = new PriceKey(tenant, model, metric, compute);
-		Priced price = this.prices.get(key);
-		if (price == null || !price.covers(at)) {
-			Instant instant = Instant.ofEpochSecond(Math.floorDiv(at, MICROS_PER_SECOND),
-					Math.floorMod(at, MICROS_PER_SECOND) * 1_000);
-			AppliedPrice applied = this.books.priceFor(tenant, model, metric, compute, instant);
-			PriceBooks.InForce span = this.books.inForce(tenant, instant);
-			price = new Priced(key, applied, ExportLines.scaled(applied.unitPrice()),
-					ExportLines.scaled(applied.listUnitPrice()), stripped(applied.unitPrice()),
-					stripped(applied.listUnitPrice()), ceilMicros(span.from()), ceilMicros(span.until()));
-			if (this.prices.size() > REMEMBERED) {
-				this.prices.clear();
-			}
-			this.prices.put(key, price);
-		}
-		this.lastPrice = price;
-		return price;
-	}
-
-	private static @Nullable BigDecimal stripped(@Nullable BigDecimal price) {
-		return (price != null) ? price.stripTrailingZeros() : null;
-	}
-
-	/** The first whole microsecond at or after {@code instant} (timestamps are whole microseconds). */
-	static long ceilMicros(Instant instant) {
-		try {
-			return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), MICROS_PER_SECOND),
-					(instant.getNano() + 999) / 1_000);
-		}
-		catch (ArithmeticException ex) {
-			return (instant.getEpochSecond() < 0) ? Long.MIN_VALUE : Long.MAX_VALUE;
-		}
-	}
-
-	private record PriceKey(String tenant, String model, String metric, @Nullable String compute) {
-	}
-
-	/**
-	 * A price and the span of microseconds {@code [from, until)} it holds for its key.
-	 * @param unitPrice as the line prints it (see {@link ExportLines#scaled})
-	 * @param exactUnitPrice the same value without trailing zeros, to compute with: costs of the
-	 * same value with fewer decimals, so that sums and their rounding stay within a long
-	 */
-	private record Priced(PriceKey key, AppliedPrice applied, @Nullable BigDecimal unitPrice,
-			@Nullable BigDecimal listUnitPrice, @Nullable BigDecimal exactUnitPrice,
-			@Nullable BigDecimal exactListUnitPrice, long from, long until) {
-
-		boolean covers(long micros) {
-			return micros >= this.from && micros < this.until;
-		}
-
-		/** As {@link AppliedPrice#exactCost} (or {@code exactListCost}): the same value. */
-		BigDecimal exactCost(BigDecimal quantity, boolean list) {
-			PriceUnit unit = this.applied.unit();
-			BigDecimal price = list ? this.exactListUnitPrice : this.exactUnitPrice;
-			return (unit != null && price != null) ? Money.exactCost(quantity, price, unit) : BigDecimal.ZERO;
-		}
-
-		/** Whether events at both prices belong to one line: as {@link ExportLines}' key compares them. */
-		boolean sameAs(Priced other) {
-			return this == other || (this.applied.unit() == other.applied.unit()
-					&& Objects.equals(this.unitPrice, other.unitPrice)
-					&& Objects.equals(this.listUnitPrice, other.listUnitPrice)
-					&& Objects.equals(this.applied.bookId(), other.applied.bookId())
-					&& this.applied.currency().equals(other.applied.currency()));
-		}
-
 	}
 
 }

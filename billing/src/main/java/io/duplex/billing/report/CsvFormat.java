@@ -28,7 +28,7 @@ final class CsvFormat {
 	}
 
 	static String quantity(BigDecimal quantity) {
-		return quantity.setScale(Money.QUANTITY_SCALE).toPlainString();
+		return Money.scaledQuantity(quantity).toPlainString();
 	}
 
 	static String plain(@Nullable BigDecimal value) {

@@ -9,17 +9,19 @@ import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
-import io.duplex.billing.pricing.Money;
+import io.duplex.billing.pricing.LineCosts;
+import io.duplex.billing.pricing.LinePrice;
 import io.duplex.billing.pricing.PriceUnit;
 import io.duplex.billing.pricing.RatedEvent;
+import io.duplex.billing.pricing.RunningCosts;
 import io.duplex.core.usage.UsageEvent;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sums rated events, read in an order that keeps each line's events adjacent, into export lines,
- * and rounds each line as a running total per currency ({@link Money#roundLines} one line at a
- * time): the rows of an export add up to the rounded exact total of everything in it. Memory holds
- * one line, whatever the period.
+ * costed and rounded as running totals by {@link LineCosts}, as the COPY exports are: the rows of
+ * an export add up to the rounded exact total of everything in it. Memory holds one line, whatever
+ * the period.
  */
 final class ExportLines {
 
@@ -27,23 +29,19 @@ final class ExportLines {
 
 	private final boolean byDay;
 
-	private final RunningCosts running = new RunningCosts();
+	private final LineCosts costs;
 
 	/** Tags as JSON, by the map they were read as: sessions repeat the same tags row after row. */
 	private final Map<Map<String, String>, String> tagsJson = new HashMap<>();
 
 	private @Nullable Key key;
 
-	private BigDecimal quantity = BigDecimal.ZERO;
-
-	private BigDecimal exact = BigDecimal.ZERO;
-
-	private BigDecimal exactList = BigDecimal.ZERO;
-
 	/** @param byDay whether a line also splits by UTC day, region and pool (FOCUS charge periods) */
 	ExportLines(JsonMapper json, boolean byDay) {
 		this.json = json;
 		this.byDay = byDay;
+		// list costs are printed by FOCUS only
+		this.costs = new LineCosts(byDay);
 	}
 
 	/** What makes a line: events that agree on all of it are summed. */
@@ -56,10 +54,11 @@ final class ExportLines {
 	/** Adds the event to its line; the previous line when this event starts a new one, else null. */
 	@Nullable ExportLine add(RatedEvent rated) {
 		UsageEvent event = rated.event();
+		LinePrice price = LinePrice.of(rated.price());
 		Key key = new Key(event.tenantId(), event.sessionId(), event.agentId(), event.model(), event.metric(),
 				this.byDay ? event.region() : null, this.byDay ? event.compute() : null, rated.price().unit(),
-				scaled(rated.price().unitPrice()), scaled(rated.price().listUnitPrice()), rated.price().bookId(),
-				rated.price().currency(), tags(event.tags()),
+				price.unitPrice(), price.listUnitPrice(), rated.price().bookId(), rated.price().currency(),
+				tags(event.tags()),
 				this.byDay ? event.occurredAt().truncatedTo(ChronoUnit.DAYS) : null, event.source().wireName(),
 				event.estimated());
 		ExportLine line = null;
@@ -67,9 +66,7 @@ final class ExportLines {
 			line = finish();
 		}
 		this.key = key;
-		this.quantity = this.quantity.add(event.quantity());
-		this.exact = this.exact.add(rated.exactCost());
-		this.exactList = this.exactList.add(rated.price().exactListCost(event.quantity()));
+		this.costs.add(price, event.quantity());
 		return line;
 	}
 
@@ -79,15 +76,13 @@ final class ExportLines {
 		if (key == null) {
 			return null;
 		}
-		RunningCosts.Costs costs = this.running.next(key.currency(), this.exact, this.exactList);
+		BigDecimal quantity = this.costs.quantity();
+		RunningCosts.Costs costs = this.costs.finish();
 		ExportLine line = new ExportLine(key.tenantId(), key.sessionId(), key.agentId(), key.model(), key.metric(),
 				key.region(), key.compute(), key.unit(), key.unitPrice(), key.listUnitPrice(), key.bookId(),
-				key.currency(), key.tags(), key.day(), this.quantity, costs.cost(), costs.listCost(), key.source(),
+				key.currency(), key.tags(), key.day(), quantity, costs.cost(), costs.listCost(), key.source(),
 				key.estimated());
 		this.key = null;
-		this.quantity = BigDecimal.ZERO;
-		this.exact = BigDecimal.ZERO;
-		this.exactList = BigDecimal.ZERO;
 		return line;
 	}
 
@@ -100,11 +95,6 @@ final class ExportLines {
 			this.tagsJson.clear();
 		}
 		return this.tagsJson.computeIfAbsent(tags, (t) -> this.json.writeValueAsString(new TreeMap<>(t)));
-	}
-
-	/** Unit prices compare by value but print with at least ten decimals. */
-	static @Nullable BigDecimal scaled(@Nullable BigDecimal price) {
-		return (price != null) ? price.setScale(Math.max(price.scale(), Money.UNIT_PRICE_SCALE)) : null;
 	}
 
 }

@@ -230,10 +230,9 @@ final class FocusFormat {
 	/** The consumed quantity in pricing units: millions of tokens exactly, minutes to ten decimals. */
 	static String pricingQuantity(BigDecimal quantity, PriceUnit unit) {
 		return switch (unit) {
-			case PER_MILLION_TOKENS -> quantity.movePointLeft(6).stripTrailingZeros().toPlainString();
-			case PER_MINUTE -> quantity.divide(BigDecimal.valueOf(60), PRICING_QUANTITY_SCALE, Money.ROUNDING)
+			case PER_MILLION_TOKENS, PER_MINUTE -> Money.pricingQuantity(quantity, unit, PRICING_QUANTITY_SCALE)
 				.toPlainString();
-			default -> CsvFormat.quantity(quantity);
+			case PER_SECOND, PER_CHARACTER -> CsvFormat.quantity(quantity);
 		};
 	}
 

@@ -113,7 +113,7 @@ class UsageReportService {
 		for (int i = 0; i < groupBy.size(); i++) {
 			row.put(groupBy.get(i), line.key().get(i));
 		}
-		row.put("quantity", line.quantity().setScale(Money.QUANTITY_SCALE).toPlainString());
+		row.put("quantity", Money.scaledQuantity(line.quantity()).toPlainString());
 		row.put("cost", line.cost().toPlainString());
 		row.put("currency", line.currency());
 		return row;

@@ -1,23 +1,21 @@
-package io.duplex.billing.report;
+package io.duplex.billing.pricing;
 
 import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.Map;
-
-import io.duplex.billing.pricing.Money;
 
 /**
  * Rounds an export's lines as running totals per currency ({@link Money#roundLines} one line at a
  * time), at contract and at list prices: the rows add up to the rounded exact total of everything
  * in the export.
  */
-final class RunningCosts {
+public final class RunningCosts {
 
 	/** Per currency: exact sum so far, its rounding, and the same at list prices. */
 	private final Map<String, BigDecimal[]> running = new HashMap<>();
 
 	/** The next line's costs, given its exact amounts. */
-	Costs next(String currency, BigDecimal exact, BigDecimal exactList) {
+	public Costs next(String currency, BigDecimal exact, BigDecimal exactList) {
 		BigDecimal[] sums = this.running.computeIfAbsent(currency, (c) -> new BigDecimal[] { BigDecimal.ZERO,
 				Money.round(BigDecimal.ZERO, c), BigDecimal.ZERO, Money.round(BigDecimal.ZERO, c) });
 		sums[0] = sums[0].add(exact);
@@ -32,7 +30,7 @@ final class RunningCosts {
 	}
 
 	/** A line's cost and list cost, rounded as running totals. */
-	record Costs(BigDecimal cost, BigDecimal listCost) {
+	public record Costs(BigDecimal cost, BigDecimal listCost) {
 	}
 
 }
