@@ -83,7 +83,7 @@ class InvoiceService {
 				.concatMap((entry) -> this.invoices
 					.ensure(tenantId, start(month), end(month), entry.getKey())
 					.flatMap((invoice) -> this.invoices.finalize(InvoiceRepository.withLines(invoice,
-							entry.getValue(), total(entry.getValue())))))
+							entry.getValue(), total(entry.getValue(), entry.getKey())))))
 				.then(this.invoices.markFinalized(tenantId, month))
 				.thenReturn(true);
 		}).as(this.tx::transactional);
@@ -98,7 +98,7 @@ class InvoiceService {
 		LocalDate month = invoice.periodStart().atZone(ZoneOffset.UTC).toLocalDate();
 		return rate(invoice.tenantId(), month).map((byCurrency) -> {
 			List<Invoice.Line> lines = byCurrency.getOrDefault(invoice.currency(), List.of());
-			return InvoiceRepository.withLines(invoice, lines, total(lines));
+			return InvoiceRepository.withLines(invoice, lines, total(lines, invoice.currency()));
 		});
 	}
 
@@ -129,8 +129,8 @@ class InvoiceService {
 		});
 	}
 
-	private static BigDecimal total(List<Invoice.Line> lines) {
-		return lines.stream().map(Invoice.Line::cost).reduce(BigDecimal.ZERO, BigDecimal::add);
+	private static BigDecimal total(List<Invoice.Line> lines, String currency) {
+		return Money.total(lines.stream().map(Invoice.Line::cost).toList(), currency);
 	}
 
 	private static String tenantOf(Caller caller, @Nullable String tenant) {

@@ -3,6 +3,7 @@ package io.duplex.billing.pricing;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Currency;
 import java.util.List;
 
@@ -90,6 +91,18 @@ public final class Money {
 			case PER_MINUTE -> minutes(quantity, minuteScale);
 			case PER_SECOND, PER_CHARACTER -> quantity;
 		};
+	}
+
+	/**
+	 * The total of lines already rounded (see {@link #roundLines}), in {@code currency}: their
+	 * plain sum, with the currency's decimals even when there are none (0.00 USD).
+	 */
+	public static BigDecimal total(Collection<BigDecimal> roundedLines, String currency) {
+		BigDecimal total = round(BigDecimal.ZERO, currency);
+		for (BigDecimal line : roundedLines) {
+			total = total.add(line);
+		}
+		return total;
 	}
 
 	/** {@code quantity} with the ledger's {@value #QUANTITY_SCALE} decimals, as reports print it. */

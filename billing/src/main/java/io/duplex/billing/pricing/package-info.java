@@ -1,6 +1,9 @@
 /**
  * Price books and rating: which unit price was in force for a tenant, model and metric at an
- * instant, and what usage costs under it, computed exactly and rounded once per line.
+ * instant, and what usage costs under it, computed exactly and rounded once per line: the one
+ * pricing path of reports, invoices and session costs ({@link io.duplex.billing.pricing.Rater})
+ * and of exports ({@link io.duplex.billing.pricing.LinePricer},
+ * {@link io.duplex.billing.pricing.LineCosts}).
  */
 @NullMarked
 package io.duplex.billing.pricing;

@@ -1,6 +1,5 @@
 package io.duplex.billing.report;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
@@ -51,9 +50,7 @@ class SessionCostReport implements SessionCosts {
 				? tenantCurrency : lines.get(0).currency();
 		List<RatedLine> inCurrency = lines.stream().filter((line) -> line.currency().equals(currency)).toList();
 		return new SessionCost(currency,
-				inCurrency.stream().map(RatedLine::cost).reduce(
-						Money.round(BigDecimal.ZERO, currency),
-						BigDecimal::add),
+				Money.total(inCurrency.stream().map(RatedLine::cost).toList(), currency),
 				inCurrency.stream()
 					.map((line) -> new SessionCost.Item(line.key().get(0), line.quantity(), line.cost()))
 					.toList());

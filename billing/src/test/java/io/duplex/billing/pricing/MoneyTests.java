@@ -70,6 +70,14 @@ class MoneyTests {
 	}
 
 	@Test
+	void totalWhenLinesOrNoneThenTheirSumWithTheCurrencysDecimals() {
+		assertThat(Money.total(List.of(new BigDecimal("1.36"), new BigDecimal("79.01"), new BigDecimal("0.23")), "USD"))
+			.isEqualTo(new BigDecimal("80.60"));
+		assertThat(Money.total(List.of(), "USD")).isEqualTo(new BigDecimal("0.00"));
+		assertThat(Money.total(List.of(), "JPY")).isEqualTo(new BigDecimal("0"));
+	}
+
+	@Test
 	void printedUnitPriceWhenFewerDecimalsThenTenAndValueKept() {
 		assertThat(Money.printedUnitPrice(new BigDecimal("64"))).isEqualTo(new BigDecimal("64.0000000000"));
 		assertThat(Money.printedUnitPrice(new BigDecimal("0.00000000001"))).isEqualTo(new BigDecimal("0.00000000001"));
