@@ -52,9 +52,50 @@ class OpenApiContractTests {
 
 	/**
 	 * The answers that must validate, as "METHOD template status". The test fails when any of
-	 * them does not, or when one of them was not driven.
+	 * them does not, or when one of them was not driven. The usage report's 200 is driven but not
+	 * yet listed: its rows are typed as objects where the values are strings (#14).
 	 */
-	private static final Set<String> CONTRACT = Set.of();
+	private static final Set<String> CONTRACT = Set.of(
+			"GET /v1/agents 200",
+			"GET /v1/agents 401",
+			"GET /v1/agents/{id} 200",
+			"GET /v1/agents/{id} 404",
+			"GET /v1/agents/{id}/versions 200",
+			"GET /v1/agents/{id}/versions 404",
+			"GET /v1/agents/{id}/versions/{version} 200",
+			"GET /v1/agents/{id}/versions/{version} 404",
+			"GET /v1/audit 200",
+			"GET /v1/budgets/{id} 200",
+			"GET /v1/budgets/{id} 404",
+			"GET /v1/conversations/{id} 200",
+			"GET /v1/conversations/{id} 404",
+			"GET /v1/conversations/{id}/items 200",
+			"GET /v1/conversations/{id}/items 404",
+			"GET /v1/invoices 200",
+			"GET /v1/invoices/{id} 200",
+			"GET /v1/invoices/{id} 404",
+			"GET /v1/sessions/{id} 200",
+			"GET /v1/sessions/{id} 404",
+			"GET /v1/sessions/{id}/latency 200",
+			"GET /v1/sessions/{id}/latency 404",
+			"GET /v1/sessions/{id}/transcript 200",
+			"GET /v1/sessions/{id}/transcript 404",
+			"GET /v1/tenants/{tenantId} 200",
+			"GET /v1/tenants/{tenantId} 404",
+			"GET /v1/tenants/{tenantId}/api_keys 200",
+			"GET /v1/tenants/{tenantId}/api_keys 404",
+			"GET /v1/tenants/{tenantId}/provider_keys 200",
+			"GET /v1/tenants/{tenantId}/provider_keys 404",
+			"GET /v1/tenants/{tenantId}/provider_keys/{provider} 200",
+			"GET /v1/tenants/{tenantId}/provider_keys/{provider} 404",
+			"GET /v1/usage 422",
+			"POST /v1/agents 201",
+			"POST /v1/agents 403",
+			"POST /v1/agents 422",
+			"POST /v1/sessions 201",
+			"POST /v1/tenants 201",
+			"POST /v1/tenants 422",
+			"POST /v1/tenants/{tenantId}/api_keys 201");
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
@@ -77,11 +118,18 @@ class OpenApiContractTests {
 		// creations (201)
 		send(contract, HttpMethod.POST, "/v1/tenants", "/v1/tenants", TestKeys.PLATFORM_ADMIN,
 				"{\"name\": \"contract " + UUID.randomUUID() + "\"}");
-		send(contract, HttpMethod.POST, "/v1/tenants/{tenantId}/api_keys", "/v1/tenants/" + a.tenantId + "/api_keys",
-				a.adminKey, "{\"name\": \"contract\", \"role\": \"viewer\"}");
+		String viewerKey = OpenApiContractTests.this.json
+			.readTree(send(contract, HttpMethod.POST, "/v1/tenants/{tenantId}/api_keys",
+					"/v1/tenants/" + a.tenantId + "/api_keys", a.adminKey,
+					"{\"name\": \"contract\", \"role\": \"viewer\"}"))
+			.path("secret")
+			.asString();
 		send(contract, HttpMethod.POST, "/v1/agents", "/v1/agents", a.adminKey, "{\"name\": \"contract agent\"}");
 		send(contract, HttpMethod.POST, "/v1/sessions", "/v1/sessions", a.adminKey,
 				"{\"agent\": \"" + a.agentId + "\"}");
+		// a key that may not (403), no valid key (401)
+		send(contract, HttpMethod.POST, "/v1/agents", "/v1/agents", viewerKey, "{\"name\": \"not allowed\"}");
+		send(contract, HttpMethod.GET, "/v1/agents", "/v1/agents", "dk_not_a_key", null);
 		// invalid bodies (422)
 		send(contract, HttpMethod.POST, "/v1/agents", "/v1/agents", a.adminKey, "{\"name\": \"\"}");
 		send(contract, HttpMethod.POST, "/v1/tenants", "/v1/tenants", TestKeys.PLATFORM_ADMIN, "{\"name\": \"\"}");
@@ -95,7 +143,9 @@ class OpenApiContractTests {
 			send(contract, HttpMethod.GET, template, uri, b.adminKey, null);
 		}
 		// lists and reports outside a tenant's path
-		for (String uri : List.of("/v1/agents", "/v1/invoices", "/v1/audit?limit=100")) {
+		for (String uri : List.of("/v1/agents", "/v1/invoices", "/v1/audit?limit=100", "/v1/usage",
+				"/v1/usage?group_by=model",
+				"/v1/usage?from=2020-01-01&to=2100-01-01&group_by=model")) {
 			send(contract, HttpMethod.GET, uri.replaceAll("\\?.*", ""), uri, a.adminKey, null);
 		}
 
@@ -108,7 +158,7 @@ class OpenApiContractTests {
 		}
 	}
 
-	private void send(Contract contract, HttpMethod method, String template, String uri, String key,
+	private byte[] send(Contract contract, HttpMethod method, String template, String uri, String key,
 			String body) {
 		String realTemplate = contract.templateOf(uri.replaceAll("\\?.*", ""), template);
 		WebTestClient.RequestBodySpec request = this.client.method(method)
@@ -120,6 +170,7 @@ class OpenApiContractTests {
 		MediaType type = result.getResponseHeaders().getContentType();
 		contract.check(method.name().toLowerCase(), realTemplate, result.getStatus().value(),
 				(type != null) ? type.getType() + "/" + type.getSubtype() : null, result.getResponseBody());
+		return (result.getResponseBody() != null) ? result.getResponseBody() : new byte[0];
 	}
 
 	/** The served document, and what the answers checked against it did wrong. */

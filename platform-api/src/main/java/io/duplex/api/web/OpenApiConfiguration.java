@@ -70,7 +70,8 @@ class OpenApiConfiguration {
 	 * Adds the shared {@code Problem} schema and, to each operation, the problems it can answer:
 	 * 401 without a valid key and 403 for a role that may not call it (every {@code /v1} operation),
 	 * 404 for an id that is unknown or another tenant's (operations with path parameters), 400 for
-	 * a body that is not JSON and 422 for one that breaks a rule (operations with a body). A status
+	 * a body that is not JSON and 422 for one that breaks a rule (operations with a body), 422 for a
+	 * query parameter that breaks one (operations with query parameters). A status
 	 * an operation documents itself is kept.
 	 */
 	@Bean
@@ -98,6 +99,10 @@ class OpenApiConfiguration {
 					if (operation.getRequestBody() != null) {
 						addProblem(responses, "400", "The body is not valid JSON");
 						addProblem(responses, "422", "The body breaks a rule; errors names each field");
+					}
+					if (operation.getParameters() != null
+							&& operation.getParameters().stream().anyMatch((p) -> "query".equals(p.getIn()))) {
+						addProblem(responses, "422", "A query parameter breaks a rule; errors names it");
 					}
 				}
 			});
@@ -155,7 +160,8 @@ class OpenApiConfiguration {
 	/**
 	 * Reads the schemas like the generator does, then types every record component marked
 	 * {@code @Nullable} as able to be null ({@code type: [string, "null"]}, or {@code anyOf} a
-	 * reference and null), so that the document says null exactly where the code can answer it.
+	 * reference and null), so that the document says null exactly where the code can answer it;
+	 * and applies the {@code types} a component's {@code @Schema} names, which the generator drops.
 	 */
 	static final class NullableAwareModelResolver extends ModelResolver {
 
@@ -181,12 +187,20 @@ class OpenApiConfiguration {
 				return schema;
 			}
 			for (RecordComponent component : type.getRecordComponents()) {
+				String name = SNAKE.translate(component.getName());
+				Schema<?> property = model.getProperties().get(name);
+				if (property == null) {
+					continue;
+				}
+				io.swagger.v3.oas.annotations.media.Schema declared = component.getAccessor()
+					.getAnnotation(io.swagger.v3.oas.annotations.media.Schema.class);
+				if (declared != null && declared.types().length > 0) {
+					// the generator ignores types on a property; a value written as a string or an object says so here
+					property.setType(null);
+					property.setTypes(new LinkedHashSet<>(List.of(declared.types())));
+				}
 				if (component.getAnnotatedType().isAnnotationPresent(Nullable.class)) {
-					String name = SNAKE.translate(component.getName());
-					Schema<?> property = model.getProperties().get(name);
-					if (property != null) {
-						model.getProperties().put(name, nullable(property));
-					}
+					model.getProperties().put(name, nullable(property));
 				}
 			}
 			return schema;
