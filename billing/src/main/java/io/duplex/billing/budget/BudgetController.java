@@ -3,6 +3,8 @@ package io.duplex.billing.budget;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -33,6 +35,7 @@ class BudgetController {
 	}
 
 	@PostMapping("/v1/budgets")
+	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
 	Mono<ResponseEntity<BudgetResponse>> create(@AuthenticationPrincipal Caller caller,
 			@RequestBody(required = false) @Nullable CreateBudgetRequest body, UriComponentsBuilder uri) {
 		return this.budgets.create(caller, body)

@@ -21,7 +21,9 @@ import tools.jackson.databind.JsonNode;
  * @param maxOutputTokens {@code null} for no limit
  */
 record AgentConfig(String name, String model, @Nullable String voice, String instructions, List<Tool> tools,
-		ToolChoice toolChoice, TurnDetection turnDetection, InputAudioTranscription inputAudioTranscription,
+		@Schema(types = { "string", "object" },
+				description = "auto, none, required, or {type: function, name}") ToolChoice toolChoice,
+		TurnDetection turnDetection, InputAudioTranscription inputAudioTranscription,
 		List<String> outputModalities, @Nullable Integer maxOutputTokens, String region, String compute,
 		Rollover rollover, Memory memory, List<String> sessionOverrides, Map<String, String> metadata) {
 
@@ -46,7 +48,7 @@ record AgentConfig(String name, String model, @Nullable String voice, String ins
 	 * function by name. On the wire a string, or {@code {type: "function", name}}.
 	 * @param name the function, when {@code type} is {@code function}
 	 */
-	@Schema(implementation = Object.class, description = "auto, none, required, or {type: function, name}")
+	@Schema(types = { "string", "object" }, description = "auto, none, required, or {type: function, name}")
 	record ToolChoice(String type, @Nullable String name) {
 
 		static final ToolChoice AUTO = new ToolChoice("auto", null);

@@ -1,6 +1,8 @@
 package io.duplex.api.agent;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -47,6 +49,7 @@ class AgentController {
 
 	@PostMapping
 	@Operation(summary = "Create an agent; fields left out take their defaults")
+	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
 	Mono<ResponseEntity<AgentResponse>> create(@AuthenticationPrincipal Caller caller, @RequestBody AgentRequest body,
 			UriComponentsBuilder uri) {
 		return this.agents.create(caller, body)

@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
  */
 record AgentRequest(@Nullable String name, @Nullable String model, @Nullable String voice,
 		@Nullable String instructions, @Nullable List<ToolRequest> tools,
-		@Schema(implementation = Object.class,
+		@Schema(types = { "string", "object" },
 				description = "auto, none, required, or {type: function, name}") @Nullable JsonNode toolChoice,
 		@Nullable TurnDetectionRequest turnDetection, @Nullable TranscriptionRequest inputAudioTranscription,
 		@Nullable List<String> outputModalities, @Nullable Integer maxOutputTokens, @Nullable String region,

@@ -1,6 +1,8 @@
 package io.duplex.api.apikey;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.validation.annotation.Validated;
@@ -38,6 +40,7 @@ class ApiKeyController {
 
 	@PostMapping
 	@Operation(summary = "Create an API key; the secret is in this answer only")
+	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
 	Mono<ResponseEntity<ApiKeyResponse>> create(@AuthenticationPrincipal Caller caller, @PathVariable String tenantId,
 			@Validated @RequestBody CreateApiKeyRequest body, UriComponentsBuilder uri) {
 		return this.keys.create(caller, tenantId, body)

@@ -1,6 +1,8 @@
 package io.duplex.api.apikey;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.validation.annotation.Validated;
@@ -41,6 +43,7 @@ class PlatformAdminKeyController {
 
 	@PostMapping
 	@Operation(summary = "Create a platform admin key; the secret is in this answer only (platform admin)")
+	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
 	Mono<ResponseEntity<ApiKeyResponse>> create(@AuthenticationPrincipal Caller caller,
 			@Validated @RequestBody CreatePlatformAdminKeyRequest body, UriComponentsBuilder uri) {
 		return this.keys.createPlatformAdmin(caller, body)

@@ -1,5 +1,7 @@
 package io.duplex.api.catalog;
 
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -37,6 +39,7 @@ class CatalogAdminController {
 	@PostMapping("/models")
 	@Operation(summary = "Add a model with its upstream endpoints (platform admin); 409 if the id exists; "
 			+ "api_key fields are write-only")
+	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
 	Mono<ResponseEntity<ModelResponse>> createModel(@AuthenticationPrincipal Caller caller,
 			@RequestBody ModelDefinition body, UriComponentsBuilder uri) {
 		return this.admin.createModel(caller, body)
@@ -59,6 +62,7 @@ class CatalogAdminController {
 
 	@PostMapping("/regions")
 	@Operation(summary = "Add a region (platform admin); 409 if the id exists")
+	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
 	Mono<ResponseEntity<RegionResponse>> createRegion(@AuthenticationPrincipal Caller caller,
 			@RequestBody RegionDefinition body, UriComponentsBuilder uri) {
 		return this.admin.createRegion(caller, body)
@@ -81,6 +85,7 @@ class CatalogAdminController {
 
 	@PostMapping("/compute")
 	@Operation(summary = "Add a compute pool to a region (platform admin); 409 if it exists")
+	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
 	Mono<ResponseEntity<ComputePoolResponse>> createPool(@AuthenticationPrincipal Caller caller,
 			@RequestBody ComputePoolDefinition body, UriComponentsBuilder uri) {
 		return this.admin.createPool(caller, body)

@@ -1,6 +1,8 @@
 package io.duplex.api.tenant;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.validation.annotation.Validated;
@@ -37,6 +39,7 @@ class TenantController {
 
 	@PostMapping
 	@Operation(summary = "Create a tenant (platform admin)")
+	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
 	Mono<ResponseEntity<TenantResponse>> create(@AuthenticationPrincipal Caller caller,
 			@Validated @RequestBody CreateTenantRequest body, UriComponentsBuilder uri) {
 		return this.tenants.create(caller, body)

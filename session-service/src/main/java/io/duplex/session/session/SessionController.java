@@ -1,6 +1,8 @@
 package io.duplex.session.session;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.validation.annotation.Validated;
@@ -37,6 +39,7 @@ class SessionController {
 
 	/** Creates a session: 201 with its socket URL and, this once, its client secret. */
 	@PostMapping
+	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
 	Mono<ResponseEntity<CreatedSessionResponse>> create(@AuthenticationPrincipal Caller caller,
 			@Validated @RequestBody CreateSessionRequest body, UriComponentsBuilder uri) {
 		return this.sessions.create(caller, body)
