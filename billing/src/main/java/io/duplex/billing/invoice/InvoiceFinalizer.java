@@ -4,16 +4,15 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.core.schedule.BackgroundJob;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -26,8 +25,6 @@ import reactor.core.publisher.Mono;
 @ConditionalOnRole(DuplexRole.BILLING)
 class InvoiceFinalizer implements InitializingBean, DisposableBean {
 
-	private static final Logger log = LoggerFactory.getLogger(InvoiceFinalizer.class);
-
 	/** Months finalized per run at most; the next run goes on with the rest. */
 	private static final int BATCH = 100;
 
@@ -39,23 +36,24 @@ class InvoiceFinalizer implements InitializingBean, DisposableBean {
 
 	private final Clock clock;
 
+	private final MeterRegistry meters;
+
 	private Disposable schedule = () -> {
 	};
 
-	InvoiceFinalizer(InvoiceRepository invoices, InvoiceService service, InvoiceProperties properties) {
+	InvoiceFinalizer(InvoiceRepository invoices, InvoiceService service, InvoiceProperties properties,
+			MeterRegistry meters) {
 		this.invoices = invoices;
 		this.service = service;
 		this.properties = properties;
 		this.clock = Clock.systemUTC();
+		this.meters = meters;
 	}
 
 	@Override
 	public void afterPropertiesSet() {
-		this.schedule = Flux.interval(this.properties.checkEvery(), this.properties.checkEvery())
-			.onBackpressureDrop()
-			.concatMap((tick) -> finalizeDue().doOnError((ex) -> log.warn("Finalizing invoices failed; will retry", ex))
-				.onErrorComplete())
-			.subscribe();
+		this.schedule = BackgroundJob.start("invoice-finalizer", this.properties.checkEvery(), this.meters,
+				this::finalizeDue);
 	}
 
 	@Override

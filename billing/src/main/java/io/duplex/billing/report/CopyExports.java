@@ -25,6 +25,7 @@ import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.stereotype.Component;
 
 import io.duplex.billing.pricing.PriceBooks;
+import io.duplex.core.database.JdbcUrl;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Scheduler;
@@ -73,7 +74,7 @@ class CopyExports implements DisposableBean {
 	CopyExports(Environment environment, JsonMapper json, ExportProperties properties) {
 		this.json = json;
 		this.properties = properties;
-		String url = jdbcUrl(environment.getRequiredProperty("spring.r2dbc.url"));
+		String url = JdbcUrl.fromR2dbc(environment.getRequiredProperty("spring.r2dbc.url"));
 		Properties connection = new Properties();
 		String user = environment.getProperty("spring.r2dbc.username");
 		String password = environment.getProperty("spring.r2dbc.password");
@@ -98,14 +99,6 @@ class CopyExports implements DisposableBean {
 			.evictInBackground(Duration.ofMinutes(1), this.threads)
 			.buildPool();
 		this.spools = SpoolDirectory.open(spoolRoot(properties, environment));
-	}
-
-	/** {@code r2dbc:[pool:]postgresql://…} as the JDBC URL, as the schema migrations derive it. */
-	static String jdbcUrl(String r2dbcUrl) {
-		if (!r2dbcUrl.startsWith("r2dbc:")) {
-			throw new IllegalArgumentException("spring.r2dbc.url must start with r2dbc:, was " + r2dbcUrl);
-		}
-		return "jdbc:" + r2dbcUrl.substring("r2dbc:".length()).replaceFirst("^pool:", "");
 	}
 
 	/** The spool setting; else the data directory's {@code exports}; else the JVM's temporary directory. */

@@ -21,6 +21,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import io.duplex.billing.BillingHttpTestSupport;
+import io.duplex.core.database.JdbcUrl;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
 import reactor.core.publisher.Flux;
@@ -78,7 +79,7 @@ abstract class ExportTestSupport extends BillingHttpTestSupport {
 			properties.setProperty("password", password);
 		}
 		Connection connection = DriverManager
-			.getConnection(CopyExports.jdbcUrl(this.environment.getRequiredProperty("spring.r2dbc.url")), properties);
+			.getConnection(JdbcUrl.fromR2dbc(this.environment.getRequiredProperty("spring.r2dbc.url")), properties);
 		connection.setAutoCommit(false);
 		try (Statement statement = connection.createStatement()) {
 			statement.execute("LOCK TABLE billing.usage_event IN ACCESS EXCLUSIVE MODE");

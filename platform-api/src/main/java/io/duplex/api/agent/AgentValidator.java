@@ -23,6 +23,7 @@ import io.duplex.api.agent.AgentRequest.TranscriptionRequest;
 import io.duplex.api.catalog.ComputePool;
 import io.duplex.api.catalog.Model;
 import io.duplex.api.catalog.Region;
+import io.duplex.core.agent.AgentLimits;
 import io.duplex.core.web.FieldError;
 import io.duplex.core.web.MetadataRules;
 import io.duplex.core.web.Problems;
@@ -44,14 +45,9 @@ class AgentValidator {
 
 	static final Set<String> OVERRIDABLE = Set.of("instructions", "tools", "tool_choice", "model", "voice");
 
-	private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
-
 	private static final Pattern TRANSCRIPTION_MODEL = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
 	private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
-
-	private static final int MAX_TOOLS = 128;
-
 
 	/** The least time on one upstream session before a rollover, and the margin kept before the model's limit. */
 	private static final int MIN_ROLLOVER_SECONDS = 5;
@@ -94,8 +90,9 @@ class AgentValidator {
 		}
 		String voice = voice(request.voice(), model, errors);
 		String instructions = Objects.requireNonNullElse(request.instructions(), "");
-		if (instructions.length() > 32_768) {
-			errors.add(new FieldError("instructions", "must be at most 32768 characters"));
+		if (instructions.length() > AgentLimits.MAX_INSTRUCTIONS) {
+			errors.add(new FieldError("instructions",
+					"must be at most " + AgentLimits.MAX_INSTRUCTIONS + " characters"));
 		}
 		List<Tool> tools = tools(Objects.requireNonNullElse(request.tools(), List.of()), errors);
 		ToolChoice toolChoice = toolChoice(request.toolChoice(), tools, errors);
@@ -145,8 +142,8 @@ class AgentValidator {
 	}
 
 	private List<Tool> tools(List<ToolRequest> requested, List<FieldError> errors) {
-		if (requested.size() > MAX_TOOLS) {
-			errors.add(new FieldError("tools", "must be at most " + MAX_TOOLS + " tools"));
+		if (requested.size() > AgentLimits.MAX_TOOLS) {
+			errors.add(new FieldError("tools", "must be at most " + AgentLimits.MAX_TOOLS + " tools"));
 			return List.of();
 		}
 		List<Tool> tools = new ArrayList<>();
@@ -163,15 +160,17 @@ class AgentValidator {
 				errors.add(new FieldError(field + ".type", "must be function"));
 			}
 			String name = Objects.requireNonNullElse(tool.name(), "");
-			if (!TOOL_NAME.matcher(name).matches()) {
-				errors.add(new FieldError(field + ".name", "must be 1 to 64 letters, digits, '_' or '-'"));
+			if (!AgentLimits.TOOL_NAME.matcher(name).matches()) {
+				errors.add(new FieldError(field + ".name",
+						"must be 1 to " + AgentLimits.MAX_TOOL_NAME + " letters, digits, '_' or '-'"));
 			}
 			else if (names.putIfAbsent(name, i) != null) {
 				errors.add(new FieldError(field + ".name", "is the name of tools[" + names.get(name) + "] already"));
 			}
 			String description = Objects.requireNonNullElse(tool.description(), "");
-			if (description.length() > 1024) {
-				errors.add(new FieldError(field + ".description", "must be at most 1024 characters"));
+			if (description.length() > AgentLimits.MAX_TOOL_DESCRIPTION) {
+				errors.add(new FieldError(field + ".description",
+						"must be at most " + AgentLimits.MAX_TOOL_DESCRIPTION + " characters"));
 			}
 			JsonNode parameters = tool.parameters();
 			if (parameters == null || parameters.isNull()) {
@@ -190,7 +189,7 @@ class AgentValidator {
 		if (choice == null || choice.isNull()) {
 			return ToolChoice.AUTO;
 		}
-		if (choice.isString() && Set.of("auto", "none", "required").contains(choice.stringValue())) {
+		if (choice.isString() && AgentLimits.TOOL_CHOICE_MODES.contains(choice.stringValue())) {
 			if ("required".equals(choice.stringValue()) && tools.isEmpty()) {
 				errors.add(new FieldError("tool_choice", "required needs at least one tool"));
 			}

@@ -11,10 +11,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import io.duplex.core.schedule.BackgroundJob;
 import io.duplex.core.schema.SchemaMigrations;
 import io.duplex.core.web.ProblemWriter;
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Wires idempotent POST handling and the hourly purge of expired keys. */
@@ -41,13 +42,11 @@ public class IdempotencyConfiguration {
 	}
 
 	@Bean
-	DisposableBean idempotencyPurge(IdempotencyStore store) {
-		Disposable purge = Flux.interval(Duration.ofMinutes(1), Duration.ofHours(1))
-			.concatMap((tick) -> store.purgeExpired()
-				.doOnError((ex) -> log.warn("Purging expired idempotency keys failed; will retry", ex))
-				.onErrorComplete())
-			.subscribe();
-		return purge::dispose;
+	DisposableBean idempotencyPurge(IdempotencyStore store, ObjectProvider<MeterRegistry> meters) {
+		// without a registry in the context (a slice of the application) the runs go unrecorded
+		BackgroundJob purge = BackgroundJob.start("idempotency-purge", Duration.ofMinutes(1), Duration.ofHours(1),
+				meters.getIfAvailable(() -> Metrics.globalRegistry), store::purgeExpired);
+		return purge::close;
 	}
 
 }

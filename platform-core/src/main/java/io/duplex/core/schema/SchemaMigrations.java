@@ -7,6 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
 
+import io.duplex.core.database.JdbcUrl;
+
 /**
  * Migrates every module's schema with its own Flyway history, over JDBC, before anything reads
  * the database: beans that query at start depend on this one. The JDBC URL is derived from
@@ -18,7 +20,7 @@ public class SchemaMigrations {
 
 	public SchemaMigrations(List<ModuleSchema> schemas, Environment environment) {
 		String r2dbcUrl = environment.getRequiredProperty("spring.r2dbc.url");
-		String jdbcUrl = jdbcUrl(r2dbcUrl);
+		String jdbcUrl = JdbcUrl.fromR2dbc(r2dbcUrl);
 		String user = environment.getProperty("spring.r2dbc.username");
 		String password = environment.getProperty("spring.r2dbc.password");
 		for (ModuleSchema schema : schemas) {
@@ -33,18 +35,6 @@ public class SchemaMigrations {
 			log.info("Schema {} is at version {} ({} migrations applied now)", schema.schema(), result.targetSchemaVersion,
 					result.migrationsExecuted);
 		}
-	}
-
-	/** {@code r2dbc:postgresql://h:5432/db?x=y} becomes {@code jdbc:postgresql://h:5432/db?x=y}. */
-	static String jdbcUrl(String r2dbcUrl) {
-		if (!r2dbcUrl.startsWith("r2dbc:")) {
-			throw new IllegalArgumentException("spring.r2dbc.url must start with r2dbc:, was " + r2dbcUrl);
-		}
-		String rest = r2dbcUrl.substring("r2dbc:".length());
-		if (rest.startsWith("pool:")) {
-			rest = rest.substring("pool:".length());
-		}
-		return "jdbc:" + rest;
 	}
 
 }

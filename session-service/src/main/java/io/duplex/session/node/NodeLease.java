@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.core.schedule.BackgroundJob;
 import io.duplex.session.engine.EngineServices;
 import io.duplex.session.engine.SessionLimits;
 import io.micrometer.core.instrument.Counter;
@@ -18,7 +19,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.context.Context;
 
 /**
  * This node's lease: taken before the node serves sockets, renewed every
@@ -58,6 +58,8 @@ public class NodeLease implements SmartLifecycle {
 
 	private final Counter lost;
 
+	private final MeterRegistry meters;
+
 	/** Whether the lease is held (taken, and not found lost since). */
 	private volatile boolean held;
 
@@ -76,6 +78,7 @@ public class NodeLease implements SmartLifecycle {
 		this.properties = properties;
 		this.limits = limits;
 		this.listeners = listeners;
+		this.meters = meters;
 		this.lost = Counter.builder("duplex.node.lease.lost")
 			.description("Times this node found its lease lost and stopped its sessions")
 			.register(meters);
@@ -106,14 +109,8 @@ public class NodeLease implements SmartLifecycle {
 		renewed(sent);
 		log.info("Node {} holds its lease (heartbeat {}, lease {})", this.nodeId, this.properties.nodeHeartbeat(),
 				this.properties.nodeLease());
-		Duration every = this.properties.nodeHeartbeat();
-		this.heartbeat = Flux.interval(every, every)
-			.onBackpressureDrop()
-			.concatMap((tick) -> beat().onErrorResume((ex) -> {
-				log.warn("Node {} heartbeat failed", this.nodeId, ex);
-				return Mono.empty();
-			}))
-			.subscribe(null, null, null, Context.empty());
+		this.heartbeat = BackgroundJob.start("node-heartbeat", this.properties.nodeHeartbeat(), this.meters,
+				this::beat);
 		this.running = true;
 	}
 

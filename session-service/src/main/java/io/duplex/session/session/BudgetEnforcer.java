@@ -10,10 +10,11 @@ import org.springframework.stereotype.Component;
 import io.duplex.core.budget.BudgetGuard;
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.core.schedule.BackgroundJob;
 import io.duplex.core.session.SessionTermination;
 import io.duplex.core.session.SessionTerminations;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,22 +40,23 @@ class BudgetEnforcer implements InitializingBean, DisposableBean {
 
 	private final StopProperties properties;
 
+	private final MeterRegistry meters;
+
 	private Disposable schedule = () -> {
 	};
 
-	BudgetEnforcer(ObjectProvider<BudgetGuard> budgets, SessionTerminations terminations, StopProperties properties) {
+	BudgetEnforcer(ObjectProvider<BudgetGuard> budgets, SessionTerminations terminations, StopProperties properties,
+			MeterRegistry meters) {
 		this.budgets = budgets;
 		this.terminations = terminations;
 		this.properties = properties;
+		this.meters = meters;
 	}
 
 	@Override
 	public void afterPropertiesSet() {
-		this.schedule = Flux.interval(this.properties.budgetCheckInterval(), this.properties.budgetCheckInterval())
-			.onBackpressureDrop()
-			.concatMap((tick) -> enforce().doOnError((ex) -> log.warn("Enforcing budgets failed; will retry", ex))
-				.onErrorComplete())
-			.subscribe();
+		this.schedule = BackgroundJob.start("budget-enforcer", this.properties.budgetCheckInterval(), this.meters,
+				this::enforce);
 	}
 
 	@Override

@@ -5,8 +5,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
+import io.duplex.core.agent.AgentLimits;
 import io.duplex.core.agent.AgentSnapshot;
 import io.duplex.core.catalog.ModelInfo;
 import io.duplex.core.web.FieldError;
@@ -35,15 +35,7 @@ final class ClientSessionOverrides {
 
 	private static final Set<String> KNOWN_OUTPUT = Set.of("format", "voice", "speed");
 
-	private static final Pattern TOOL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,64}");
-
 	private static final Set<String> TOOL_FIELDS = Set.of("type", "name", "description", "parameters");
-
-	private static final int MAX_INSTRUCTIONS = 32_768;
-
-	private static final int MAX_TOOLS = 128;
-
-	private static final int MAX_TOOL_DESCRIPTION = 1024;
 
 	private static final String FIXED = "differs from the agent's configuration; a client secret may change only "
 			+ "instructions, tools, tool_choice and audio.output.voice, where the agent's session_overrides allow";
@@ -177,16 +169,16 @@ final class ClientSessionOverrides {
 	}
 
 	private void instructions(JsonNode value) {
-		if (!value.isString() || value.asString().length() > MAX_INSTRUCTIONS) {
-			reject("instructions", "must be a string of at most " + MAX_INSTRUCTIONS + " characters");
+		if (!value.isString() || value.asString().length() > AgentLimits.MAX_INSTRUCTIONS) {
+			reject("instructions", "must be a string of at most " + AgentLimits.MAX_INSTRUCTIONS + " characters");
 			return;
 		}
 		this.overrides.put("instructions", value.asString());
 	}
 
 	private void tools(JsonNode value) {
-		if (!value.isArray() || value.size() > MAX_TOOLS) {
-			reject("tools", "must be an array of at most " + MAX_TOOLS + " function tools");
+		if (!value.isArray() || value.size() > AgentLimits.MAX_TOOLS) {
+			reject("tools", "must be an array of at most " + AgentLimits.MAX_TOOLS + " function tools");
 			return;
 		}
 		ArrayNode tools = JsonNodeFactory.instance.arrayNode();
@@ -206,16 +198,17 @@ final class ClientSessionOverrides {
 				reject(path + ".type", "must be function");
 			}
 			String name = tool.path("name").asString(null);
-			if (name == null || !TOOL_NAME.matcher(name).matches()) {
-				reject(path + ".name", "must be 1 to 64 letters, digits, _ or -");
+			if (name == null || !AgentLimits.TOOL_NAME.matcher(name).matches()) {
+				reject(path + ".name", "must be 1 to " + AgentLimits.MAX_TOOL_NAME + " letters, digits, _ or -");
 			}
 			else if (!names.add(name)) {
 				reject(path + ".name", "is the name of another tool");
 			}
 			JsonNode description = tool.path("description");
 			if (!description.isMissingNode() && (!description.isString()
-					|| description.asString().length() > MAX_TOOL_DESCRIPTION)) {
-				reject(path + ".description", "must be a string of at most " + MAX_TOOL_DESCRIPTION + " characters");
+					|| description.asString().length() > AgentLimits.MAX_TOOL_DESCRIPTION)) {
+				reject(path + ".description",
+						"must be a string of at most " + AgentLimits.MAX_TOOL_DESCRIPTION + " characters");
 			}
 			JsonNode parameters = tool.path("parameters");
 			boolean objectSchema = parameters.isObject() && "object".equals(parameters.path("type").asString(null));
@@ -237,7 +230,7 @@ final class ClientSessionOverrides {
 		JsonNode tools = this.overrides.has("tools") ? this.overrides.get("tools") : this.agent.config().path("tools");
 		Set<String> names = new HashSet<>();
 		tools.forEach((tool) -> names.add(tool.path("name").asString()));
-		if (value.isString() && Set.of("auto", "none", "required").contains(value.asString())) {
+		if (value.isString() && AgentLimits.TOOL_CHOICE_MODES.contains(value.asString())) {
 			if (value.asString().equals("required") && names.isEmpty()) {
 				reject("tool_choice", "cannot be required without tools");
 				return;

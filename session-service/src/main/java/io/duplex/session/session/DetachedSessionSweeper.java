@@ -2,8 +2,6 @@ package io.duplex.session.session;
 
 import java.time.Duration;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.annotation.Value;
@@ -11,8 +9,9 @@ import org.springframework.stereotype.Component;
 
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.core.schedule.BackgroundJob;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,8 +26,6 @@ import reactor.core.publisher.Mono;
 @ConditionalOnRole(DuplexRole.SESSION)
 class DetachedSessionSweeper implements InitializingBean, DisposableBean {
 
-	private static final Logger log = LoggerFactory.getLogger(DetachedSessionSweeper.class);
-
 	/** Sessions ended per statement; a sweep runs statements until none is left. */
 	private static final int BATCH = 200;
 
@@ -38,24 +35,22 @@ class DetachedSessionSweeper implements InitializingBean, DisposableBean {
 
 	private final Duration every;
 
+	private final MeterRegistry meters;
+
 	private Disposable schedule = () -> {
 	};
 
 	DetachedSessionSweeper(SessionRepository sessions, SessionMeter meter,
-			@Value("${duplex.sessions.resume-sweep-interval:5s}") Duration every) {
+			@Value("${duplex.sessions.resume-sweep-interval:5s}") Duration every, MeterRegistry meters) {
 		this.sessions = sessions;
 		this.meter = meter;
 		this.every = every;
+		this.meters = meters;
 	}
 
 	@Override
 	public void afterPropertiesSet() {
-		this.schedule = Flux.interval(this.every, this.every)
-			.onBackpressureDrop()
-			.concatMap((tick) -> sweep().doOnError((ex) -> log.warn("Ending expired detached sessions failed; will retry",
-					ex))
-				.onErrorComplete())
-			.subscribe();
+		this.schedule = BackgroundJob.start("detached-session-sweep", this.every, this.meters, this::sweep);
 	}
 
 	@Override

@@ -12,14 +12,13 @@ import org.springframework.stereotype.Component;
 
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.core.schedule.BackgroundJob;
 import io.duplex.session.engine.EngineServices;
 import io.duplex.session.engine.SessionLimits;
 import io.duplex.session.node.NodeLeaseProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.context.Context;
 
 /**
  * Adopts the sessions of dead nodes: every {@code duplex.sessions.node-heartbeat}, each session
@@ -75,12 +74,7 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 
 	@Override
 	public void afterPropertiesSet() {
-		this.schedule = Flux.interval(this.leases.nodeHeartbeat(), this.leases.nodeHeartbeat())
-			.onBackpressureDrop()
-			.concatMap((tick) -> sweep().doOnError((ex) -> log.warn("Adopting the sessions of dead nodes failed; will retry",
-					ex))
-				.onErrorComplete())
-			.subscribe(null, null, null, Context.empty());
+		this.schedule = BackgroundJob.start("lapsed-node-sweep", this.leases.nodeHeartbeat(), this.meters, this::sweep);
 	}
 
 	@Override

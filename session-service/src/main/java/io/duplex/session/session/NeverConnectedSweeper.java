@@ -1,15 +1,14 @@
 package io.duplex.session.session;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
 
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.core.schedule.BackgroundJob;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
 
 /**
  * Ends the sessions that were not connected within their connect timeout ({@code never_connected},
@@ -22,28 +21,25 @@ import reactor.core.publisher.Flux;
 @ConditionalOnRole(DuplexRole.SESSION)
 class NeverConnectedSweeper implements InitializingBean, DisposableBean {
 
-	private static final Logger log = LoggerFactory.getLogger(NeverConnectedSweeper.class);
-
 	private final Admission admission;
 
 	private final AdmissionSettings settings;
 
+	private final MeterRegistry meters;
+
 	private Disposable schedule = () -> {
 	};
 
-	NeverConnectedSweeper(Admission admission, AdmissionSettings settings) {
+	NeverConnectedSweeper(Admission admission, AdmissionSettings settings, MeterRegistry meters) {
 		this.admission = admission;
 		this.settings = settings;
+		this.meters = meters;
 	}
 
 	@Override
 	public void afterPropertiesSet() {
-		this.schedule = Flux.interval(this.settings.connectSweepInterval(), this.settings.connectSweepInterval())
-			.onBackpressureDrop()
-			.concatMap((tick) -> this.admission.sweep()
-				.doOnError((ex) -> log.warn("Ending sessions that never connected failed; will retry", ex))
-				.onErrorComplete())
-			.subscribe();
+		this.schedule = BackgroundJob.start("never-connected-sweep", this.settings.connectSweepInterval(), this.meters,
+				this.admission::sweep);
 	}
 
 	@Override

@@ -9,6 +9,8 @@ import org.springframework.stereotype.Component;
 
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.core.schedule.BackgroundJob;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -42,24 +44,23 @@ class StopPoller implements InitializingBean, DisposableBean {
 
 	private final StopProperties properties;
 
+	private final MeterRegistry meters;
+
 	private Disposable schedule = () -> {
 	};
 
 	StopPoller(SessionRepository sessions, Sessions lifecycle, ObjectProvider<LiveSessions> live,
-			StopProperties properties) {
+			StopProperties properties, MeterRegistry meters) {
 		this.sessions = sessions;
 		this.lifecycle = lifecycle;
 		this.live = live;
 		this.properties = properties;
+		this.meters = meters;
 	}
 
 	@Override
 	public void afterPropertiesSet() {
-		this.schedule = Flux.interval(this.properties.pollInterval(), this.properties.pollInterval())
-			.onBackpressureDrop()
-			.concatMap((tick) -> poll().doOnError((ex) -> log.warn("Ending sessions asked to stop failed; will retry", ex))
-				.onErrorComplete())
-			.subscribe();
+		this.schedule = BackgroundJob.start("stop-poller", this.properties.pollInterval(), this.meters, this::poll);
 	}
 
 	@Override

@@ -11,6 +11,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
+import io.duplex.core.schedule.BackgroundJob;
 import io.duplex.core.usage.UsageSink;
 import io.duplex.session.conversation.ConversationStore;
 import io.duplex.session.session.Sessions;
@@ -19,7 +20,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.Exceptions;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -90,11 +90,7 @@ public class DurableWrites implements DisposableBean {
 			.description("Bytes the write spool file takes")
 			.baseUnit("bytes")
 			.register(meters);
-		this.replayer = Flux.interval(properties.replayInterval(), properties.replayInterval())
-			// a replay still running when the next tick comes lets it pass
-			.onBackpressureDrop()
-			.concatMap((tick) -> replay(opened), 1)
-			.subscribe();
+		this.replayer = BackgroundJob.start("write-replay", properties.replayInterval(), meters, () -> replay(opened));
 	}
 
 	/**
