@@ -36,13 +36,13 @@ public record Session(String id, String tenantId, String agentId, int agentVersi
 	public static final String ENDED = "ended";
 
 	/** Why a detached session whose client did not come back in time was ended. */
-	static final String CLIENT_DISCONNECTED = "client_disconnected";
+	public static final String CLIENT_DISCONNECTED = "client_disconnected";
 
 	/**
 	 * Why a session of a node whose lease lapsed (the node died) was ended: at once when it could not
 	 * be resumed, else when its client did not resume it within the grace period.
 	 */
-	static final String NODE_LOST = "node_lost";
+	public static final String NODE_LOST = "node_lost";
 
 	/**
 	 * Why a session whose end its node could not record (a database error as it closed), and that

@@ -47,6 +47,14 @@ public class Sessions {
 
 	private final SessionRepository sessions;
 
+	private final SegmentRepository segments;
+
+	private final ResumeRepository resumes;
+
+	private final UsageRepository usage;
+
+	private final StopRepository stops;
+
 	private final ClientSecretStore secrets;
 
 	private final AgentDirectory agents;
@@ -59,10 +67,15 @@ public class Sessions {
 
 	private final ObjectProvider<LiveSessions> live;
 
-	Sessions(SessionStarter starter, SessionRepository sessions, ClientSecretStore secrets, AgentDirectory agents,
+	Sessions(SessionStarter starter, SessionRepository sessions, SegmentRepository segments, ResumeRepository resumes,
+			UsageRepository usage, StopRepository stops, ClientSecretStore secrets, AgentDirectory agents,
 			ModelCatalog catalog, TenantDirectory tenants, SessionMeter meter, ObjectProvider<LiveSessions> live) {
 		this.starter = starter;
 		this.sessions = sessions;
+		this.segments = segments;
+		this.resumes = resumes;
+		this.usage = usage;
+		this.stops = stops;
 		this.secrets = secrets;
 		this.agents = agents;
 		this.catalog = catalog;
@@ -125,7 +138,7 @@ public class Sessions {
 	 */
 	public Mono<Void> markActive(String tenantId, String sessionId, String nodeId) {
 		return this.sessions.markActive(tenantId, sessionId, nodeId)
-			.flatMap((activated) -> activated ? Mono.<StopRequest>empty() : this.sessions.findStop(tenantId, sessionId))
+			.flatMap((activated) -> activated ? Mono.<StopRequest>empty() : this.stops.findStop(tenantId, sessionId))
 			.doOnNext((stop) -> this.live.orderedStream()
 				.forEach((node) -> node.terminate(sessionId, stop.reason(), stop.message())))
 			.then();
@@ -137,7 +150,7 @@ public class Sessions {
 	 * @return the token; empty when the session is not active on this node
 	 */
 	public Mono<String> armResume(String tenantId, String sessionId, String nodeId) {
-		return this.sessions.armResume(tenantId, sessionId, nodeId);
+		return this.resumes.armResume(tenantId, sessionId, nodeId);
 	}
 
 	/**
@@ -151,7 +164,7 @@ public class Sessions {
 		if (!ResumeTokens.plausible(token)) {
 			return Mono.empty();
 		}
-		return this.sessions.findByResumeToken(sessionId, token).flatMap((found) -> {
+		return this.resumes.findByResumeToken(sessionId, token).flatMap((found) -> {
 			if (Session.ACTIVE.equals(found.status())) {
 				return Mono.error(new StillConnected(sessionId, found.nodeId()));
 			}
@@ -185,7 +198,7 @@ public class Sessions {
 	 * @return where it continues from; empty when the token is no longer good for it
 	 */
 	public Mono<ResumeState> claimResume(String tenantId, String sessionId, String token, String nodeId) {
-		return this.sessions.claimResume(tenantId, sessionId, token, nodeId);
+		return this.resumes.claimResume(tenantId, sessionId, token, nodeId);
 	}
 
 	/**
@@ -194,12 +207,12 @@ public class Sessions {
 	 * @return whether it was detached; false when it was not active here (ended meanwhile)
 	 */
 	public Mono<Boolean> markDetached(String tenantId, String sessionId, String nodeId, Duration grace) {
-		return this.sessions.markDetached(tenantId, sessionId, nodeId, grace);
+		return this.resumes.markDetached(tenantId, sessionId, nodeId, grace);
 	}
 
 	/** Stores the session object as the client last configured it, for a resume to restore. */
 	public Mono<Void> saveConfig(String tenantId, String sessionId, String session) {
-		return this.sessions.saveConfig(tenantId, sessionId, session);
+		return this.resumes.saveConfig(tenantId, sessionId, session);
 	}
 
 	/**
@@ -227,7 +240,7 @@ public class Sessions {
 	 * its latency, in one statement; a repeat of the same response adds nothing.
 	 */
 	public Mono<Void> finishResponse(String tenantId, String sessionId, UsageTotals delta, ResponseLatency latency) {
-		return this.sessions.finishResponse(tenantId, sessionId, delta, latency);
+		return this.usage.finishResponse(tenantId, sessionId, delta, latency);
 	}
 
 	/**
@@ -235,7 +248,7 @@ public class Sessions {
 	 * a repeat of the key adds nothing.
 	 */
 	public Mono<Void> addUsage(String tenantId, String sessionId, String key, UsageTotals delta) {
-		return this.sessions.addUsage(tenantId, sessionId, key, delta);
+		return this.usage.addUsage(tenantId, sessionId, key, delta);
 	}
 
 	/**
@@ -247,7 +260,7 @@ public class Sessions {
 	 */
 	public Mono<Void> end(String tenantId, String sessionId, String nodeId, int segment, String endReason,
 			Instant endedAt) {
-		return this.sessions.endSegment(tenantId, sessionId, segment)
+		return this.segments.endSegment(tenantId, sessionId, segment)
 			.then(this.sessions.markEndedOn(tenantId, sessionId, nodeId, endReason, endedAt))
 			.then(this.meter.record(tenantId, sessionId));
 	}
@@ -259,12 +272,12 @@ public class Sessions {
 	 */
 	public Mono<Void> startSegment(String tenantId, String sessionId, int sequence, String provider,
 			@Nullable String upstreamId, String reason) {
-		return this.sessions.startSegment(tenantId, sessionId, sequence, provider, upstreamId, reason);
+		return this.segments.startSegment(tenantId, sessionId, sequence, provider, upstreamId, reason);
 	}
 
 	/** Records that segment {@code sequence} ended; an ended one keeps its first end. */
 	public Mono<Void> endSegment(String tenantId, String sessionId, int sequence) {
-		return this.sessions.endSegment(tenantId, sessionId, sequence);
+		return this.segments.endSegment(tenantId, sessionId, sequence);
 	}
 
 	/**

@@ -28,6 +28,7 @@ import io.duplex.session.latency.ResponseLatencies;
 import io.duplex.session.lifecycle.LiveSessions;
 import io.duplex.session.lifecycle.Session;
 import io.duplex.session.lifecycle.SessionMeter;
+import io.duplex.session.lifecycle.SegmentRepository;
 import io.duplex.session.lifecycle.SessionRepository;
 import io.duplex.session.lifecycle.SessionStarter;
 import reactor.core.publisher.Flux;
@@ -54,6 +55,8 @@ class SessionService {
 
 	private final SessionRepository sessions;
 
+	private final SegmentRepository segments;
+
 	private final Admission admission;
 
 	private final AuditTrail audit;
@@ -68,11 +71,12 @@ class SessionService {
 
 	private final ResponseLatencies latencies;
 
-	SessionService(SessionStarter starter, SessionRepository sessions, Admission admission, AuditTrail audit,
-			TransactionalOperator tx, ObjectProvider<LiveSessions> live, SessionMeter meter,
+	SessionService(SessionStarter starter, SessionRepository sessions, SegmentRepository segments, Admission admission,
+			AuditTrail audit, TransactionalOperator tx, ObjectProvider<LiveSessions> live, SessionMeter meter,
 			ObjectProvider<SessionCosts> costs, ResponseLatencies latencies) {
 		this.starter = starter;
 		this.sessions = sessions;
+		this.segments = segments;
 		this.admission = admission;
 		this.audit = audit;
 		this.tx = tx;
@@ -165,7 +169,7 @@ class SessionService {
 			.thenMany(Flux.defer(() -> this.sessions.list(tenantId, filter.agent(), filter.status(),
 					filter.createdAfter(), filter.createdBefore(), page)))
 			.collectList()
-			.flatMap((rows) -> this.sessions.segments(tenantId, rows.stream().map(Session::id).toList())
+			.flatMap((rows) -> this.segments.segments(tenantId, rows.stream().map(Session::id).toList())
 				.map((segments) -> {
 					Instant now = Instant.now();
 					return Page.of(rows, page, Session::id)
@@ -216,7 +220,7 @@ class SessionService {
 		SessionCosts costs = this.costs.getIfAvailable();
 		return this.sessions.find(tenantId, id)
 			.switchIfEmpty(Mono.error(() -> notFound(id)))
-			.flatMap((session) -> this.sessions.segments(tenantId, List.of(id))
+			.flatMap((session) -> this.segments.segments(tenantId, List.of(id))
 				.map((segments) -> SessionResponse.from(session, segments.getOrDefault(id, List.of()), Instant.now())))
 			.flatMap((view) -> (costs == null) ? Mono.just(view)
 					: costs.costOf(tenantId, id).map(view::withCost).defaultIfEmpty(view))

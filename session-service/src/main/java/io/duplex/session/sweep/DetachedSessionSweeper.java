@@ -11,7 +11,6 @@ import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
 import io.duplex.core.schedule.BackgroundJob;
 import io.duplex.session.lifecycle.SessionMeter;
-import io.duplex.session.lifecycle.SessionRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -31,7 +30,7 @@ class DetachedSessionSweeper implements InitializingBean, DisposableBean {
 	/** Sessions ended per statement; a sweep runs statements until none is left. */
 	private static final int BATCH = 200;
 
-	private final SessionRepository sessions;
+	private final SweepRepository sweeps;
 
 	private final SessionMeter meter;
 
@@ -42,9 +41,9 @@ class DetachedSessionSweeper implements InitializingBean, DisposableBean {
 	private Disposable schedule = () -> {
 	};
 
-	DetachedSessionSweeper(SessionRepository sessions, SessionMeter meter,
+	DetachedSessionSweeper(SweepRepository sweeps, SessionMeter meter,
 			@Value("${duplex.sessions.resume-sweep-interval:5s}") Duration every, MeterRegistry meters) {
-		this.sessions = sessions;
+		this.sweeps = sweeps;
 		this.meter = meter;
 		this.every = every;
 		this.meters = meters;
@@ -69,7 +68,7 @@ class DetachedSessionSweeper implements InitializingBean, DisposableBean {
 	}
 
 	private Mono<Long> batch() {
-		return this.sessions.endExpiredDetached(BATCH)
+		return this.sweeps.endExpiredDetached(BATCH)
 			.concatMap((ended) -> this.meter.meterEnded(ended.getKey(), ended.getValue()).thenReturn(ended))
 			.count();
 	}

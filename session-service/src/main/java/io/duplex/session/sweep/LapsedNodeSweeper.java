@@ -18,6 +18,7 @@ import io.duplex.session.engine.SessionLimits;
 import io.duplex.session.lifecycle.LiveSessions;
 import io.duplex.session.lifecycle.Session;
 import io.duplex.session.lifecycle.SessionMeter;
+import io.duplex.session.lifecycle.ResumeRepository;
 import io.duplex.session.lifecycle.SessionRepository;
 import io.duplex.session.node.NodeLeaseProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,7 +28,7 @@ import reactor.core.publisher.Mono;
 /**
  * Adopts the sessions of dead nodes: every {@code duplex.sessions.node-heartbeat}, each session
  * node that holds its lease looks for leases that lapsed while the database was up (see
- * {@link SessionRepository#adoptFromLapsedNodes}) and takes their sessions over. A session with
+ * {@link SweepRepository#adoptFromLapsedNodes}) and takes their sessions over. A session with
  * a resume token becomes {@code detached}, resumable on any node from now for the
  * {@code duplex.sessions.resume-grace} of the node that died (what its clients were told), and
  * ends as {@code node_lost} when not resumed ({@link DetachedSessionSweeper}); one without ends
@@ -45,7 +46,11 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 	/** Dead nodes adopted per statement; more wait for the next sweep. */
 	private static final int NODES = 20;
 
+	private final SweepRepository sweeps;
+
 	private final SessionRepository sessions;
+
+	private final ResumeRepository resumes;
 
 	private final SessionMeter meter;
 
@@ -65,9 +70,12 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 	private Disposable schedule = () -> {
 	};
 
-	LapsedNodeSweeper(SessionRepository sessions, SessionMeter meter, SessionLimits limits, NodeLeaseProperties leases,
-			MeterRegistry meters, EngineServices services, ObjectProvider<LiveSessions> live) {
+	LapsedNodeSweeper(SweepRepository sweeps, SessionRepository sessions, ResumeRepository resumes, SessionMeter meter,
+			SessionLimits limits, NodeLeaseProperties leases, MeterRegistry meters, EngineServices services,
+			ObjectProvider<LiveSessions> live) {
+		this.sweeps = sweeps;
 		this.sessions = sessions;
+		this.resumes = resumes;
 		this.meter = meter;
 		this.limits = limits;
 		this.leases = leases;
@@ -105,19 +113,19 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 	 * whose end was recorded meanwhile is left as it is.
 	 */
 	Mono<Void> releaseOrphans() {
-		return this.sessions.activeOn(this.nodeId)
+		return this.sweeps.activeOn(this.nodeId)
 			.filter((session) -> this.live.orderedStream().noneMatch((node) -> node.runs(session.sessionId())))
 			.collectList()
 			.flatMapIterable((orphans) -> {
 				Set<String> seenBefore = this.suspects;
-				this.suspects = orphans.stream().map(SessionRepository.ActiveSession::sessionId).collect(Collectors.toSet());
+				this.suspects = orphans.stream().map(SweepRepository.ActiveSession::sessionId).collect(Collectors.toSet());
 				return orphans.stream().filter((orphan) -> seenBefore.contains(orphan.sessionId())).toList();
 			})
 			.concatMap((orphan) -> {
 				log.warn("Session {} of tenant {} is recorded as running on this node, but does not: releasing it",
 						orphan.sessionId(), orphan.tenantId());
 				if (orphan.resumable() && this.limits.resumes()) {
-					return this.sessions.markDetached(orphan.tenantId(), orphan.sessionId(), this.nodeId,
+					return this.resumes.markDetached(orphan.tenantId(), orphan.sessionId(), this.nodeId,
 							this.limits.resumeGrace()).then();
 				}
 				return this.sessions.markEndedOn(orphan.tenantId(), orphan.sessionId(), this.nodeId, Session.INTERNAL_ERROR)
@@ -127,7 +135,7 @@ class LapsedNodeSweeper implements InitializingBean, DisposableBean {
 	}
 
 	private Mono<Long> adopt() {
-		return this.sessions.adoptFromLapsedNodes(this.nodeId, NODES).concatMap((adopted) -> {
+		return this.sweeps.adoptFromLapsedNodes(this.nodeId, NODES).concatMap((adopted) -> {
 			String outcome = adopted.ended() ? "ended" : "detached";
 			this.meters.counter("duplex.sessions.adopted", "outcome", outcome).increment();
 			log.info("Session {} of tenant {} adopted from node {}, whose lease lapsed: {}", adopted.sessionId(),

@@ -11,8 +11,8 @@ import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
 import io.duplex.core.schedule.BackgroundJob;
 import io.duplex.session.lifecycle.LiveSessions;
-import io.duplex.session.lifecycle.SessionRepository;
 import io.duplex.session.lifecycle.Sessions;
+import io.duplex.session.lifecycle.StopRepository;
 import io.duplex.session.lifecycle.StopRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.Disposable;
@@ -40,7 +40,7 @@ class StopPoller implements InitializingBean, DisposableBean {
 	/** Detached sessions ended per poll; more wait for the next one. */
 	private static final int BATCH = 200;
 
-	private final SessionRepository sessions;
+	private final StopRepository stops;
 
 	private final Sessions lifecycle;
 
@@ -53,9 +53,9 @@ class StopPoller implements InitializingBean, DisposableBean {
 	private Disposable schedule = () -> {
 	};
 
-	StopPoller(SessionRepository sessions, Sessions lifecycle, ObjectProvider<LiveSessions> live,
+	StopPoller(StopRepository stops, Sessions lifecycle, ObjectProvider<LiveSessions> live,
 			StopProperties properties, MeterRegistry meters) {
-		this.sessions = sessions;
+		this.stops = stops;
 		this.lifecycle = lifecycle;
 		this.live = live;
 		this.properties = properties;
@@ -78,8 +78,8 @@ class StopPoller implements InitializingBean, DisposableBean {
 	 */
 	Mono<Long> poll() {
 		Flux<Boolean> active = Flux.fromStream(this.live::orderedStream)
-			.concatMap((node) -> this.sessions.stopsOn(node.nodeId()).concatMap((stop) -> end(node, stop)));
-		Flux<Boolean> detached = this.sessions.detachedStops(BATCH)
+			.concatMap((node) -> this.stops.stopsOn(node.nodeId()).concatMap((stop) -> end(node, stop)));
+		Flux<Boolean> detached = this.stops.detachedStops(BATCH)
 			.concatMap((stop) -> this.lifecycle.markEnded(stop.tenantId(), stop.sessionId(), stop.reason())
 				.thenReturn(true));
 		return active.concatWith(detached).count();

@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 
 import io.duplex.core.session.SessionTermination;
 import io.duplex.core.session.SessionTerminations;
-import io.duplex.session.lifecycle.SessionRepository;
+import io.duplex.session.lifecycle.StopRepository;
 import reactor.core.publisher.Mono;
 
 /**
@@ -21,15 +21,15 @@ class StoredTerminations implements SessionTerminations {
 
 	private static final Logger log = LoggerFactory.getLogger(StoredTerminations.class);
 
-	private final SessionRepository sessions;
+	private final StopRepository stops;
 
-	StoredTerminations(SessionRepository sessions) {
-		this.sessions = sessions;
+	StoredTerminations(StopRepository stops) {
+		this.stops = stops;
 	}
 
 	@Override
 	public Mono<Long> terminate(SessionTermination termination) {
-		return this.sessions.requestStop(termination).doOnNext((count) -> {
+		return this.stops.requestStop(termination).doOnNext((count) -> {
 			if (count > 0) {
 				log.info("Asked {} sessions of tenant {} to stop: {}", count, termination.tenantId(),
 						termination.reason().code());

@@ -27,7 +27,7 @@ class SessionLifecycleTests extends SessionApiTestSupport {
 	private RecordingNode node;
 
 	@Autowired
-	private SessionRepository repository;
+	private SegmentRepository repository;
 
 	@Test
 	void getThenSegmentsAndUsageAsTheGatewayReportedThem() {
