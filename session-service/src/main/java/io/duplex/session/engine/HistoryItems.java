@@ -9,7 +9,7 @@ import io.duplex.session.conversation.StoredItem;
 import io.duplex.session.protocol.ConversationItem;
 import io.duplex.session.protocol.ServerEvents;
 import io.duplex.session.provider.ContextItem;
-import io.duplex.session.session.SessionGrant;
+import io.duplex.session.lifecycle.SessionGrant;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

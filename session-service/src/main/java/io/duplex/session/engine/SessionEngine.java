@@ -24,7 +24,7 @@ import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
-import io.duplex.session.session.SessionGrant;
+import io.duplex.session.lifecycle.SessionGrant;
 import io.duplex.session.writes.SessionWrite;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;

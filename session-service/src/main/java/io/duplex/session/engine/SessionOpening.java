@@ -17,8 +17,8 @@ import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ModelProvider;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderUnavailableException;
-import io.duplex.session.session.ResumeState;
-import io.duplex.session.session.SessionGrant;
+import io.duplex.session.lifecycle.ResumeState;
+import io.duplex.session.lifecycle.SessionGrant;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Mono;
 

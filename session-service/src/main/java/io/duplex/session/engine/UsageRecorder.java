@@ -10,8 +10,8 @@ import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSource;
 import io.duplex.session.latency.ResponseLatency;
 import io.duplex.session.provider.TokenUsage;
-import io.duplex.session.session.SessionGrant;
-import io.duplex.session.session.UsageTotals;
+import io.duplex.session.lifecycle.SessionGrant;
+import io.duplex.session.lifecycle.UsageTotals;
 import io.duplex.session.writes.SessionWrite;
 
 /**

@@ -18,7 +18,7 @@ import io.duplex.core.web.ProblemWriter;
 import io.duplex.session.engine.EngineServices;
 import io.duplex.session.engine.SessionLimits;
 import io.duplex.session.node.NodeLease;
-import io.duplex.session.session.Sessions;
+import io.duplex.session.lifecycle.Sessions;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.http.server.WebsocketServerSpec;
 import tools.jackson.databind.json.JsonMapper;

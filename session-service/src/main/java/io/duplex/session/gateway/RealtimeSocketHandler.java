@@ -18,7 +18,7 @@ import io.duplex.session.engine.EngineServices;
 import io.duplex.session.engine.Ending;
 import io.duplex.session.protocol.ClientEventDecoder;
 import io.duplex.session.engine.SessionEngine;
-import io.duplex.session.session.SessionGrant;
+import io.duplex.session.lifecycle.SessionGrant;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

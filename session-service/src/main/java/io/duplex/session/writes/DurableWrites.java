@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 import io.duplex.core.schedule.BackgroundJob;
 import io.duplex.core.usage.UsageSink;
 import io.duplex.session.conversation.ConversationStore;
-import io.duplex.session.session.Sessions;
+import io.duplex.session.lifecycle.Sessions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

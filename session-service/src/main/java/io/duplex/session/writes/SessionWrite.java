@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.session.conversation.StoredItem;
 import io.duplex.session.latency.ResponseLatency;
-import io.duplex.session.session.UsageTotals;
+import io.duplex.session.lifecycle.UsageTotals;
 import tools.jackson.databind.JsonNode;
 
 /**

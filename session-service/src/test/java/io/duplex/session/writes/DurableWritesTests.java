@@ -28,7 +28,7 @@ import io.duplex.session.audio.SpeechLikeAudio;
 import io.duplex.session.conversation.ConversationStore;
 import io.duplex.session.conversation.StoredItem;
 import io.duplex.session.gateway.RealtimeTestClient;
-import io.duplex.session.session.Sessions;
+import io.duplex.session.lifecycle.Sessions;
 import io.duplex.session.testing.TcpProxy;
 import io.duplex.test.TestDatabase;
 import io.micrometer.core.instrument.Counter;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.session.conversation.StoredItem;
 import io.duplex.session.latency.ResponseLatency;
-import io.duplex.session.session.UsageTotals;
+import io.duplex.session.lifecycle.UsageTotals;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
