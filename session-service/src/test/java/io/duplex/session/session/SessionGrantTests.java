@@ -31,7 +31,7 @@ class SessionGrantTests extends SessionApiTestSupport {
 			assertThat(grant.continuedConversation()).isFalse();
 			assertThat(grant.agent().agentId()).isEqualTo(agent);
 			assertThat(grant.agent().version()).isEqualTo(1);
-			assertThat(grant.agent().config().path("voice").asString()).isEqualTo("verse");
+			assertThat(grant.agent().config().voice()).isEqualTo("verse");
 			assertThat(grant.model().id()).isEqualTo("sandbox");
 			assertThat(grant.model().provider()).isEqualTo("sandbox");
 			assertThat(grant.metadata()).isEqualTo(Map.of("team", "a", "call", "7"));
