@@ -20,11 +20,13 @@ import tools.jackson.databind.json.JsonMapper;
 class AgentRepository {
 
 	private static final String SELECT_AGENT = "SELECT a.id, a.tenant_id, a.version, a.created_at, a.updated_at, "
-			+ "v.config FROM control.agent a JOIN control.agent_version v ON v.tenant_id = a.tenant_id "
-			+ "AND v.agent_id = a.id AND v.version = a.version "
-			+ "WHERE a.tenant_id = :tenantId AND a.deleted_at IS NULL";
+			+ "v.config, " + StoredAgentConfigs.MODEL_LIMITS + " FROM control.agent a JOIN control.agent_version v "
+			+ "ON v.tenant_id = a.tenant_id AND v.agent_id = a.id AND v.version = a.version"
+			+ StoredAgentConfigs.JOIN_MODEL + " WHERE a.tenant_id = :tenantId AND a.deleted_at IS NULL";
 
-	private static final String VERSION_COLUMNS = "agent_id, version, config, created_at, created_by";
+	private static final String SELECT_VERSION = "SELECT v.agent_id, v.version, v.config, v.created_at, v.created_by, "
+			+ StoredAgentConfigs.MODEL_LIMITS + " FROM control.agent_version v" + StoredAgentConfigs.JOIN_MODEL
+			+ " WHERE v.tenant_id = :tenantId AND v.agent_id = :agentId";
 
 	private final DatabaseClient db;
 
@@ -117,8 +119,7 @@ class AgentRepository {
 
 	/** Versions of the agent below {@code before}, newest first. */
 	Flux<AgentVersion> versions(String tenantId, String agentId, int before, int limit) {
-		return this.db.sql("SELECT " + VERSION_COLUMNS + " FROM control.agent_version WHERE tenant_id = :tenantId "
-				+ "AND agent_id = :agentId AND version < :before ORDER BY version DESC LIMIT :limit")
+		return this.db.sql(SELECT_VERSION + " AND v.version < :before ORDER BY v.version DESC LIMIT :limit")
 			.bind("tenantId", tenantId)
 			.bind("agentId", agentId)
 			.bind("before", before)
@@ -129,8 +130,7 @@ class AgentRepository {
 
 	/** One version of the agent; empty when there is no such version. */
 	Mono<AgentVersion> findVersion(String tenantId, String agentId, int version) {
-		return this.db.sql("SELECT " + VERSION_COLUMNS + " FROM control.agent_version WHERE tenant_id = :tenantId "
-				+ "AND agent_id = :agentId AND version = :version")
+		return this.db.sql(SELECT_VERSION + " AND v.version = :version")
 			.bind("tenantId", tenantId)
 			.bind("agentId", agentId)
 			.bind("version", version)
@@ -162,7 +162,7 @@ class AgentRepository {
 	}
 
 	private AgentConfig config(Readable row) {
-		return this.json.readValue(row.get("config", Json.class).asString(), AgentConfig.class);
+		return StoredAgentConfigs.read(this.json, row);
 	}
 
 }

@@ -23,36 +23,32 @@ import io.duplex.api.agent.AgentRequest.TranscriptionRequest;
 import io.duplex.api.catalog.ComputePool;
 import io.duplex.api.catalog.Model;
 import io.duplex.api.catalog.Region;
+// the port's configuration, which holds the defaults; this package's record is named in full
+import io.duplex.core.agent.AgentConfig;
 import io.duplex.core.agent.AgentLimits;
 import io.duplex.core.web.FieldError;
 import io.duplex.core.web.MetadataRules;
 import io.duplex.core.web.Problems;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Turns what a client wrote into a complete {@link AgentConfig}: fills in the defaults (the voice,
- * compute pool and rollover limits depend on the model) and checks every rule against the catalog,
- * reporting every broken rule in one 422 that names each field in its wire form.
+ * Turns what a client wrote into a complete {@link io.duplex.api.agent.AgentConfig}: fills in the
+ * defaults, which the port's {@link AgentConfig} holds (the voice, compute pool and rollover limits
+ * depend on the model), and checks every rule against the catalog, reporting every broken rule in
+ * one 422 that names each field in its wire form.
  */
 @Component
 class AgentValidator {
 
-	static final String DEFAULT_MODEL = "sandbox";
+	static final String DEFAULT_MODEL = AgentConfig.DEFAULT_MODEL;
 
-	static final String DEFAULT_REGION = "us-east";
+	static final String DEFAULT_REGION = AgentConfig.DEFAULT_REGION;
 
-	static final Set<String> OVERRIDABLE = Set.of("instructions", "tools", "tool_choice", "model", "voice");
+	static final Set<String> OVERRIDABLE = Set.copyOf(AgentConfig.OVERRIDABLE);
 
 	private static final Pattern TRANSCRIPTION_MODEL = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
 	private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
-
-	/** The least time on one upstream session before a rollover, and the margin kept before the model's limit. */
-	private static final int MIN_ROLLOVER_SECONDS = 5;
-
-	private static final int ROLLOVER_MARGIN_SECONDS = 30;
 
 	private final ToolSchemas schemas = new ToolSchemas();
 
@@ -75,7 +71,7 @@ class AgentValidator {
 	}
 
 	/** The complete configuration; throws a validation problem listing every broken rule. */
-	AgentConfig resolve(AgentRequest request, Placement placement) {
+	io.duplex.api.agent.AgentConfig resolve(AgentRequest request, Placement placement) {
 		List<FieldError> errors = new ArrayList<>();
 		String name = (request.name() != null) ? request.name().strip() : "";
 		if (name.isEmpty()) {
@@ -89,16 +85,17 @@ class AgentValidator {
 			errors.add(new FieldError("model", "no such model; GET /v1/models lists them"));
 		}
 		String voice = voice(request.voice(), model, errors);
-		String instructions = Objects.requireNonNullElse(request.instructions(), "");
+		String instructions = Objects.requireNonNullElse(request.instructions(), AgentConfig.DEFAULT_INSTRUCTIONS);
 		if (instructions.length() > AgentLimits.MAX_INSTRUCTIONS) {
 			errors.add(new FieldError("instructions",
 					"must be at most " + AgentLimits.MAX_INSTRUCTIONS + " characters"));
 		}
 		List<Tool> tools = tools(Objects.requireNonNullElse(request.tools(), List.of()), errors);
 		ToolChoice toolChoice = toolChoice(request.toolChoice(), tools, errors);
-		AgentConfig.TurnDetection turnDetection = TurnDetections.resolve(request.turnDetection(), errors);
+		io.duplex.api.agent.AgentConfig.TurnDetection turnDetection = TurnDetections.resolve(request.turnDetection(), errors);
 		InputAudioTranscription transcription = transcription(request.inputAudioTranscription(), errors);
-		List<String> modalities = Objects.requireNonNullElse(request.outputModalities(), List.of("audio"));
+		List<String> modalities = Objects.requireNonNullElse(request.outputModalities(),
+				AgentConfig.DEFAULT_OUTPUT_MODALITIES);
 		if (!modalities.equals(List.of("audio")) && !modalities.equals(List.of("text"))) {
 			errors.add(new FieldError("output_modalities", "must be [\"audio\"] or [\"text\"]"));
 		}
@@ -114,17 +111,17 @@ class AgentValidator {
 		String compute = placement(request, placement, region, errors);
 		Rollover rollover = rollover(request.rollover(), model, errors);
 		AgentRequest.MemoryRequest memory = request.memory();
-		boolean continueConversations = memory == null || memory.continueConversations() == null
-				|| memory.continueConversations();
+		boolean continueConversations = (memory == null || memory.continueConversations() == null)
+				? AgentConfig.Memory.DEFAULT.continueConversations() : memory.continueConversations();
 		List<String> overrides = overrides(Objects.requireNonNullElse(request.sessionOverrides(), List.of()), errors);
 		Map<String, String> metadata = MetadataRules.check(Objects.requireNonNullElse(request.metadata(), Map.of()),
 				errors);
 		if (!errors.isEmpty()) {
 			throw Problems.validation(errors);
 		}
-		return new AgentConfig(name, modelOf(request), voice, instructions, tools, toolChoice, turnDetection,
-				transcription, modalities, maxOutputTokens, region, Objects.requireNonNull(compute), rollover,
-				new Memory(continueConversations), overrides, metadata);
+		return new io.duplex.api.agent.AgentConfig(name, modelOf(request), voice, instructions, tools, toolChoice,
+				turnDetection, transcription, modalities, maxOutputTokens, region, Objects.requireNonNull(compute),
+				rollover, new Memory(continueConversations), overrides, metadata);
 	}
 
 	private static @Nullable String voice(@Nullable String voice, @Nullable Model model, List<FieldError> errors) {
@@ -167,14 +164,14 @@ class AgentValidator {
 			else if (names.putIfAbsent(name, i) != null) {
 				errors.add(new FieldError(field + ".name", "is the name of tools[" + names.get(name) + "] already"));
 			}
-			String description = Objects.requireNonNullElse(tool.description(), "");
+			String description = Objects.requireNonNullElse(tool.description(), AgentConfig.Tool.DEFAULT_DESCRIPTION);
 			if (description.length() > AgentLimits.MAX_TOOL_DESCRIPTION) {
 				errors.add(new FieldError(field + ".description",
 						"must be at most " + AgentLimits.MAX_TOOL_DESCRIPTION + " characters"));
 			}
 			JsonNode parameters = tool.parameters();
 			if (parameters == null || parameters.isNull()) {
-				parameters = emptyObjectSchema();
+				parameters = AgentConfig.Tool.defaultParameters();
 			}
 			String problem = this.schemas.problem(parameters);
 			if (problem != null) {
@@ -212,7 +209,7 @@ class AgentValidator {
 	private static InputAudioTranscription transcription(@Nullable TranscriptionRequest requested,
 			List<FieldError> errors) {
 		if (requested == null) {
-			return new InputAudioTranscription(true, null, null);
+			return InputAudioTranscription.from(AgentConfig.InputAudioTranscription.DEFAULT);
 		}
 		if (requested.model() != null && !TRANSCRIPTION_MODEL.matcher(requested.model()).matches()) {
 			errors.add(new FieldError("input_audio_transcription.model",
@@ -222,8 +219,9 @@ class AgentValidator {
 			errors.add(new FieldError("input_audio_transcription.language",
 					"must be an ISO-639 code such as en or pt-BR, or null"));
 		}
-		return new InputAudioTranscription(Objects.requireNonNullElse(requested.enabled(), true), requested.model(),
-				requested.language());
+		return new InputAudioTranscription(
+				Objects.requireNonNullElse(requested.enabled(), AgentConfig.InputAudioTranscription.DEFAULT.enabled()),
+				requested.model(), requested.language());
 	}
 
 	/** Checks region and compute pool; returns the pool (the model's default when none is named). */
@@ -262,18 +260,19 @@ class AgentValidator {
 			List<FieldError> errors) {
 		RolloverRequest rollover = Objects.requireNonNullElse(requested, new RolloverRequest(null, null, null));
 		// the rollover must happen before the provider ends the upstream session, with time to switch
-		int latest = (model != null) ? model.maxSessionSeconds() - ROLLOVER_MARGIN_SECONDS : Integer.MAX_VALUE;
-		int after = Objects.requireNonNullElse(rollover.afterSeconds(), Math.min(900, latest));
-		if (after < MIN_ROLLOVER_SECONDS || after > latest) {
-			errors.add(new FieldError("rollover.after_seconds", "must be between " + MIN_ROLLOVER_SECONDS + " and "
-					+ latest + " (the model's session limit minus " + ROLLOVER_MARGIN_SECONDS + " s)"));
+		int latest = (model != null) ? AgentConfig.Rollover.latestSeconds(model.maxSessionSeconds()) : Integer.MAX_VALUE;
+		int after = Objects.requireNonNullElse(rollover.afterSeconds(), AgentConfig.Rollover.defaultAfterSeconds(latest));
+		if (after < AgentConfig.Rollover.MIN_AFTER_SECONDS || after > latest) {
+			errors.add(new FieldError("rollover.after_seconds", "must be between " + AgentConfig.Rollover.MIN_AFTER_SECONDS
+					+ " and " + latest + " (the model's session limit minus " + AgentConfig.Rollover.MARGIN_SECONDS + " s)"));
 		}
-		String carry = Objects.requireNonNullElse(rollover.carry(), "full");
-		if (!carry.equals("full") && !carry.equals("summary")) {
+		String carry = Objects.requireNonNullElse(rollover.carry(), AgentConfig.Rollover.DEFAULT_CARRY);
+		if (!carry.equals(AgentConfig.Rollover.FULL) && !carry.equals(AgentConfig.Rollover.SUMMARY)) {
 			errors.add(new FieldError("rollover.carry", "must be full or summary"));
 		}
 		int window = (model != null) ? model.contextWindow() : Integer.MAX_VALUE;
-		int carried = Objects.requireNonNullElse(rollover.maxCarriedTokens(), Math.min(8000, window));
+		int carried = Objects.requireNonNullElse(rollover.maxCarriedTokens(),
+				AgentConfig.Rollover.defaultMaxCarriedTokens(window));
 		if (carried < 1 || carried > window) {
 			errors.add(new FieldError("rollover.max_carried_tokens",
 					"must be between 1 and " + window + " (the model's context window)"));
@@ -294,13 +293,6 @@ class AgentValidator {
 			}
 		}
 		return requested;
-	}
-
-	private static ObjectNode emptyObjectSchema() {
-		ObjectNode schema = JsonNodeFactory.instance.objectNode();
-		schema.put("type", "object");
-		schema.set("properties", JsonNodeFactory.instance.objectNode());
-		return schema;
 	}
 
 }

@@ -8,11 +8,13 @@ import org.jspecify.annotations.Nullable;
 
 import io.duplex.api.agent.AgentConfig.TurnDetection;
 import io.duplex.api.agent.AgentRequest.TurnDetectionRequest;
+// the port's configuration, whose defaults these are; this package's own record is named by its members
+import io.duplex.core.agent.AgentConfig;
 import io.duplex.core.web.FieldError;
 
 /**
- * Defaults and ranges of turn detection, per type. The server_vad defaults are OpenAI's
- * documented ones; a field of another type is refused rather than ignored, so a typo'd
+ * Ranges of turn detection, per type, and the port's defaults ({@link AgentConfig.TurnDetection})
+ * filled in; a field of another type is refused rather than ignored, so a typo'd
  * configuration never silently does something else.
  */
 final class TurnDetections {
@@ -25,7 +27,10 @@ final class TurnDetections {
 	}
 
 	static TurnDetection serverVadDefaults() {
-		return new TurnDetection(TurnDetection.SERVER_VAD, 0.5, 300, 500, null, true, true);
+		AgentConfig.TurnDetection defaults = AgentConfig.TurnDetection.defaults();
+		return new TurnDetection(defaults.type(), defaults.threshold(), defaults.prefixPaddingMs(),
+				defaults.silenceDurationMs(), defaults.eagerness(), defaults.createResponse(),
+				defaults.interruptResponse());
 	}
 
 	static TurnDetection resolve(@Nullable TurnDetectionRequest requested, List<FieldError> errors) {
@@ -46,34 +51,36 @@ final class TurnDetections {
 
 	private static TurnDetection serverVad(TurnDetectionRequest requested, List<FieldError> errors) {
 		notFor(TurnDetection.SERVER_VAD, "eagerness", requested.eagerness(), errors);
-		double threshold = Objects.requireNonNullElse(requested.threshold(), 0.5);
+		double threshold = Objects.requireNonNullElse(requested.threshold(), AgentConfig.TurnDetection.DEFAULT_THRESHOLD);
 		if (!(threshold >= 0 && threshold <= 1)) {
 			errors.add(new FieldError(FIELD + ".threshold", "must be between 0 and 1"));
 		}
-		int padding = Objects.requireNonNullElse(requested.prefixPaddingMs(), 300);
+		int padding = Objects.requireNonNullElse(requested.prefixPaddingMs(),
+				AgentConfig.TurnDetection.DEFAULT_PREFIX_PADDING_MS);
 		if (padding < 0 || padding > 5000) {
 			errors.add(new FieldError(FIELD + ".prefix_padding_ms", "must be between 0 and 5000"));
 		}
-		int silence = Objects.requireNonNullElse(requested.silenceDurationMs(), 500);
+		int silence = Objects.requireNonNullElse(requested.silenceDurationMs(),
+				AgentConfig.TurnDetection.DEFAULT_SILENCE_DURATION_MS);
 		if (silence < 100 || silence > 10_000) {
 			errors.add(new FieldError(FIELD + ".silence_duration_ms", "must be between 100 and 10000"));
 		}
 		return new TurnDetection(TurnDetection.SERVER_VAD, threshold, padding, silence, null,
-				Objects.requireNonNullElse(requested.createResponse(), true),
-				Objects.requireNonNullElse(requested.interruptResponse(), true));
+				Objects.requireNonNullElse(requested.createResponse(), AgentConfig.TurnDetection.DEFAULT_CREATE_RESPONSE),
+				Objects.requireNonNullElse(requested.interruptResponse(), AgentConfig.TurnDetection.DEFAULT_INTERRUPT_RESPONSE));
 	}
 
 	private static TurnDetection semanticVad(TurnDetectionRequest requested, List<FieldError> errors) {
 		notFor(TurnDetection.SEMANTIC_VAD, "threshold", requested.threshold(), errors);
 		notFor(TurnDetection.SEMANTIC_VAD, "prefix_padding_ms", requested.prefixPaddingMs(), errors);
 		notFor(TurnDetection.SEMANTIC_VAD, "silence_duration_ms", requested.silenceDurationMs(), errors);
-		String eagerness = Objects.requireNonNullElse(requested.eagerness(), "auto");
+		String eagerness = Objects.requireNonNullElse(requested.eagerness(), AgentConfig.TurnDetection.DEFAULT_EAGERNESS);
 		if (!EAGERNESS.contains(eagerness)) {
 			errors.add(new FieldError(FIELD + ".eagerness", "must be low, medium, high or auto"));
 		}
 		return new TurnDetection(TurnDetection.SEMANTIC_VAD, null, null, null, eagerness,
-				Objects.requireNonNullElse(requested.createResponse(), true),
-				Objects.requireNonNullElse(requested.interruptResponse(), true));
+				Objects.requireNonNullElse(requested.createResponse(), AgentConfig.TurnDetection.DEFAULT_CREATE_RESPONSE),
+				Objects.requireNonNullElse(requested.interruptResponse(), AgentConfig.TurnDetection.DEFAULT_INTERRUPT_RESPONSE));
 	}
 
 	private static TurnDetection none(TurnDetectionRequest requested, List<FieldError> errors) {

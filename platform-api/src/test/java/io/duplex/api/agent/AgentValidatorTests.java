@@ -34,6 +34,28 @@ class AgentValidatorTests {
 	}
 
 	@Test
+	void resolveWhenNothingSetThenEveryDefaultIsThePortsAndThePortReadsItBack() {
+		Model model = model(1800, 128_000, List.of("cpu-standard"));
+		AgentConfig config = this.validator.resolve(request(), new AgentValidator.Placement(model, this.region,
+				this.pools));
+		io.duplex.core.agent.AgentConfig port = config.toPort();
+		assertThat(port.rollover()).isEqualTo(io.duplex.core.agent.AgentConfig.Rollover.defaults(1800, 128_000))
+			.isEqualTo(new io.duplex.core.agent.AgentConfig.Rollover(900, "full", 8000));
+		assertThat(port.turnDetection()).isEqualTo(io.duplex.core.agent.AgentConfig.TurnDetection.defaults());
+		assertThat(port.inputAudioTranscription())
+			.isEqualTo(io.duplex.core.agent.AgentConfig.InputAudioTranscription.DEFAULT);
+		assertThat(port.memory()).isEqualTo(io.duplex.core.agent.AgentConfig.Memory.DEFAULT);
+		assertThat(port.toolChoice()).isEqualTo(io.duplex.core.agent.AgentConfig.ToolChoice.AUTO);
+		assertThat(port.outputModalities()).isEqualTo(io.duplex.core.agent.AgentConfig.DEFAULT_OUTPUT_MODALITIES);
+		assertThat(port.instructions()).isEqualTo(io.duplex.core.agent.AgentConfig.DEFAULT_INSTRUCTIONS);
+		assertThat(port.tools()).isEmpty();
+		assertThat(port.sessionOverrides()).isEmpty();
+		assertThat(port.maxOutputTokens()).isNull();
+		assertThat(List.of(port.name(), port.model(), port.region(), port.compute(), port.voice()))
+			.containsExactly("Probe", "probe", "us-east", "cpu-standard", "coral");
+	}
+
+	@Test
 	void resolveWhenModelAndRegionUnknownThenBothNamedInOneProblem() {
 		assertThatExceptionOfType(ProblemException.class)
 			.isThrownBy(() -> this.validator.resolve(request(), new AgentValidator.Placement(null, null, List.of())))

@@ -41,10 +41,10 @@ class DirectoryPortsTests extends ApiTestSupport {
 			assertThat(agent.model()).isEqualTo("sandbox");
 			assertThat(agent.region()).isEqualTo("us-east");
 			assertThat(agent.compute()).isEqualTo("cpu-standard");
-			assertThat(agent.config().path("instructions").asString()).isEqualTo("Be brief.");
-			assertThat(agent.config().path("metadata").path("team").asString()).isEqualTo("support");
-			assertThat(agent.config().path("memory").path("continue_conversations").asBoolean()).isTrue();
-			assertThat(agent.config().path("turn_detection").path("type").asString()).isEqualTo("server_vad");
+			assertThat(agent.config().instructions()).isEqualTo("Be brief.");
+			assertThat(agent.config().metadata().get("team")).isEqualTo("support");
+			assertThat(agent.config().memory().continueConversations()).isTrue();
+			assertThat(agent.config().turnDetection().type()).isEqualTo("server_vad");
 		}).verifyComplete();
 	}
 
@@ -59,12 +59,12 @@ class DirectoryPortsTests extends ApiTestSupport {
 			.expectStatus()
 			.isOk();
 		this.agents.find(tenant.id(), id, 1)
-			.map((agent) -> List.of(agent.version(), agent.name(), agent.config().path("instructions").asString()))
+			.map((agent) -> List.of(agent.version(), agent.name(), agent.config().instructions()))
 			.as(StepVerifier::create)
 			.expectNext(List.of(1, "Desk", "one"))
 			.verifyComplete();
 		this.agents.find(tenant.id(), id, null)
-			.map((agent) -> List.of(agent.version(), agent.name(), agent.config().path("instructions").asString()))
+			.map((agent) -> List.of(agent.version(), agent.name(), agent.config().instructions()))
 			.as(StepVerifier::create)
 			.expectNext(List.of(2, "Desk 2", "two"))
 			.verifyComplete();

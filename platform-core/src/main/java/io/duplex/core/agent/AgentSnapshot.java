@@ -1,14 +1,16 @@
 package io.duplex.core.agent;
 
-import tools.jackson.databind.JsonNode;
-
 /**
  * One version of an agent as a session starts from it.
- * @param config the agent's whole validated configuration as the REST API shows it (snake_case:
- * model, voice, instructions, tools, tool_choice, turn_detection, input_audio_transcription,
- * output_modalities, max_output_tokens, region, compute, rollover, memory, session_overrides,
- * metadata), so a consumer reads what it needs without depending on the control plane's types
+ * @param config the agent's whole validated configuration, every default filled in
  */
 public record AgentSnapshot(String agentId, String tenantId, int version, String name, String model, String region,
-		String compute, JsonNode config) {
+		String compute, AgentConfig config) {
+
+	/** This version with {@code config} in place of its configuration (a session's client overrides applied). */
+	public AgentSnapshot withConfig(AgentConfig config) {
+		return new AgentSnapshot(this.agentId, this.tenantId, this.version, this.name, this.model, this.region,
+				this.compute, config);
+	}
+
 }

@@ -6,12 +6,12 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.duplex.core.agent.AgentConfig;
 import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.text.TextTokens;
 import io.duplex.session.writes.SessionWrite;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Moves a live session onto a fresh upstream session before the model's own limit, while the
@@ -29,9 +29,6 @@ import tools.jackson.databind.JsonNode;
 final class Rollover {
 
 	private static final Logger log = LoggerFactory.getLogger(Rollover.class);
-
-	/** How long before the model's cap a rollover must happen at the latest. */
-	static final long MARGIN_SECONDS = 30;
 
 	/** Failed switches in a row after which the session ends rather than tries again. */
 	private static final int MAX_FAILURES = 3;
@@ -84,14 +81,17 @@ final class Rollover {
 
 	Rollover(SessionEngine engine) {
 		this.engine = engine;
-		JsonNode policy = engine.grant.agent().config().path("rollover");
+		AgentConfig.Rollover policy = engine.grant.agent().config().rollover();
 		int modelSeconds = engine.grant.model().maxSessionSeconds();
-		long latest = (modelSeconds > 0) ? Math.max(5, modelSeconds - MARGIN_SECONDS) : Long.MAX_VALUE / 2_000_000_000L;
-		long after = policy.path("after_seconds").asLong(Math.min(900, latest));
-		this.afterNanos = Math.min(after, latest) * 1_000_000_000L;
+		// the policy was checked against the model's cap when the agent was written; the catalog may
+		// have lowered the cap since, so the deadline is recomputed from today's
+		long latest = (modelSeconds > 0)
+				? Math.max(AgentConfig.Rollover.MIN_AFTER_SECONDS, AgentConfig.Rollover.latestSeconds(modelSeconds))
+				: Long.MAX_VALUE / 2_000_000_000L;
+		this.afterNanos = Math.min(policy.afterSeconds(), latest) * 1_000_000_000L;
 		this.deadlineNanos = latest * 1_000_000_000L;
-		this.carry = policy.path("carry").asString("full");
-		this.maxCarriedTokens = policy.path("max_carried_tokens").asInt(8000);
+		this.carry = policy.carry();
+		this.maxCarriedTokens = policy.maxCarriedTokens();
 		this.summary = new RolloverSummary(engine);
 	}
 

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import io.duplex.core.agent.AgentConfig;
 import io.duplex.core.agent.AgentSnapshot;
 import io.duplex.session.audio.AudioFormat;
 import io.duplex.session.audio.VadSettings;
@@ -32,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class SessionSetup {
 
 	/** The fields an agent locks unless it lists them in {@code session_overrides}. */
-	static final Set<String> LOCKABLE = Set.of("instructions", "tools", "tool_choice", "model", "voice");
+	static final Set<String> LOCKABLE = Set.copyOf(AgentConfig.OVERRIDABLE);
 
 	private SessionSetup() {
 	}
@@ -42,37 +43,37 @@ final class SessionSetup {
 	 * client's {@code session.update}, so both pass the same checks.
 	 */
 	static SessionConfig fromAgent(AgentSnapshot agent, ClientEventDecoder decoder, JsonMapper json) {
-		JsonNode config = agent.config();
+		AgentConfig config = agent.config();
 		ObjectNode session = json.createObjectNode();
 		session.put("type", "realtime");
 		session.put("model", agent.agentId());
-		session.put("instructions", config.path("instructions").asString(""));
-		session.set("output_modalities", config.path("output_modalities").deepCopy());
+		session.put("instructions", config.instructions());
+		ArrayNode modalities = session.putArray("output_modalities");
+		config.outputModalities().forEach(modalities::add);
 		ObjectNode input = session.putObject("audio").putObject("input");
 		input.putObject("format").put("type", "audio/pcm").put("rate", 24000);
-		JsonNode transcription = config.path("input_audio_transcription");
-		if (transcription.path("enabled").asBoolean(true)) {
+		AgentConfig.InputAudioTranscription transcription = config.inputAudioTranscription();
+		if (transcription.enabled()) {
 			ObjectNode wire = input.putObject("transcription");
-			wire.put("model", transcription.path("model").isString() ? transcription.path("model").asString()
-					: agent.model());
-			if (transcription.path("language").isString()) {
-				wire.put("language", transcription.path("language").asString());
+			wire.put("model", (transcription.model() != null) ? transcription.model() : agent.model());
+			if (transcription.language() != null) {
+				wire.put("language", transcription.language());
 			}
 		}
 		else {
 			input.putNull("transcription");
 		}
-		input.set("turn_detection", turnDetection(config.path("turn_detection"), json));
+		input.set("turn_detection", config.turnDetection().none() ? json.nullNode() : config.turnDetection().toJson());
 		ObjectNode output = ((ObjectNode) session.get("audio")).putObject("output");
 		output.putObject("format").put("type", "audio/pcm").put("rate", 24000);
-		if (config.path("voice").isString()) {
-			output.put("voice", config.path("voice").asString());
+		if (config.voice() != null) {
+			output.put("voice", config.voice());
 		}
 		ArrayNode tools = session.putArray("tools");
-		config.path("tools").forEach((tool) -> tools.add(tool.deepCopy()));
-		session.set("tool_choice", config.path("tool_choice").deepCopy());
-		if (config.path("max_output_tokens").isInt()) {
-			session.put("max_output_tokens", config.path("max_output_tokens").asInt());
+		config.tools().forEach((tool) -> tools.add(tool.toJson()));
+		session.set("tool_choice", config.toolChoice().toJson());
+		if (config.maxOutputTokens() != null) {
+			session.put("max_output_tokens", config.maxOutputTokens());
 		}
 		else {
 			session.put("max_output_tokens", "inf");
@@ -87,19 +88,11 @@ final class SessionSetup {
 				+ " does not make a valid session: " + ((ProtocolError) decoded).message());
 	}
 
-	private static JsonNode turnDetection(JsonNode agentTurns, JsonMapper json) {
-		String type = agentTurns.path("type").asString("server_vad");
-		if ("none".equals(type)) {
-			return json.nullNode();
-		}
-		return agentTurns.deepCopy();
-	}
-
 	/**
 	 * Checks a client's {@code session.update} against the agent's locks.
 	 * @return the error to send, or null when the update may be applied
 	 */
-	static @Nullable ProtocolError refusal(SessionConfig current, SessionConfig update, JsonNode agentConfig,
+	static @Nullable ProtocolError refusal(SessionConfig current, SessionConfig update, AgentConfig agentConfig,
 			@Nullable String eventId) {
 		if (update.type() != SessionConfig.Type.REALTIME) {
 			return ProtocolError.invalidRequest(ProtocolError.INVALID_VALUE,
@@ -109,8 +102,7 @@ final class SessionSetup {
 			return locked("session.model", "The model of a session is set by its agent and cannot change while it runs.",
 					eventId);
 		}
-		Set<String> free = new java.util.HashSet<>();
-		agentConfig.path("session_overrides").forEach((field) -> free.add(field.asString()));
+		Set<String> free = Set.copyOf(agentConfig.sessionOverrides());
 		if (update.instructions() != null && !update.instructions().equals(current.instructions())
 				&& !free.contains("instructions")) {
 			return locked("session.instructions", null, eventId);

@@ -57,7 +57,7 @@ final class ClientSessionOverrides {
 		this.agent = agent;
 		this.model = model;
 		this.effective = RealtimeSessionObject.of(agent, "");
-		agent.config().path("session_overrides").forEach((field) -> this.freed.add(field.asString()));
+		this.freed.addAll(agent.config().sessionOverrides());
 	}
 
 	/**
@@ -228,9 +228,13 @@ final class ClientSessionOverrides {
 	}
 
 	private void toolChoice(JsonNode value) {
-		JsonNode tools = this.overrides.has("tools") ? this.overrides.get("tools") : this.agent.config().path("tools");
 		Set<String> names = new HashSet<>();
-		tools.forEach((tool) -> names.add(tool.path("name").asString()));
+		if (this.overrides.has("tools")) {
+			this.overrides.get("tools").forEach((tool) -> names.add(tool.path("name").asString()));
+		}
+		else {
+			this.agent.config().tools().forEach((tool) -> names.add(tool.name()));
+		}
 		if (value.isString() && AgentLimits.TOOL_CHOICE_MODES.contains(value.asString())) {
 			if (value.asString().equals("required") && names.isEmpty()) {
 				reject("tool_choice", "cannot be required without tools");

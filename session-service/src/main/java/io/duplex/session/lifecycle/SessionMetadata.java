@@ -9,7 +9,6 @@ import io.duplex.core.agent.AgentSnapshot;
 import io.duplex.core.web.FieldError;
 import io.duplex.core.web.MetadataRules;
 import io.duplex.core.web.Problems;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A session's metadata: string pairs, with the rules of an agent's metadata (at most
@@ -36,13 +35,7 @@ final class SessionMetadata {
 
 	/** The agent's metadata with {@code session}'s pairs over it. */
 	static Map<String, String> merge(AgentSnapshot agent, Map<String, String> session) {
-		Map<String, String> merged = new LinkedHashMap<>();
-		JsonNode tags = agent.config().path("metadata");
-		for (Map.Entry<String, JsonNode> tag : tags.properties()) {
-			if (tag.getValue().isString()) {
-				merged.put(tag.getKey(), tag.getValue().asString());
-			}
-		}
+		Map<String, String> merged = new LinkedHashMap<>(agent.config().metadata());
 		merged.putAll(session);
 		return merged;
 	}

@@ -146,13 +146,10 @@ public class SessionStarter {
 
 	/** The agent version with the fields a client set (in the agent's shape) over its configuration. */
 	static AgentSnapshot withOverrides(AgentSnapshot agent, ObjectNode overrides) {
-		if (overrides.isEmpty() || !agent.config().isObject()) {
+		if (overrides.isEmpty()) {
 			return agent;
 		}
-		ObjectNode config = (ObjectNode) agent.config().deepCopy();
-		config.setAll(overrides);
-		return new AgentSnapshot(agent.agentId(), agent.tenantId(), agent.version(), agent.name(), agent.model(),
-				agent.region(), agent.compute(), config);
+		return agent.withConfig(agent.config().withOverrides(overrides));
 	}
 
 	private Mono<Started> insert(Caller caller, TenantInfo tenant, Placement placement, AgentSnapshot agent,
@@ -235,7 +232,7 @@ public class SessionStarter {
 		if (id == null) {
 			return Mono.just(Optional.empty());
 		}
-		if (!agent.config().path("memory").path("continue_conversations").asBoolean(true)) {
+		if (!agent.config().memory().continueConversations()) {
 			return Mono.error(Problems.validation("conversation", "agent " + agent.agentId()
 					+ " does not continue conversations (its memory.continue_conversations is false)"));
 		}

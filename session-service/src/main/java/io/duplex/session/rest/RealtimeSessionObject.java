@@ -1,7 +1,9 @@
 package io.duplex.session.rest;
 
+import io.duplex.core.agent.AgentConfig;
 import io.duplex.core.agent.AgentSnapshot;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -22,40 +24,39 @@ public final class RealtimeSessionObject {
 
 	public static ObjectNode of(AgentSnapshot agent, String sessionId) {
 		JsonNodeFactory nodes = JsonNodeFactory.instance;
-		JsonNode config = agent.config();
+		AgentConfig config = agent.config();
 		ObjectNode session = nodes.objectNode();
 		session.put("type", "realtime");
 		session.put("object", SessionResponse.OBJECT);
 		session.put("id", sessionId);
 		session.put("model", agent.agentId());
-		JsonNode modalities = config.path("output_modalities");
-		session.set("output_modalities", modalities.isArray() ? modalities.deepCopy() : nodes.arrayNode().add("audio"));
-		session.put("instructions", config.path("instructions").asString(""));
+		ArrayNode modalities = session.putArray("output_modalities");
+		config.outputModalities().forEach(modalities::add);
+		session.put("instructions", config.instructions());
 		ObjectNode audio = session.putObject("audio");
 		ObjectNode input = audio.putObject("input");
 		pcm(input.putObject("format"));
-		JsonNode transcription = config.path("input_audio_transcription");
-		if (transcription.path("enabled").asBoolean(true)) {
+		AgentConfig.InputAudioTranscription transcription = config.inputAudioTranscription();
+		if (transcription.enabled()) {
 			ObjectNode wire = input.putObject("transcription");
-			if (transcription.path("model").isString()) {
-				wire.put("model", transcription.path("model").asString());
+			if (transcription.model() != null) {
+				wire.put("model", transcription.model());
 			}
-			if (transcription.path("language").isString()) {
-				wire.put("language", transcription.path("language").asString());
+			if (transcription.language() != null) {
+				wire.put("language", transcription.language());
 			}
 		}
-		input.set("turn_detection", turnDetection(config.path("turn_detection")));
+		input.set("turn_detection", turnDetection(config.turnDetection()));
 		ObjectNode output = audio.putObject("output");
 		pcm(output.putObject("format"));
-		if (config.path("voice").isString()) {
-			output.put("voice", config.path("voice").asString());
+		if (config.voice() != null) {
+			output.put("voice", config.voice());
 		}
-		session.set("tools", config.path("tools").isArray() ? config.get("tools").deepCopy() : nodes.arrayNode());
-		JsonNode toolChoice = config.path("tool_choice");
-		session.set("tool_choice", toolChoice.isMissingNode() || toolChoice.isNull() ? nodes.stringNode("auto")
-				: toolChoice.deepCopy());
-		if (config.path("max_output_tokens").isInt()) {
-			session.put("max_output_tokens", config.path("max_output_tokens").asInt());
+		ArrayNode tools = session.putArray("tools");
+		config.tools().forEach((tool) -> tools.add(tool.toJson()));
+		session.set("tool_choice", config.toolChoice().toJson());
+		if (config.maxOutputTokens() != null) {
+			session.put("max_output_tokens", config.maxOutputTokens());
 		}
 		else {
 			session.put("max_output_tokens", "inf");
@@ -66,11 +67,11 @@ public final class RealtimeSessionObject {
 	}
 
 	/** The agent's turn detection; its {@code none} is the GA {@code null} (the client commits turns). */
-	private static JsonNode turnDetection(JsonNode agentTurns) {
-		if (!agentTurns.isObject() || "none".equals(agentTurns.path("type").asString())) {
+	private static JsonNode turnDetection(AgentConfig.TurnDetection agentTurns) {
+		if (agentTurns.none()) {
 			return JsonNodeFactory.instance.nullNode();
 		}
-		return agentTurns.deepCopy();
+		return agentTurns.toJson();
 	}
 
 	private static void pcm(ObjectNode format) {

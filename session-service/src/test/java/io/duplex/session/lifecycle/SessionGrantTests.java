@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.r2dbc.core.DatabaseClient;
 
+import io.duplex.core.agent.AgentConfig;
 import io.duplex.core.security.Caller;
 import io.duplex.core.security.Role;
 import io.duplex.core.web.ProblemException;
@@ -17,6 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** How the gateway opens sessions: a client secret opens exactly one socket; an API key starts or attaches. */
 class SessionGrantTests extends SessionApiTestSupport {
+
+	@Autowired
+	private DatabaseClient db;
 
 	@Test
 	void redeemThenGrantOnceAndNeverAgain() {
@@ -32,13 +38,42 @@ class SessionGrantTests extends SessionApiTestSupport {
 			assertThat(grant.continuedConversation()).isFalse();
 			assertThat(grant.agent().agentId()).isEqualTo(agent);
 			assertThat(grant.agent().version()).isEqualTo(1);
-			assertThat(grant.agent().config().path("voice").asString()).isEqualTo("verse");
+			assertThat(grant.agent().config().voice()).isEqualTo("verse");
 			assertThat(grant.model().id()).isEqualTo("sandbox");
 			assertThat(grant.model().provider()).isEqualTo("sandbox");
 			assertThat(grant.metadata()).isEqualTo(Map.of("team", "a", "call", "7"));
 			assertThat(grant.createdAt()).isNotNull();
 		}).verifyComplete();
 		this.sessions.redeemClientSecret(secret, null).as(StepVerifier::create).verifyComplete();
+	}
+
+	@Test
+	void redeemWhenAgentVersionStoredWithoutRolloverThenSessionHasThePolicyTheApiShows() {
+		TestTenant tenant = newTenant();
+		TestPlacement placement = newPlacement(5, 300);
+		String agent = newAgent(tenant.adminKey(), placement.agentFields());
+		// a version written without a rollover policy: version 2 is version 1 less its rollover
+		this.db.sql("INSERT INTO control.agent_version (agent_id, tenant_id, version, config, created_at, created_by) "
+				+ "SELECT agent_id, tenant_id, 2, config - 'rollover', created_at, created_by "
+				+ "FROM control.agent_version WHERE tenant_id = :tenantId AND agent_id = :agentId AND version = 1")
+			.bind("tenantId", tenant.id())
+			.bind("agentId", agent)
+			.then()
+			.then(this.db.sql("UPDATE control.agent SET version = 2 WHERE tenant_id = :tenantId AND id = :agentId")
+				.bind("tenantId", tenant.id())
+				.bind("agentId", agent)
+				.then())
+			.block();
+		Map<String, Object> shown = object(get(as(tenant.adminKey()), "/v1/agents/" + agent).get("rollover"));
+		// the model caps sessions at 300 s: the default is 30 s before that, not 900
+		assertThat(shown).containsEntry("after_seconds", 270).containsEntry("carry", "full");
+		String secret = secretOf(createSession(tenant.adminKey(), agent));
+		this.sessions.redeemClientSecret(secret, null).as(StepVerifier::create).assertNext((grant) -> {
+			assertThat(grant.agent().version()).isEqualTo(2);
+			assertThat(grant.agent().config().rollover()).isEqualTo(new AgentConfig.Rollover(
+					(Integer) shown.get("after_seconds"), (String) shown.get("carry"),
+					(Integer) shown.get("max_carried_tokens")));
+		}).verifyComplete();
 	}
 
 	@Test

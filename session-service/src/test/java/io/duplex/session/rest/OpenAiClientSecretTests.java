@@ -107,11 +107,11 @@ class OpenAiClientSecretTests extends SessionApiTestSupport {
 		assertThat(answer.path("session").path("audio").path("output").path("voice").asString()).isEqualTo("marin");
 		assertThat(answer.path("session").path("tool_choice").path("name").asString()).isEqualTo("book");
 		this.sessions.redeemClientSecret(answer.path("value").asString(), null).as(StepVerifier::create).assertNext((grant) -> {
-			assertThat(grant.agent().config().path("instructions").asString()).isEqualTo("Client's.");
-			assertThat(grant.agent().config().path("voice").asString()).isEqualTo("marin");
-			assertThat(grant.agent().config().path("tools").path(0).path("name").asString()).isEqualTo("book");
-			assertThat(grant.agent().config().path("tool_choice").path("name").asString()).isEqualTo("book");
-			assertThat(grant.agent().config().path("name").isString()).isTrue();
+			assertThat(grant.agent().config().instructions()).isEqualTo("Client's.");
+			assertThat(grant.agent().config().voice()).isEqualTo("marin");
+			assertThat(grant.agent().config().tools().get(0).name()).isEqualTo("book");
+			assertThat(grant.agent().config().toolChoice().name()).isEqualTo("book");
+			assertThat(grant.agent().config().name()).isNotBlank();
 		}).verifyComplete();
 	}
 
