@@ -17,7 +17,8 @@ import reactor.util.context.Context;
  * {@code duplex.sessions.cancel-usage-wait} to report its usage (OpenAI answers a cancel with
  * {@code response.done}, status {@code cancelled}, usage included) before it is closed; without
  * that report the response is billed from what it produced, marked estimated. The client was told
- * why at once; its socket closes once this is settled, so never later than the wait.
+ * why at once; its socket closes once this is settled, so never later than the wait. Meanwhile
+ * the engine's inputs come here: what closes the session is handled, the rest dropped.
  */
 final class SessionClose {
 
