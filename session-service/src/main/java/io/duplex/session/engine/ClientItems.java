@@ -23,68 +23,68 @@ final class ClientItems {
 	/** {@code conversation.item.create}: the item goes into the conversation, the model's context and the store. */
 	static void create(SessionEngine engine, ClientEvent.ConversationItemCreate create) {
 		ConversationItem item = create.item();
-		ProtocolError overLimit = engine.budgets.item(item, create.previousItemId(), create.eventId());
+		ProtocolError overLimit = engine.budgets().item(item, create.previousItemId(), create.eventId());
 		if (overLimit != null) {
-			engine.send(engine.services.events.error(overLimit));
+			engine.emitError(overLimit);
 			return;
 		}
 		if (item instanceof ConversationItem.ItemReference) {
-			engine.sendError(ProtocolError.INVALID_VALUE, "An item reference cannot be created; send the item itself.",
+			engine.emitError(ProtocolError.INVALID_VALUE, "An item reference cannot be created; send the item itself.",
 					"item.type", create.eventId());
 			return;
 		}
 		String previous = create.previousItemId();
-		if (previous != null && !"root".equals(previous) && engine.conversation.find(previous) == null) {
-			engine.sendError(ProtocolError.INVALID_VALUE, "Item with previous_item_id not found: " + previous,
+		if (previous != null && !"root".equals(previous) && engine.conversation().find(previous) == null) {
+			engine.emitError(ProtocolError.INVALID_VALUE, "Item with previous_item_id not found: " + previous,
 					"previous_item_id", create.eventId());
 			return;
 		}
 		String id = (item.id() != null) ? item.id() : Ids.item();
-		if (engine.conversation.find(id) != null) {
-			engine.sendError("item_already_exists", "An item with id " + id + " already exists.", "item.id", create.eventId());
+		if (engine.conversation().find(id) != null) {
+			engine.emitError("item_already_exists", "An item with id " + id + " already exists.", "item.id", create.eventId());
 			return;
 		}
 		Conversation.Entry entry = entry(id, item, engine.sessionMs());
-		ProtocolError full = engine.budgets.admit(engine.conversation, entry, engine.config, create.eventId());
+		ProtocolError full = engine.budgets().admit(engine.conversation(), entry, engine.config(), create.eventId());
 		if (full != null) {
-			engine.send(engine.services.events.error(full));
+			engine.emitError(full);
 			return;
 		}
-		engine.conversation.add("root".equals(previous) ? null : previous, entry);
-		String before = engine.conversation.previousOf(id);
-		engine.send(engine.services.events.conversationItemAdded(before, entry.item));
-		engine.send(engine.services.events.conversationItemDone(before, entry.item));
+		engine.conversation().add("root".equals(previous) ? null : previous, entry);
+		String before = engine.conversation().previousOf(id);
+		engine.emit((events) -> events.conversationItemAdded(before, entry.item));
+		engine.emit((events) -> events.conversationItemDone(before, entry.item));
 		engine.provider().addItem(entry.context);
 		engine.persist(new SessionWrite.AppendItem(engine.stored(entry, null)));
 	}
 
 	/** {@code conversation.item.retrieve}: the item as the conversation holds it. */
 	static void retrieve(SessionEngine engine, ClientEvent.ConversationItemRetrieve retrieve) {
-		Conversation.Entry entry = engine.conversation.find(retrieve.itemId());
+		Conversation.Entry entry = engine.conversation().find(retrieve.itemId());
 		if (entry == null) {
-			engine.sendError(ProtocolError.INVALID_VALUE, "Item with item_id not found: " + retrieve.itemId(), "item_id",
+			engine.emitError(ProtocolError.INVALID_VALUE, "Item with item_id not found: " + retrieve.itemId(), "item_id",
 					retrieve.eventId());
 			return;
 		}
-		engine.send(engine.services.events.conversationItemRetrieved(entry.item));
+		engine.emit((events) -> events.conversationItemRetrieved(entry.item));
 	}
 
 	/** {@code conversation.item.delete}: out of the conversation and the context, marked deleted in the store. */
 	static void delete(SessionEngine engine, ClientEvent.ConversationItemDelete delete) {
-		if (engine.responses.producing(delete.itemId())) {
-			engine.sendError(ProtocolError.INVALID_VALUE, "The item is still being produced; cancel the response first.",
+		if (engine.responses().producing(delete.itemId())) {
+			engine.emitError(ProtocolError.INVALID_VALUE, "The item is still being produced; cancel the response first.",
 					"item_id", delete.eventId());
 			return;
 		}
-		if (!engine.conversation.remove(delete.itemId())) {
-			engine.sendError(ProtocolError.INVALID_VALUE, "Item with item_id not found: " + delete.itemId(), "item_id",
+		if (!engine.conversation().remove(delete.itemId())) {
+			engine.emitError(ProtocolError.INVALID_VALUE, "Item with item_id not found: " + delete.itemId(), "item_id",
 					delete.eventId());
 			return;
 		}
 		engine.provider().deleteItem(delete.itemId());
-		engine.send(engine.services.events.conversationItemDeleted(delete.itemId()));
-		engine.persist(new SessionWrite.DeleteItem(engine.grant.tenantId(), engine.sessionId(),
-				engine.grant.conversationId(), delete.itemId()));
+		engine.emit((events) -> events.conversationItemDeleted(delete.itemId()));
+		engine.persist(new SessionWrite.DeleteItem(engine.grant().tenantId(), engine.sessionId(),
+				engine.grant().conversationId(), delete.itemId()));
 	}
 
 	static Conversation.Entry entry(String id, ConversationItem item, long sessionMs) {

@@ -73,19 +73,19 @@ final class InputTurns {
 
 	InputTurns(SessionEngine engine) {
 		this.engine = engine;
-		this.format = SessionSetup.inputFormat(engine.config);
+		this.format = SessionSetup.inputFormat(engine.config());
 		this.decoder = new AudioDecoder(this.format);
 		configure();
 	}
 
 	/** Applies the session's current input format and turn detection. */
 	void configure() {
-		AudioFormat wanted = SessionSetup.inputFormat(this.engine.config);
+		AudioFormat wanted = SessionSetup.inputFormat(this.engine.config());
 		if (wanted != this.format) {
 			this.format = wanted;
 			this.decoder = new AudioDecoder(wanted);
 		}
-		TurnDetection turns = SessionSetup.turnDetection(this.engine.config);
+		TurnDetection turns = SessionSetup.turnDetection(this.engine.config());
 		VadSettings settings = (turns != null) ? SessionSetup.vadSettings(turns) : null;
 		if (settings == null) {
 			this.vad = null;
@@ -100,12 +100,12 @@ final class InputTurns {
 
 	void append(ClientEvent.InputAudioBufferAppend append, long arrivedNanos) {
 		byte[] audio = append.audio();
-		ProtocolError refused = this.engine.budgets.append(audio.length, this.format, append.eventId());
+		ProtocolError refused = this.engine.budgets().append(audio.length, this.format, append.eventId());
 		if (refused == null) {
 			refused = check(audio, append.eventId());
 		}
 		if (refused != null) {
-			this.engine.send(this.engine.services.events.error(refused));
+			this.engine.emitError(refused);
 			return;
 		}
 		long now = System.nanoTime();
@@ -124,7 +124,7 @@ final class InputTurns {
 		this.arrivalNanos[this.arrivalNext] = arrivedNanos;
 		this.arrivalNext = (this.arrivalNext + 1) % ARRIVALS;
 		long aheadMs = audioMs() - (now - this.firstAudioNanos) / 1_000_000;
-		if (aheadMs > this.engine.services.limits.audioAhead().toMillis()) {
+		if (aheadMs > this.engine.services().limits.audioAhead().toMillis()) {
 			this.engine.stop(new Ending("audio_too_fast", ProtocolError.invalidRequest("audio_too_fast",
 					"Audio is arriving " + aheadMs / 1000 + " s ahead of real time; stream it at real-time pace.", null,
 					append.eventId()), Ending.POLICY_VIOLATION));
@@ -158,18 +158,18 @@ final class InputTurns {
 	private void speechStarted(long audioStartMs) {
 		this.speechItemId = Ids.item();
 		this.speechStartMs = audioStartMs;
-		this.engine.send(this.engine.services.events.inputAudioBufferSpeechStarted(audioStartMs, this.speechItemId));
-		if (SessionSetup.interruptsResponse(SessionSetup.turnDetection(this.engine.config))) {
-			this.engine.responses.interrupt();
+		this.engine.emit((events) -> events.inputAudioBufferSpeechStarted(audioStartMs, this.speechItemId));
+		if (SessionSetup.interruptsResponse(SessionSetup.turnDetection(this.engine.config()))) {
+			this.engine.responses().interrupt();
 		}
 	}
 
 	private void speechStopped(long audioEndMs) {
 		String itemId = (this.speechItemId != null) ? this.speechItemId : Ids.item();
-		this.engine.send(this.engine.services.events.inputAudioBufferSpeechStopped(audioEndMs, itemId));
+		this.engine.emit((events) -> events.inputAudioBufferSpeechStopped(audioEndMs, itemId));
 		commitTurn(itemId, this.speechStartMs, audioEndMs);
-		if (SessionSetup.createsResponse(SessionSetup.turnDetection(this.engine.config))) {
-			this.engine.responses.answerTurn(itemId, spokenAtNanos(audioEndMs));
+		if (SessionSetup.createsResponse(SessionSetup.turnDetection(this.engine.config()))) {
+			this.engine.responses().answerTurn(itemId, spokenAtNanos(audioEndMs));
 		}
 	}
 
@@ -191,11 +191,11 @@ final class InputTurns {
 	void commit(ClientEvent.InputAudioBufferCommit commit) {
 		long buffered = audioMs() - this.bufferStartMs;
 		if (buffered < MIN_COMMIT_MS) {
-			this.engine.send(this.engine.services.events.error(SessionEngine.error("input_audio_buffer_commit_empty",
+			this.engine.emitError("input_audio_buffer_commit_empty",
 					String.format(java.util.Locale.ROOT, "Error committing input audio buffer: buffer too small. "
 							+ "Expected at least %dms of audio, but buffer only has %.2fms of audio.", MIN_COMMIT_MS,
 							(double) buffered),
-					null, commit.eventId())));
+					null, commit.eventId());
 			return;
 		}
 		String itemId = (this.speechItemId != null) ? this.speechItemId : Ids.item();
@@ -213,30 +213,30 @@ final class InputTurns {
 		if (this.vad != null) {
 			this.vad.reset();
 		}
-		this.engine.send(this.engine.services.events.inputAudioBufferCleared());
+		this.engine.emit((events) -> events.inputAudioBufferCleared());
 	}
 
 	/** The audio since the last commit becomes user item {@code itemId}. */
 	private void commitTurn(String itemId, long speechStartMs, long speechEndMs) {
 		long turnMs = audioMs() - this.bufferStartMs;
-		String previous = this.engine.conversation.lastId();
+		String previous = this.engine.conversation().lastId();
 		// the upstream's audio clock starts where its audio did: at the session's start, or at a rollover
 		long offset = this.upstreamStartMs;
 		this.engine.provider().commitInput(itemId, Math.max(0, speechStartMs - offset), Math.max(0, speechEndMs - offset));
-		this.engine.send(this.engine.services.events.inputAudioBufferCommitted(previous, itemId));
+		this.engine.emit((events) -> events.inputAudioBufferCommitted(previous, itemId));
 		ConversationItem.Message item = new ConversationItem.Message(itemId, ConversationItem.Status.COMPLETED,
 				ConversationItem.Role.USER, List.of(new ConversationItem.InputAudio(null, null)));
 		Conversation.Entry entry = new Conversation.Entry(itemId, item, ContextItem.message(itemId, "user", "", turnMs),
 				turnMs, this.firstAudioSessionMs + this.bufferStartMs);
-		this.engine.conversation.add(previous, entry);
-		this.engine.send(this.engine.services.events.conversationItemAdded(previous, item));
+		this.engine.conversation().add(previous, entry);
+		this.engine.emit((events) -> events.conversationItemAdded(previous, item));
 		this.bufferStartMs = audioMs();
 		this.speechItemId = null;
-		if (SessionSetup.transcribes(this.engine.config)) {
-			this.engine.responses.awaitTranscript(entry);
+		if (SessionSetup.transcribes(this.engine.config())) {
+			this.engine.responses().awaitTranscript(entry);
 		}
 		else {
-			this.engine.responses.itemDone(entry);
+			this.engine.responses().itemDone(entry);
 		}
 	}
 

@@ -34,9 +34,9 @@ final class LatencyRecorder {
 				? millis(run.firstAudioNanos - run.speechEndedNanos) : null;
 		Integer firstByte = (run.firstOutputNanos != 0) ? millis(run.firstOutputNanos - run.createdNanos) : null;
 		Integer firstAudio = (run.firstAudioNanos != 0) ? millis(run.firstAudioNanos - run.createdNanos) : null;
-		EngineServices services = engine.services;
-		String provider = engine.grant.model().provider();
-		String model = engine.grant.model().id();
+		EngineServices services = engine.services();
+		String provider = engine.grant().model().provider();
+		String model = engine.grant().model().id();
 		if (voiceToVoice != null) {
 			timer(services, VOICE_TO_VOICE, "End of the user's speech to the first audio of the answer sent",
 					provider, model).record(run.firstAudioNanos - run.speechEndedNanos, TimeUnit.NANOSECONDS);
@@ -52,7 +52,7 @@ final class LatencyRecorder {
 		stage(services, "stt", stt, provider, model);
 		stage(services, "llm_first_token", llm, provider, model);
 		stage(services, "tts_first_byte", tts, provider, model);
-		return new ResponseLatency(engine.grant.tenantId(), engine.sessionId(), run.response.id(), engine.segment,
+		return new ResponseLatency(engine.grant().tenantId(), engine.sessionId(), run.response.id(), engine.segment(),
 				run.turnItemId, status, voiceToVoice, firstByte, firstAudio, stt, llm, tts, Instant.now());
 	}
 

@@ -46,7 +46,7 @@ final class ResponseMeter {
 	 */
 	void reported(String responseId, TokenUsage usage) {
 		if (!usage.isEmpty() && first(responseId)) {
-			UsageRecorder.recordSide(this.engine, this.engine.segment, responseId, usage);
+			UsageRecorder.recordSide(this.engine, this.engine.segment(), responseId, usage);
 		}
 	}
 
@@ -77,7 +77,7 @@ final class ResponseMeter {
 			samples += output.sentSamples;
 			text.append(output.text);
 		}
-		ModelInfo model = engine.grant.model();
+		ModelInfo model = engine.grant().model();
 		long audioTokens = Math.ceilDiv(samples * model.outputAudioTokensPerSecond(), SAMPLE_RATE);
 		return TokenUsage.estimatedOutput(TextTokens.count(text.toString()), audioTokens);
 	}

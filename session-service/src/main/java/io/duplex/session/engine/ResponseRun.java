@@ -72,7 +72,7 @@ final class ResponseRun {
 	void start(ProviderEvent.OutputItemStarted started) {
 		SessionEngine engine = this.engine;
 		String itemId = Ids.item();
-		String previous = engine.conversation.lastId();
+		String previous = engine.conversation().lastId();
 		ConversationItem item;
 		ContextItem context;
 		boolean call = "function_call".equals(started.type());
@@ -88,15 +88,15 @@ final class ResponseRun {
 			context = ContextItem.message(itemId, "assistant", "", 0);
 		}
 		Conversation.Entry entry = new Conversation.Entry(itemId, item, context, 0, engine.sessionMs());
-		engine.conversation.add(previous, entry);
+		engine.conversation().add(previous, entry);
 		ContentRef ref = new ContentRef(this.response.id(), itemId, started.outputIndex(), 0);
 		ResponseOutput output = new ResponseOutput(started.outputIndex(), started.type(), entry, ref, started.name(),
 				(item instanceof ConversationItem.FunctionCall function) ? function.callId() : null);
 		this.outputs.put(started.outputIndex(), output);
-		engine.send(engine.services.events.responseOutputItemAdded(this.response.id(), started.outputIndex(), item));
-		engine.send(engine.services.events.conversationItemAdded(previous, item));
+		engine.emit((events) -> events.responseOutputItemAdded(this.response.id(), started.outputIndex(), item));
+		engine.emit((events) -> events.conversationItemAdded(previous, item));
 		if (!call) {
-			engine.send(engine.services.events.responseContentPartAdded(ref,
+			engine.emit((events) -> events.responseContentPartAdded(ref,
 					this.audio ? new ConversationItem.OutputAudio(null, "") : new ConversationItem.OutputText("")));
 			if (this.audio) {
 				this.responses.playing(output);
@@ -112,8 +112,8 @@ final class ResponseRun {
 		output.text.append(delta);
 		if (output.truncateAtMs == null) {
 			SessionEngine engine = this.engine;
-			engine.send(transcript ? engine.services.events.responseOutputAudioTranscriptDelta(output.ref, delta)
-					: engine.services.events.responseOutputTextDelta(output.ref, delta));
+			engine.emit((events) -> transcript ? events.responseOutputAudioTranscriptDelta(output.ref, delta)
+					: events.responseOutputTextDelta(output.ref, delta));
 		}
 	}
 
@@ -124,7 +124,7 @@ final class ResponseRun {
 		}
 		output.text.append(delta);
 		SessionEngine engine = this.engine;
-		engine.send(engine.services.events.responseFunctionCallArgumentsDelta(this.response.id(), output.entry.id,
+		engine.emit((events) -> events.responseFunctionCallArgumentsDelta(this.response.id(), output.entry.id,
 				index, String.valueOf(output.callId), delta));
 	}
 
@@ -140,7 +140,7 @@ final class ResponseRun {
 		String produced = output.text.toString();
 		String id = this.response.id();
 		if ("function_call".equals(output.type)) {
-			engine.send(engine.services.events.responseFunctionCallArgumentsDone(id, entry.id, index,
+			engine.emit((events) -> events.responseFunctionCallArgumentsDone(id, entry.id, index,
 					String.valueOf(output.callId), String.valueOf(output.name), produced));
 			entry.item = new ConversationItem.FunctionCall(entry.id, status, output.callId,
 					String.valueOf(output.name), produced);
@@ -149,15 +149,15 @@ final class ResponseRun {
 		else {
 			ConversationItem.ContentPart part;
 			if (this.audio) {
-				engine.send(engine.services.events.responseOutputAudioDone(output.ref));
-				engine.send(engine.services.events.responseOutputAudioTranscriptDone(output.ref, produced));
+				engine.emit((events) -> events.responseOutputAudioDone(output.ref));
+				engine.emit((events) -> events.responseOutputAudioTranscriptDone(output.ref, produced));
 				part = new ConversationItem.OutputAudio(null, produced);
 			}
 			else {
-				engine.send(engine.services.events.responseOutputTextDone(output.ref, produced));
+				engine.emit((events) -> events.responseOutputTextDone(output.ref, produced));
 				part = new ConversationItem.OutputText(produced);
 			}
-			engine.send(engine.services.events.responseContentPartDone(output.ref, part));
+			engine.emit((events) -> events.responseContentPartDone(output.ref, part));
 			entry.item = new ConversationItem.Message(entry.id, status, ConversationItem.Role.ASSISTANT, List.of(part));
 			entry.audioMs = output.sentMs();
 			long heardMs = (output.truncateAtMs != null) ? output.truncateAtMs : entry.audioMs;
@@ -165,10 +165,10 @@ final class ResponseRun {
 			entry.truncated = output.truncateAtMs != null;
 			entry.context = ContextItem.message(entry.id, "assistant", heard, heardMs);
 		}
-		engine.send(engine.services.events.responseOutputItemDone(id, index, entry.item));
+		engine.emit((events) -> events.responseOutputItemDone(id, index, entry.item));
 		this.responses.itemDone(entry);
 		if (entry.truncated) {
-			engine.send(engine.services.events.conversationItemTruncated(entry.id, 0, (int) entry.context.audioMs()));
+			engine.emit((events) -> events.conversationItemTruncated(entry.id, 0, (int) entry.context.audioMs()));
 			engine.provider().truncateItem(entry.id, entry.context.audioMs(), entry.context.text());
 		}
 	}

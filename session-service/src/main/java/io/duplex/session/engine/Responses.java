@@ -71,7 +71,7 @@ final class Responses {
 	}
 
 	void configure() {
-		AudioFormat wanted = SessionSetup.outputFormat(this.engine.config);
+		AudioFormat wanted = SessionSetup.outputFormat(this.engine.config());
 		if (wanted != this.outputFormat) {
 			this.outputFormat = wanted;
 			this.encoder = (wanted == AudioFormat.PCM16) ? null : new AudioEncoder(wanted);
@@ -95,9 +95,9 @@ final class Responses {
 
 	/** Starts a response over the conversation, unless one is already running. */
 	void create(@Nullable ResponseConfig config, @Nullable String eventId) {
-		ProtocolError overLimit = this.engine.budgets.response(config, eventId);
+		ProtocolError overLimit = this.engine.budgets().response(config, eventId);
 		if (overLimit != null) {
-			this.engine.send(this.engine.services.events.error(overLimit));
+			this.engine.emitError(overLimit);
 			return;
 		}
 		start(config, eventId, null, 0);
@@ -110,37 +110,36 @@ final class Responses {
 	private void start(@Nullable ResponseConfig config, @Nullable String eventId, @Nullable String turnItemId,
 			long speechEndedNanos) {
 		if (this.run != null) {
-			this.engine.send(this.engine.services.events.error(SessionEngine.error(
-					"conversation_already_has_active_response",
+			this.engine.emitError("conversation_already_has_active_response",
 					"Conversation already has an active response in progress: " + this.run.response.id()
 							+ ". Wait until the response is finished before creating a new one.",
-					null, eventId)));
+					null, eventId);
 			return;
 		}
-		SessionConfig session = this.engine.config;
+		SessionConfig session = this.engine.config();
 		List<SessionConfig.Modality> modalities = (config != null && config.outputModalities() != null)
 				? config.outputModalities()
 				: (session.outputModalities() != null) ? session.outputModalities() : List.of(SessionConfig.Modality.AUDIO);
 		boolean audio = modalities.contains(SessionConfig.Modality.AUDIO);
-		RealtimeResponse response = RealtimeResponse.started(Ids.response(), this.engine.grant.conversationId(),
+		RealtimeResponse response = RealtimeResponse.started(Ids.response(), this.engine.grant().conversationId(),
 				modalities, (session.maxOutputTokens() != null) ? session.maxOutputTokens()
 						: SessionConfig.MaxOutputTokens.INF,
 				audio ? this.outputFormat : null, audio ? SessionSetup.voice(session) : null,
 				(config != null) ? config.metadata() : null);
 		this.run = new ResponseRun(this, this.engine, response, audio, turnItemId, speechEndedNanos);
-		this.engine.send(this.engine.services.events.responseCreated(response));
+		this.engine.emit((events) -> events.responseCreated(response));
 		String instructions = (config != null) ? config.instructions() : null;
 		this.engine.provider().createResponse(new ResponseSpec(response.id(),
-				this.engine.budgets.readable(this.engine.conversation.context(), session),
+				this.engine.budgets().readable(this.engine.conversation().context(), session),
 				modalities.stream().map(SessionConfig.Modality::wireName).toList(), instructions,
-				SessionSetup.tools(session, this.engine.services.json), SessionSetup.toolChoice(session),
+				SessionSetup.tools(session, this.engine.services().json), SessionSetup.toolChoice(session),
 				SessionSetup.maxOutputTokens(session)));
 	}
 
 	void cancelByClient(ClientEvent.ResponseCancel cancel) {
 		if (this.run == null || (cancel.responseId() != null && !cancel.responseId().equals(this.run.response.id()))) {
-			this.engine.send(this.engine.services.events.error(SessionEngine.error("response_cancel_not_active",
-					"Cancellation failed: no active response found.", null, cancel.eventId())));
+			this.engine.emitError("response_cancel_not_active", "Cancellation failed: no active response found.", null,
+					cancel.eventId());
 			return;
 		}
 		this.run.cancelReason = "client_cancelled";
@@ -168,25 +167,25 @@ final class Responses {
 
 	/** The client says where its playback of an assistant item stopped. */
 	void truncateByClient(ClientEvent.ConversationItemTruncate truncate) {
-		Conversation.Entry entry = this.engine.conversation.find(truncate.itemId());
+		Conversation.Entry entry = this.engine.conversation().find(truncate.itemId());
 		String eventId = truncate.eventId();
 		if (entry == null || !(entry.item instanceof ConversationItem.Message message)
 				|| message.role() != ConversationItem.Role.ASSISTANT) {
-			this.engine.send(this.engine.services.events.error(SessionEngine.error(ProtocolError.INVALID_VALUE,
-					"No assistant message with id " + truncate.itemId() + " to truncate.", "item_id", eventId)));
+			this.engine.emitError(ProtocolError.INVALID_VALUE,
+					"No assistant message with id " + truncate.itemId() + " to truncate.", "item_id", eventId);
 			return;
 		}
 		if (truncate.contentIndex() != 0) {
-			this.engine.send(this.engine.services.events.error(SessionEngine.error(ProtocolError.INVALID_VALUE,
-					"The item has one content part; content_index must be 0.", "content_index", eventId)));
+			this.engine.emitError(ProtocolError.INVALID_VALUE,
+					"The item has one content part; content_index must be 0.", "content_index", eventId);
 			return;
 		}
 		ResponseOutput producing = (this.run != null) ? this.run.byItemId(entry.id) : null;
 		long length = (producing != null) ? producing.sentMs() : entry.audioMs;
 		if (truncate.audioEndMs() > length) {
-			this.engine.send(this.engine.services.events.error(SessionEngine.error(ProtocolError.INVALID_VALUE,
+			this.engine.emitError(ProtocolError.INVALID_VALUE,
 					"audio_end_ms (" + truncate.audioEndMs() + ") is beyond the item's audio (" + length + " ms).",
-					"audio_end_ms", eventId)));
+					"audio_end_ms", eventId);
 			return;
 		}
 		if (producing != null) {
@@ -204,9 +203,9 @@ final class Responses {
 		entry.context = new ContextItem(entry.id, "message", "assistant", heard, null, null, heardMs);
 		entry.truncated = true;
 		this.engine.provider().truncateItem(entry.id, heardMs, heard);
-		this.engine.send(this.engine.services.events.conversationItemTruncated(entry.id, 0, (int) heardMs));
-		this.engine.persist(new SessionWrite.TruncateItem(this.engine.grant.tenantId(), this.engine.sessionId(),
-				this.engine.grant.conversationId(), entry.id, heardMs, heard, this.engine.stored(entry, heardMs).item()));
+		this.engine.emit((events) -> events.conversationItemTruncated(entry.id, 0, (int) heardMs));
+		this.engine.persist(new SessionWrite.TruncateItem(this.engine.grant().tenantId(), this.engine.sessionId(),
+				this.engine.grant().conversationId(), entry.id, heardMs, heard, this.engine.stored(entry, heardMs).item()));
 	}
 
 	/** The part of {@code text} spoken in the first {@code heardMs} of {@code totalMs}, cut at a word. */
@@ -245,7 +244,7 @@ final class Responses {
 
 	/** An item is complete: the client is told and it is stored. */
 	void itemDone(Conversation.Entry entry) {
-		this.engine.send(this.engine.services.events.conversationItemDone(this.engine.conversation.previousOf(entry.id),
+		this.engine.emit((events) -> events.conversationItemDone(this.engine.conversation().previousOf(entry.id),
 				entry.item));
 		this.engine.persist(new SessionWrite.AppendItem(this.engine.stored(entry,
 				entry.truncated ? entry.context.audioMs() : null)));
@@ -259,12 +258,12 @@ final class Responses {
 		if (event instanceof ProviderEvent.Failed failed) {
 			if (failed.fatal()) {
 				// the upstream is gone: resume on a new one, the client sees a rollover, not an error
-				this.engine.rollover.upstreamFailed();
+				this.engine.rollover().upstreamFailed();
 			}
 			else {
 				// relayed as the upstream classed it: its code, its type, the member it blamed
-				this.engine.send(this.engine.services.events.error(new ProtocolError(failed.type(), failed.code(),
-						failed.message(), failed.param(), null)));
+				this.engine.emitError(new ProtocolError(failed.type(), failed.code(), failed.message(), failed.param(),
+						null));
 			}
 			return;
 		}
@@ -306,7 +305,7 @@ final class Responses {
 		entry.item = new ConversationItem.Message(entry.id, ConversationItem.Status.COMPLETED,
 				ConversationItem.Role.USER, List.of(new ConversationItem.InputAudio(null, transcript)));
 		entry.context = ContextItem.message(entry.id, "user", transcript, entry.audioMs);
-		this.engine.send(this.engine.services.events.inputAudioTranscriptionCompleted(entry.id, 0, transcript,
+		this.engine.emit((events) -> events.inputAudioTranscriptionCompleted(entry.id, 0, transcript,
 				new TranscriptionUsage.Duration(entry.audioMs / 1000.0)));
 		itemDone(entry);
 	}
@@ -325,12 +324,13 @@ final class Responses {
 			}
 		}
 		output.sentSamples += pcm.length / 2;
-		byte[] wire = pcm;
-		if (this.encoder != null) {
-			short[] samples = Pcm16.toShorts(pcm);
-			wire = this.encoder.encode(samples, 0, samples.length);
-		}
-		this.engine.send(this.engine.services.events.responseOutputAudioDelta(output.ref, wire));
+		byte[] wire = (this.encoder != null) ? encode(this.encoder, pcm) : pcm;
+		this.engine.emit((events) -> events.responseOutputAudioDelta(output.ref, wire));
+	}
+
+	private static byte[] encode(AudioEncoder encoder, byte[] pcm) {
+		short[] samples = Pcm16.toShorts(pcm);
+		return encoder.encode(samples, 0, samples.length);
 	}
 
 	private void responseDone(ResponseRun current, ProviderEvent.ResponseDone done) {
@@ -360,14 +360,14 @@ final class Responses {
 		List<ConversationItem> items = new ArrayList<>();
 		current.outputs.values().forEach((output) -> items.add(output.entry.item));
 		this.run = null;
-		this.engine.send(this.engine.services.events.responseDone(current.response.finished(status, details, items, wire)));
+		this.engine.emit((events) -> events.responseDone(current.response.finished(status, details, items, wire)));
 		this.meter.response(current, status.wireName(), usage);
 		if (this.answerWhenDone) {
 			this.answerWhenDone = false;
 			start(null, null, this.pendingTurnItemId, this.pendingTurnEndedNanos);
 		}
 		else {
-			this.engine.rollover.settled();
+			this.engine.rollover().settled();
 		}
 	}
 
@@ -386,7 +386,7 @@ final class Responses {
 		if (current != null) {
 			current.cancelReason = "client_cancelled";
 			this.engine.provider().cancelResponse();
-			Mono.delay(this.engine.services.limits.cancelUsageWait(), this.engine.services.scheduler)
+			Mono.delay(this.engine.services().limits.cancelUsageWait(), this.engine.services().scheduler)
 				.subscribe((tick) -> this.engine.defer(() -> {
 					if (this.run == current) {
 						responseDone(current, new ProviderEvent.ResponseDone(current.response.id(), "cancelled",

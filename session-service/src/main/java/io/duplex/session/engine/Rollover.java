@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 import io.duplex.core.agent.AgentConfig;
 import io.duplex.session.protocol.ProtocolError;
 import io.duplex.session.provider.ContextItem;
+import io.duplex.session.provider.ModelProvider;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.text.TextTokens;
-import io.duplex.session.writes.SessionWrite;
+import reactor.core.publisher.Mono;
 
 /**
  * Moves a live session onto a fresh upstream session before the model's own limit, while the
@@ -79,10 +80,13 @@ final class Rollover {
 
 	private int failures;
 
+	/** Upstreams opened: each gets the next number (the first, opened with the session, is 1). */
+	private int generations = 1;
+
 	Rollover(SessionEngine engine) {
 		this.engine = engine;
-		AgentConfig.Rollover policy = engine.grant.agent().config().rollover();
-		int modelSeconds = engine.grant.model().maxSessionSeconds();
+		AgentConfig.Rollover policy = engine.grant().agent().config().rollover();
+		int modelSeconds = engine.grant().model().maxSessionSeconds();
 		// the policy was checked against the model's cap when the agent was written; the catalog may
 		// have lowered the cap since, so the deadline is recomputed from today's
 		long latest = (modelSeconds > 0)
@@ -113,7 +117,7 @@ final class Rollover {
 		if (age >= this.deadlineNanos) {
 			force("model-cap");
 		}
-		else if (age >= this.afterNanos && this.engine.idle()) {
+		else if (age >= this.afterNanos && idle()) {
 			begin("scheduled");
 		}
 	}
@@ -124,15 +128,24 @@ final class Rollover {
 			return;
 		}
 		if (this.due != null) {
-			if (this.engine.responses.idle()) {
+			if (this.engine.responses().idle()) {
 				begin(this.due);
 			}
 			return;
 		}
 		long now = System.nanoTime();
-		if (now >= this.notBeforeNanos && now - this.segmentStartedNanos >= this.afterNanos && this.engine.idle()) {
+		if (now >= this.notBeforeNanos && now - this.segmentStartedNanos >= this.afterNanos && idle()) {
 			begin("scheduled");
 		}
+	}
+
+	/**
+	 * Nobody is speaking, no response is under way, no transcript is still to come, no tool call
+	 * awaits its output: a moment to switch upstreams.
+	 */
+	private boolean idle() {
+		return !this.engine.input().speaking() && this.engine.responses().idle()
+				&& !this.engine.responses().awaitsTranscript() && !this.engine.conversation().awaitsToolOutput();
 	}
 
 	/**
@@ -154,21 +167,21 @@ final class Rollover {
 		this.previousFailed = true;
 		// held as switching while the response in flight is failed, so its end starts no other rollover
 		this.switching = "upstream-failure";
-		this.engine.responses.fail();
+		this.engine.responses().fail();
 		this.switching = null;
 		begin("upstream-failure");
 	}
 
 	/** At the deadline: cancel what is in flight (the client is told why first), then switch. */
 	private void force(String reason) {
-		if (this.engine.responses.idle()) {
+		if (this.engine.responses().idle()) {
 			begin(reason);
 			return;
 		}
 		if (this.due == null) {
 			this.due = reason;
-			this.engine.send(this.engine.services.events.sessionRollover("started", this.engine.segment + 1, reason, null));
-			this.engine.responses.cancelForRollover();
+			this.engine.emit((events) -> events.sessionRollover("started", this.engine.segment() + 1, reason, null));
+			this.engine.responses().cancelForRollover();
 		}
 	}
 
@@ -176,17 +189,18 @@ final class Rollover {
 		boolean announced = reason.equals(this.due);
 		this.due = null;
 		this.switching = reason;
-		int next = this.engine.segment + 1;
+		int next = this.engine.segment() + 1;
 		if (!announced) {
-			this.engine.send(this.engine.services.events.sessionRollover("started", next, reason, null));
+			this.engine.emit((events) -> events.sessionRollover("started", next, reason, null));
 		}
 		ProviderSession current = this.engine.provider();
 		this.previous = current;
-		this.previousClockMs = this.engine.input.restartUpstreamClock();
-		this.switchClockMs = this.engine.input.audioMs();
-		this.buffer = new SwitchBuffer(current.upstreamId());
-		this.engine.provider = this.buffer;
-		List<ContextItem> context = this.engine.conversation.context();
+		this.previousClockMs = this.engine.input().restartUpstreamClock();
+		this.switchClockMs = this.engine.input().audioMs();
+		SwitchBuffer buffer = new SwitchBuffer(current.upstreamId());
+		this.buffer = buffer;
+		this.engine.swapProvider(buffer);
+		List<ContextItem> context = this.engine.conversation().context();
 		// a failed upstream has no model left to ask
 		if ("summary".equals(this.carry) && !this.previousFailed) {
 			ContextCarry.Split split = ContextCarry.split(context, this.maxCarriedTokens);
@@ -202,10 +216,18 @@ final class Rollover {
 		open(context, ContextCarry.carry(context, this.carry, this.maxCarriedTokens, next), reason);
 	}
 
+	/**
+	 * Opens the next upstream session, seeded with {@code carried}; its events count only once the
+	 * engine has switched to it.
+	 */
 	private void open(List<ContextItem> before, List<ContextItem> carried, String reason) {
 		this.before = before;
 		this.carried = carried;
-		this.engine.openUpstream(carried, reason);
+		int next = ++this.generations;
+		ModelProvider provider = this.engine.services().providers.get(this.engine.grant().model().provider());
+		Mono.defer(() -> provider.open(this.engine.settings(carried), this.engine.listener(next)))
+			.subscribe((session) -> this.engine.submit(new Input.Switched(session, next, carried.size(), reason)),
+					(error) -> this.engine.submit(new Input.SwitchFailed(error, reason)));
 	}
 
 	/** The session is ending during a switch: the upstream left behind is closed too. */
@@ -228,23 +250,19 @@ final class Rollover {
 		if (old != null) {
 			old.close();
 		}
-		this.engine.provider = next;
-		this.engine.conversation.carried(this.before, this.carried);
+		this.engine.swapProvider(next);
+		this.engine.conversation().carried(this.before, this.carried);
 		this.before = List.of();
 		this.carried = List.of();
 		if (held != null) {
 			held.replay(next, 0);
 		}
-		int ended = this.engine.segment;
-		int started = ended + 1;
-		this.engine.segment = started;
+		int started = this.engine.nextSegment(next.upstreamId(), reason);
 		this.segmentStartedNanos = System.nanoTime();
 		if (!"upstream-failure".equals(reason)) {
 			this.failures = 0;
 		}
-		this.engine.persist(new SessionWrite.NextSegment(this.engine.grant.tenantId(), this.engine.sessionId(), ended,
-				started, this.engine.grant.model().provider(), next.upstreamId(), reason));
-		this.engine.send(this.engine.services.events.sessionRollover("completed", started, reason, carriedItems));
+		this.engine.emit((events) -> events.sessionRollover("completed", started, reason, carriedItems));
 	}
 
 	/**
@@ -268,14 +286,14 @@ final class Rollover {
 					Ending.INTERNAL_ERROR));
 			return;
 		}
-		this.engine.provider = old;
-		this.engine.input.resumeUpstreamClock(this.previousClockMs);
+		this.engine.swapProvider(old);
+		this.engine.input().resumeUpstreamClock(this.previousClockMs);
 		if (held != null) {
 			// commits held were timed on the new upstream's clock; the old one's runs on from before
 			held.replay(old, this.switchClockMs - this.previousClockMs);
 		}
 		this.notBeforeNanos = System.nanoTime() + RETRY_NANOS;
-		this.engine.send(this.engine.services.events.sessionRollover("failed", this.engine.segment + 1, reason, null));
+		this.engine.emit((events) -> events.sessionRollover("failed", this.engine.segment() + 1, reason, null));
 	}
 
 }

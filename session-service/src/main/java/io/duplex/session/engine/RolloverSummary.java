@@ -51,7 +51,7 @@ final class RolloverSummary {
 
 	RolloverSummary(SessionEngine engine) {
 		this.engine = engine;
-		this.timeout = engine.services.limits.rolloverSummaryTimeout();
+		this.timeout = engine.services().limits.rolloverSummaryTimeout();
 	}
 
 	/**
@@ -60,11 +60,11 @@ final class RolloverSummary {
 	 */
 	void request(ProviderSession session, List<ContextItem> earlier, int maxTokens, Consumer<@Nullable String> then) {
 		int request = ++this.requests;
-		int segment = this.engine.segment;
+		int segment = this.engine.segment();
 		String requestId = "summary_" + segment + "_" + request;
 		this.awaited = request;
 		this.then = then;
-		this.timer = Mono.delay(this.timeout, this.engine.services.scheduler)
+		this.timer = Mono.delay(this.timeout, this.engine.services().scheduler)
 			.subscribe((tick) -> this.engine.defer(() -> timedOut(request)));
 		SummaryRequest asked = new SummaryRequest(readable(earlier, maxTokens), maxTokens);
 		Mono.defer(() -> session.summarize(asked))
@@ -89,7 +89,7 @@ final class RolloverSummary {
 	 * session's conversation outgrows the model's context window.
 	 */
 	private List<ContextItem> readable(List<ContextItem> earlier, int maxTokens) {
-		long room = (long) this.engine.grant.model().contextWindow() - maxTokens - PROMPT_TOKENS;
+		long room = (long) this.engine.grant().model().contextWindow() - maxTokens - PROMPT_TOKENS;
 		if (room <= 0) {
 			return earlier;
 		}

@@ -17,7 +17,8 @@ import reactor.util.context.Context;
  * {@code duplex.sessions.cancel-usage-wait} to report its usage (OpenAI answers a cancel with
  * {@code response.done}, status {@code cancelled}, usage included) before it is closed; without
  * that report the response is billed from what it produced, marked estimated. The client was told
- * why at once; its socket closes once this is settled, so never later than the wait.
+ * why at once; its socket closes once this is settled, so never later than the wait. Meanwhile
+ * the engine's inputs come here: what closes the session is handled, the rest dropped.
  */
 final class SessionClose {
 
@@ -42,21 +43,21 @@ final class SessionClose {
 	void begin(Runnable then) {
 		ResponseRun cut;
 		try {
-			cut = this.engine.responses.cut();
+			cut = this.engine.responses().cut();
 		}
 		catch (RuntimeException ex) {
 			// the session must close all the same
 			log.error("Session {} failed letting go of its response", this.engine.sessionId(), ex);
 			cut = null;
 		}
-		if (cut == null || this.engine.provider == null) {
+		if (cut == null || !this.engine.upstreamOpen()) {
 			then.run();
 			return;
 		}
 		this.waiting = cut;
 		this.then = then;
 		try {
-			this.engine.provider.cancelResponse();
+			this.engine.provider().cancelResponse();
 		}
 		catch (RuntimeException ex) {
 			log.debug("Session {} could not cancel its response upstream", this.engine.sessionId(), ex);
@@ -65,20 +66,52 @@ final class SessionClose {
 			// settled already: a provider that reports the cancel as it happens
 			return;
 		}
-		this.timer = Mono.delay(this.engine.services.limits.cancelUsageWait(), this.engine.services.scheduler)
+		this.timer = Mono.delay(this.engine.services().limits.cancelUsageWait(), this.engine.services().scheduler)
 			.subscribe((tick) -> this.engine.closing(this::giveUp), null, null, Context.empty());
 	}
 
+	/**
+	 * An input once the session is ending: only what closes it is handled, the others are dropped.
+	 * @param generation the current upstream's: only its events count
+	 */
+	void handle(Input input, int generation) {
+		switch (input) {
+			// a rollover's upstream that opened after the session ended
+			case Input.Switched late -> late.session().close();
+			// the first upstream, opened while the session was ended (e.g. asked to stop as it opened)
+			case Input.Opened late -> late.session().close();
+			case Input.FromProvider provider -> {
+				if (provider.generation() == generation) {
+					// the response cut by the end may still report its usage
+					onProviderEvent(provider.event());
+				}
+			}
+			case Input.Closing step -> step.step().run();
+			case Input.FromClient dropped -> {
+			}
+			case Input.SwitchFailed dropped -> {
+			}
+			case Input.Deferred dropped -> {
+			}
+			case Input.Tick dropped -> {
+			}
+			case Input.ServerShutdown dropped -> {
+			}
+			case Input.Stop dropped -> {
+			}
+		}
+	}
+
 	/** An event of the current upstream while the session ends: only the end of the response matters. */
-	void onProviderEvent(ProviderEvent event) {
+	private void onProviderEvent(ProviderEvent event) {
 		ResponseRun run = this.waiting;
 		switch (event) {
 			case ProviderEvent.ResponseDone done when run != null && done.responseId().equals(run.response.id()) ->
 				settle(run, done.status(), done.usage());
 			case ProviderEvent.Failed failed when failed.fatal() -> giveUp();
-			case ProviderEvent.UsageReported reported -> this.engine.responses.onProviderEvent(reported);
-			case ProviderEvent.ResponseDone late -> this.engine.responses.onProviderEvent(late);
-			case ProviderEvent.InputTranscribed transcribed -> this.engine.responses.onProviderEvent(transcribed);
+			case ProviderEvent.UsageReported reported -> this.engine.responses().onProviderEvent(reported);
+			case ProviderEvent.ResponseDone late -> this.engine.responses().onProviderEvent(late);
+			case ProviderEvent.InputTranscribed transcribed -> this.engine.responses().onProviderEvent(transcribed);
 			default -> {
 				// output after the cancel reaches nobody, and is not what the client was given
 			}
@@ -101,7 +134,7 @@ final class SessionClose {
 		Runnable next = this.then;
 		this.then = null;
 		try {
-			this.engine.responses.meter.response(run, status, usage);
+			this.engine.responses().meter.response(run, status, usage);
 		}
 		finally {
 			// a failure to bill must not keep the session from closing

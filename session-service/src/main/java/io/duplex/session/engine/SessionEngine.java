@@ -3,9 +3,7 @@ package io.duplex.session.engine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -14,13 +12,11 @@ import org.slf4j.LoggerFactory;
 import io.duplex.session.conversation.StoredItem;
 import io.duplex.session.protocol.ClientEvent;
 import io.duplex.session.protocol.ClientEventDecoder;
-import io.duplex.session.protocol.Decoded;
 import io.duplex.session.protocol.ProtocolError;
+import io.duplex.session.protocol.ServerEvents;
 import io.duplex.session.protocol.SessionConfig;
 import io.duplex.session.provider.ContextItem;
-import io.duplex.session.provider.ModelProvider;
 import io.duplex.session.provider.Placement;
-import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderListener;
 import io.duplex.session.provider.ProviderSession;
 import io.duplex.session.provider.ProviderSettings;
@@ -30,82 +26,59 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 import reactor.util.context.Context;
 
 /**
  * One realtime session: a serialised event loop over client events, provider events and timers.
- * Inputs may arrive on any thread; they are queued and handled one at a time by whichever thread
- * finds the session idle (no thread per session, no locks), so the state here is touched by one
- * thread at a time. What completes is written to the database in order, and a session that ends for any
- * reason first flushes those writes.
+ * Inputs may arrive on any thread; each is an {@link Input}, handled one at a time by whichever
+ * thread finds the session idle ({@link Inbox}: no thread per session, no locks), so the state here
+ * is touched by one thread at a time. That state is the engine's own: its helpers read it through
+ * accessors and change it only through methods that say why (a provider swapped, a segment counted,
+ * an event emitted). What completes is written to the database in order, and a session that ends
+ * for any reason first flushes those writes.
  */
 public final class SessionEngine {
 
 	private static final Logger log = LoggerFactory.getLogger(SessionEngine.class);
 
-	final EngineServices services;
+	private final EngineServices services;
 
-	final SessionGrant grant;
+	private final SessionGrant grant;
 
-	/** Where the session clock (transcript times, duration limit) starts: a resumed session's own start. */
-	long startedNanos = System.nanoTime();
+	private final Inbox inbox = new Inbox(this::handleSafely);
 
-	// inputs, processed one at a time
-	private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
+	private final SessionClock clock;
 
-	private final AtomicInteger pending = new AtomicInteger();
+	private final ClientInbound inbound;
 
 	// what the client receives; bounded so a slow client cannot hold memory
-	private final Sinks.Many<String> outbound;
+	private final ClientOutbound outbound;
 
 	private final Sinks.One<Ending> ended = Sinks.one();
 
-	// database writes, in order: one at a time, each stored (or spooled) before the next starts
-	private final Sinks.Many<SessionWrite> writes = Sinks.many().unicast().onBackpressureBuffer();
+	private final WriteQueue writes;
 
-	private final Mono<Void> flushed;
+	private final Conversation conversation;
 
-	private final EventRateLimiter rateLimiter;
+	private final SessionBudgets budgets;
 
-	private final OutboundBudget outboundBytes;
+	private final InputTurns input;
 
-	/** The client was too far behind: nothing more is sent to it. */
-	private boolean outboundShut;
+	private final Responses responses;
 
-	/** Bytes of client frames, checked on the socket's thread before a frame is decoded. */
-	private final EventRateLimiter inboundBytes;
+	private final Rollover rollover;
 
-	/** The client went over its byte rate: later frames are not decoded (socket thread only). */
-	private boolean inboundRefused;
-
-	final Conversation conversation;
-
-	final SessionBudgets budgets;
-
-	final InputTurns input;
-
-	final Responses responses;
-
-	final Rollover rollover;
-
-	SessionConfig config;
+	private SessionConfig config;
 
 	/** The upstream segment the session runs on: 1 until a rollover. */
-	int segment = 1;
+	private int segment = 1;
 
 	/** Which upstream's events count: each one opened gets the next number; others' are stale. */
 	private int generation = 1;
 
-	private int generations = 1;
-
-	private boolean expiringSent;
-
-	@Nullable ProviderSession provider;
+	private @Nullable ProviderSession provider;
 
 	private @Nullable Ending ending;
-
-	private long lastClientEventNanos = this.startedNanos;
 
 	private @Nullable Disposable ticker;
 
@@ -119,20 +92,13 @@ public final class SessionEngine {
 	SessionEngine(EngineServices services, SessionGrant grant) {
 		this.services = services;
 		this.grant = grant;
+		this.clock = new SessionClock(this, services.limits);
 		this.conversation = new Conversation(services.limits.maxConversationItems(),
 				services.limits.maxConversationSize());
 		this.budgets = new SessionBudgets(services.limits, grant.model());
-		this.outboundBytes = new OutboundBudget(services.limits.outboundBufferSize().toBytes(),
-				services.limits.outboundGrace().toNanos());
-		this.outbound = Sinks.many().unicast().onBackpressureBuffer(Queues.<String>get(services.limits.outboundBuffer()).get());
-		this.flushed = this.writes.asFlux().concatMap(services.writes::write, 1).then().cache();
-		// no context: the writes must not restore the thread locals of the request that opened the
-		// socket around every database signal (see RealtimeSocketHandler)
-		this.flushed.subscribe(null, null, null, Context.empty());
-		this.inboundBytes = new EventRateLimiter(services.limits.inboundBytesPerSecond().toBytes(),
-				services.limits.inboundBurst().toBytes(), this.startedNanos);
-		this.rateLimiter = new EventRateLimiter(services.limits.eventsPerSecond(), services.limits.eventBurst(),
-				this.startedNanos);
+		this.outbound = new ClientOutbound(this, services.limits);
+		this.writes = new WriteQueue(services.writes);
+		this.inbound = new ClientInbound(this, services.limits, this.clock);
 		this.config = SessionSetup.fromAgent(grant.agent(), services.decoder, services.json);
 		this.input = new InputTurns(this);
 		this.responses = new Responses(this);
@@ -145,7 +111,7 @@ public final class SessionEngine {
 
 	/** Server events for the client, in order; completes when the session has ended. */
 	public Flux<String> outbound() {
-		return this.outbound.asFlux();
+		return this.outbound.events();
 	}
 
 	/**
@@ -153,7 +119,7 @@ public final class SessionEngine {
 	 * them): they no longer count against the client's {@code outbound-buffer-size}.
 	 */
 	public void written(long bytes) {
-		this.outboundBytes.written(bytes);
+		this.outbound.written(bytes);
 	}
 
 	/** Emits how the session ended once its writes are flushed and its record is closed. */
@@ -187,7 +153,7 @@ public final class SessionEngine {
 	/** A text frame from the client, its UTF-8 bytes; decoding runs on the caller's (network) thread. */
 	public void onClientFrame(byte[] frame) {
 		long arrived = System.nanoTime();
-		submit(new FromClient(this.services.decoder.decode(frame), arrived));
+		submit(new Input.FromClient(this.services.decoder.decode(frame), arrived));
 	}
 
 	/**
@@ -196,25 +162,17 @@ public final class SessionEngine {
 	 * nothing more the client sends is read, so a flood of large events costs its node little.
 	 */
 	public boolean admitFrame(long bytes) {
-		if (this.inboundRefused) {
-			return false;
-		}
-		if (this.inboundBytes.tryAcquire(System.nanoTime(), bytes)) {
-			return true;
-		}
-		this.inboundRefused = true;
-		submit(new Stop(Ending.byteRateExceeded(this.services.limits)));
-		return false;
+		return this.inbound.admitFrame(bytes);
 	}
 
 	/** A text frame over the protocol's 15 MiB: answered without reading it. */
 	public void onOversizedFrame() {
-		submit(new FromClient(ClientEventDecoder.tooLarge(), System.nanoTime()));
+		submit(new Input.FromClient(ClientEventDecoder.tooLarge(), System.nanoTime()));
 	}
 
 	/** The client sent something other than text. */
 	public void onBinaryFrame() {
-		submit(new FromClient(ProtocolError.invalidRequest(ProtocolError.INVALID_VALUE,
+		submit(new Input.FromClient(ProtocolError.invalidRequest(ProtocolError.INVALID_VALUE,
 				"Binary frames are not part of the protocol; send JSON events as text frames.", null, null),
 				System.nanoTime()));
 	}
@@ -225,7 +183,7 @@ public final class SessionEngine {
 	 * session. A socket that dropped without one leaves the session resumable, when resume is on.
 	 */
 	public void onClientGone(boolean closedByClient) {
-		submit(new Stop(closedByClient ? Ending.clientClosed() : Ending.clientLost()));
+		submit(new Input.Stop(closedByClient ? Ending.clientClosed() : Ending.clientLost()));
 	}
 
 	/**
@@ -233,7 +191,7 @@ public final class SessionEngine {
 	 * closed, told why, and the session left resumable for the new one.
 	 */
 	public void supersede() {
-		submit(new Stop(new Ending("superseded", ProtocolError.invalidRequest("session_resumed_elsewhere",
+		submit(new Input.Stop(new Ending("superseded", ProtocolError.invalidRequest("session_resumed_elsewhere",
 				"The session was resumed on another socket; this one is closed.", null, null), Ending.POLICY_VIOLATION,
 				true)));
 	}
@@ -243,7 +201,7 @@ public final class SessionEngine {
 	 * session is left resumable, for this node after its restart or for any other node; else it ends.
 	 */
 	public void onServerShutdown() {
-		submit(new ServerShutdown());
+		submit(new Input.ServerShutdown());
 	}
 
 	/**
@@ -251,46 +209,11 @@ public final class SessionEngine {
 	 * the client is told why.
 	 */
 	public void end(String reason, @Nullable ProtocolError error, int closeCode) {
-		submit(new Stop(new Ending(reason, error, closeCode)));
+		submit(new Input.Stop(new Ending(reason, error, closeCode)));
 	}
 
-	/**
-	 * Queues an input and, when no thread is handling this session's inputs, handles the queue
-	 * right here: a client frame is handled on the socket's own I/O thread, a provider event on
-	 * the thread that produced it. No hop to another thread means no wake-up and no queueing
-	 * behind other sessions' work, which is what the added latency per audio frame is made of.
-	 * Every handler is short CPU work that never blocks; database writes only start here.
-	 */
-	private void submit(Object input) {
-		if (this.pending.compareAndSet(0, 1)) {
-			// nothing queued and nobody handling: this input needs no queue (the common case, a frame)
-			handleSafely(input);
-			drain(1);
-			return;
-		}
-		this.inbox.offer(input);
-		if (this.pending.getAndIncrement() == 0) {
-			drain(1);
-		}
-	}
-
-	/**
-	 * Handles what is queued until nothing is.
-	 * @param missed inputs counted in {@code pending} that this thread took on and has handled or
-	 * will find queued
-	 */
-	private void drain(int missed) {
-		do {
-			Object input;
-			while ((input = this.inbox.poll()) != null) {
-				handleSafely(input);
-			}
-			missed = this.pending.addAndGet(-missed);
-		}
-		while (missed != 0);
-	}
-
-	private void handleSafely(Object input) {
+	/** Handles one input: a failure ends the session, not the thread that handled it. */
+	private void handleSafely(Input input) {
 		try {
 			handle(input);
 		}
@@ -301,174 +224,98 @@ public final class SessionEngine {
 		}
 	}
 
-	private void handle(Object input) {
+	private void handle(Input input) {
 		if (this.ending != null) {
-			if (input instanceof Switched late) {
-				// a rollover's upstream that opened after the session ended
-				late.session().close();
-			}
-			else if (input instanceof SessionOpening.Opened late) {
-				// the first upstream, opened while the session was ended (e.g. asked to stop as it opened)
-				late.session().close();
-			}
-			else if (input instanceof FromProvider provider && provider.generation() == this.generation) {
-				// the response cut by the end may still report its usage
-				this.closing.onProviderEvent(provider.event());
-			}
-			else if (input instanceof Closing step) {
-				step.step().run();
-			}
+			this.closing.handle(input, this.generation);
 			return;
 		}
 		switch (input) {
-			case SessionOpening.Opened opened -> ready(opened);
-			case FromClient client -> {
-				client(client.decoded(), client.arrivedNanos());
-				if (client.decoded() instanceof ClientEvent.InputAudioBufferAppend) {
-					// what the gateway adds to each audio frame: decoding, queueing and handing it to the model
-					this.services.frameLatency.record(System.nanoTime() - client.arrivedNanos(),
-							java.util.concurrent.TimeUnit.NANOSECONDS);
-				}
-			}
-			case FromProvider provider -> {
+			case Input.Opened opened -> ready(opened);
+			case Input.FromClient client -> this.inbound.handle(client);
+			case Input.FromProvider provider -> {
 				if (provider.generation() == this.generation) {
 					this.responses.onProviderEvent(provider.event());
 				}
 			}
-			case Switched switched -> {
+			case Input.Switched switched -> {
 				this.generation = switched.generation();
 				this.rollover.switched(switched.session(), switched.carriedItems(), switched.reason());
 			}
-			case SwitchFailed failed -> this.rollover.switchFailed(failed.error(), failed.reason());
-			case Deferred deferred -> deferred.step().run();
-			case Tick tick -> tick();
-			case ServerShutdown shutdown -> stop(Ending.serverShutdown(this.resumable, this.services.limits));
-			case Stop stop -> stop(stop.ending());
-			default -> throw new IllegalStateException("unknown input " + input);
+			case Input.SwitchFailed failed -> this.rollover.switchFailed(failed.error(), failed.reason());
+			case Input.Deferred deferred -> deferred.step().run();
+			case Input.Closing closing -> closing.step().run();
+			case Input.Tick tick -> tick();
+			case Input.ServerShutdown shutdown -> stop(Ending.serverShutdown(this.resumable, this.services.limits));
+			case Input.Stop stop -> stop(stop.ending());
 		}
 	}
 
-	private void ready(SessionOpening.Opened ready) {
+	private void ready(Input.Opened ready) {
 		this.provider = ready.session();
 		this.segment = ready.segment();
 		if (ready.startedAt() != null) {
-			// the session clock runs on from the session's first start, across the sockets it had
-			this.startedNanos = System.nanoTime()
-					- Math.max(0, Duration.between(ready.startedAt(), Instant.now()).toNanos());
+			this.clock.resumedFrom(ready.startedAt());
 		}
 		if (ready.config() != this.config) {
-			this.config = ready.config();
-			this.input.configure();
-			this.responses.configure();
+			reconfigure(ready.config());
 		}
 		ready.history().forEach((item) -> this.conversation.add(null, HistoryItems.entry(item)));
-		send(this.services.events.sessionCreated(this.grant.sessionId(), expiresAt(), this.config));
-		if (ready.resumeToken() != null) {
+		emit((events) -> events.sessionCreated(this.grant.sessionId(), this.clock.expiresAt(), this.config));
+		String resumeToken = ready.resumeToken();
+		if (resumeToken != null) {
 			this.resumable = true;
-			send(this.services.events.sessionResumable(ready.resumeToken(), this.services.limits.resumeGrace().toSeconds()));
+			emit((events) -> events.sessionResumable(resumeToken, this.services.limits.resumeGrace().toSeconds()));
 		}
 		this.ticker = Flux.interval(Duration.ofSeconds(1), this.services.scheduler)
-			.subscribe((n) -> submit(new Tick()), null, null, Context.empty());
+			.subscribe((n) -> submit(new Input.Tick()), null, null, Context.empty());
 	}
 
-	private void client(Decoded decoded, long arrivedNanos) {
-		long now = System.nanoTime();
-		this.lastClientEventNanos = now;
-		if (!this.rateLimiter.tryAcquire(now)) {
-			stop(Ending.eventRateExceeded(this.services.limits));
-			return;
-		}
-		switch (decoded) {
-			case ProtocolError error -> send(this.services.events.error(error));
-			case ClientEvent.SessionUpdate update -> sessionUpdate(update);
-			case ClientEvent.InputAudioBufferAppend append -> this.input.append(append, arrivedNanos);
-			case ClientEvent.InputAudioBufferCommit commit -> this.input.commit(commit);
-			case ClientEvent.InputAudioBufferClear clear -> this.input.clear();
-			case ClientEvent.ConversationItemCreate create -> ClientItems.create(this, create);
-			case ClientEvent.ConversationItemRetrieve retrieve -> ClientItems.retrieve(this, retrieve);
-			case ClientEvent.ConversationItemTruncate truncate -> this.responses.truncateByClient(truncate);
-			case ClientEvent.ConversationItemDelete delete -> ClientItems.delete(this, delete);
-			case ClientEvent.ResponseCreate create -> this.responses.create(create.response(), create.eventId());
-			case ClientEvent.ResponseCancel cancel -> this.responses.cancelByClient(cancel);
-			case ClientEvent.OutputAudioBufferClear clear -> send(this.services.events.error(ProtocolError.invalidRequest(
-					"unsupported_on_websocket", "output_audio_buffer.clear is for WebRTC and SIP; a WebSocket client "
-							+ "stops its own playback and sends conversation.item.truncate.",
-					null, clear.eventId())));
-		}
+	/** The session's configuration changed: input and output follow it. */
+	private void reconfigure(SessionConfig config) {
+		this.config = config;
+		this.input.configure();
+		this.responses.configure();
 	}
 
-	private void sessionUpdate(ClientEvent.SessionUpdate update) {
+	/** The client changes the session's configuration, within what its agent allows. */
+	void sessionUpdate(ClientEvent.SessionUpdate update) {
 		ProtocolError refusal = this.budgets.update(update.session(), update.eventId());
 		if (refusal == null) {
 			refusal = SessionSetup.refusal(this.config, update.session(), this.grant.agent().config(), update.eventId());
 		}
 		if (refusal != null) {
-			send(this.services.events.error(refusal));
+			emitError(refusal);
 			return;
 		}
-		this.config = this.config.withUpdate(update.session());
-		this.input.configure();
-		this.responses.configure();
+		reconfigure(this.config.withUpdate(update.session()));
 		provider().update(settings(this.conversation.context()));
 		if (this.resumable) {
 			// a resume, on any node, restores what the client set
 			persist(new SessionWrite.SaveConfig(this.grant.tenantId(), this.grant.sessionId(),
 					this.services.updates.write(this.config)));
 		}
-		send(this.services.events.sessionUpdated(this.grant.sessionId(), expiresAt(), this.config));
+		emit((events) -> events.sessionUpdated(this.grant.sessionId(), this.clock.expiresAt(), this.config));
 	}
 
 	private void tick() {
 		long now = System.nanoTime();
-		SessionLimits limits = this.services.limits;
-		if (now - this.startedNanos >= limits.maxDuration().toNanos()) {
-			stop(Ending.maxDuration(limits));
-		}
-		else if (now - this.lastClientEventNanos >= limits.idleTimeout().toNanos()) {
-			stop(Ending.idleTimeout(limits));
-		}
-		else {
-			warnIfExpiring(now, limits);
+		if (this.clock.tick(now)) {
 			this.rollover.tick(now);
-			checkOutbound(now);
+			this.outbound.check(now);
 		}
-	}
-
-	/** The maximum duration cannot be rolled over: say so a while before, so the agent can say goodbye. */
-	private void warnIfExpiring(long now, SessionLimits limits) {
-		long left = limits.maxDuration().toNanos() - (now - this.startedNanos);
-		if (!this.expiringSent && left <= limits.expiringWarning().toNanos()) {
-			this.expiringSent = true;
-			long leftSeconds = Math.max(0, left / 1_000_000_000L);
-			send(this.services.events.sessionExpiring("max_duration", System.currentTimeMillis() / 1000 + leftSeconds,
-					leftSeconds));
-		}
-	}
-
-	/** What the opening hands the engine: the opened session, or the end of a start that failed. */
-	void opened(SessionOpening.Opened opened) {
-		submit(opened);
-	}
-
-	void failedToStart(Ending ending) {
-		submit(new Stop(ending));
 	}
 
 	/** Where an upstream's events go: into the engine's inputs, counted only while it is the current one. */
 	ProviderListener listener(int generation) {
-		return (event) -> submit(new FromProvider(event, generation));
+		return (event) -> submit(new Input.FromProvider(event, generation));
 	}
 
 	/**
-	 * Opens the next upstream session for a rollover, seeded with {@code carried}; its events count
-	 * only once the engine has switched to it.
+	 * Queues {@code input}, handled in turn with the others: how what happens on another thread (an
+	 * upstream opened, a start that failed) reaches the session.
 	 */
-	void openUpstream(List<ContextItem> carried, String reason) {
-		int next = ++this.generations;
-		ModelProvider provider = this.services.providers.get(this.grant.model().provider());
-		Mono.defer(() -> provider.open(settings(carried), listener(next)))
-			.subscribe((session) -> submit(new Switched(session, next, carried.size(), reason)),
-					(error) -> submit(new SwitchFailed(error, reason)));
+	void submit(Input input) {
+		this.inbox.submit(input);
 	}
 
 	/**
@@ -476,16 +323,7 @@ public final class SessionEngine {
 	 * on another thread (a side request to the model) comes back. Not run once the session ends.
 	 */
 	void defer(Runnable step) {
-		submit(new Deferred(step));
-	}
-
-	/**
-	 * Nobody is speaking, no response is under way, no transcript is still to come, no tool call
-	 * awaits its output: a moment to switch upstreams.
-	 */
-	boolean idle() {
-		return !this.input.speaking() && this.responses.idle() && !this.responses.awaitsTranscript()
-				&& !this.conversation.awaitsToolOutput();
+		submit(new Input.Deferred(step));
 	}
 
 	/** Ends the session: tells the client why, bills the response in flight ({@link SessionClose}), then closes. */
@@ -496,7 +334,7 @@ public final class SessionEngine {
 		this.ending = ending;
 		Instant endedAt = Instant.now();
 		if (ending.error() != null) {
-			send(this.services.events.error(ending.error()));
+			emitError(ending.error());
 		}
 		if (this.ticker != null) {
 			this.ticker.dispose();
@@ -506,7 +344,7 @@ public final class SessionEngine {
 
 	/** Runs {@code step} as one of the engine's inputs even once the session is ending. */
 	void closing(Runnable step) {
-		submit(new Closing(step));
+		submit(new Input.Closing(step));
 	}
 
 	private void close(Ending ending, Instant endedAt) {
@@ -515,17 +353,13 @@ public final class SessionEngine {
 		if (this.provider != null) {
 			this.provider.close();
 		}
-		this.writes.tryEmitComplete();
-		// the end is a write like the others: retried, or spooled while the database is away, so a
-		// session never waits for the database longer than the retries take
-		this.flushed.onErrorComplete()
-			.then(this.services.writes.write((ending.detaches() && (this.resumable || this.opening.claimed()))
-					? detach(ending.reason()) : new SessionWrite.EndSession(this.grant.tenantId(), this.grant.sessionId(),
-							this.services.nodeId, this.segment, ending.reason(), endedAt)))
+		this.writes.finish((ending.detaches() && (this.resumable || this.opening.claimed())) ? detach(ending.reason())
+				: new SessionWrite.EndSession(this.grant.tenantId(), this.grant.sessionId(), this.services.nodeId,
+						this.segment, ending.reason(), endedAt))
 			.doOnError((error) -> log.error("Session {} did not close its record cleanly", this.grant.sessionId(), error))
 			.onErrorComplete()
 			.doFinally((signal) -> {
-				this.outbound.tryEmitComplete();
+				this.outbound.complete();
 				this.ended.tryEmitValue(ending);
 			})
 			.subscribe();
@@ -546,32 +380,22 @@ public final class SessionEngine {
 		return this.ending != null;
 	}
 
-	/** Sends a server event; a client that falls too far behind is disconnected. */
-	void send(String event) {
-		if (this.outboundShut) {
-			return;
-		}
-		Sinks.EmitResult result = this.outbound.tryEmitNext(event);
-		if (result == Sinks.EmitResult.OK) {
-			this.outboundBytes.queued(event);
-		}
-		if (result == Sinks.EmitResult.FAIL_OVERFLOW && this.ending == null) {
-			stop(new Ending("client_too_slow", null, Ending.POLICY_VIOLATION));
-		}
-		else if (this.ending == null) {
-			checkOutbound(System.nanoTime());
-		}
+	/**
+	 * Sends the client a server event, the one {@code event} builds with the session's codec: the
+	 * one way anything reaches the client. A client that falls too far behind is disconnected.
+	 */
+	void emit(Function<ServerEvents, String> event) {
+		this.outbound.send(event.apply(this.services.events));
 	}
 
-	/** A client that stays too far behind in reading is closed, told why first (when it reads on). */
-	private void checkOutbound(long now) {
-		ProtocolError behind = this.outboundBytes.check(now);
-		if (behind != null && this.ending == null) {
-			// the error is the last thing it reads: nothing is queued after it, not even what ending the session sends
-			this.outboundShut = true;
-			this.outbound.tryEmitNext(this.services.events.error(behind));
-			stop(new Ending("client_too_slow", null, Ending.POLICY_VIOLATION));
-		}
+	/** Sends the client an {@code error} event. */
+	void emitError(ProtocolError error) {
+		this.outbound.send(this.services.events.error(error));
+	}
+
+	/** Sends the client an {@code invalid_request_error} event. */
+	void emitError(String code, String message, @Nullable String param, @Nullable String eventId) {
+		emitError(error(code, message, param, eventId));
 	}
 
 	/**
@@ -579,9 +403,10 @@ public final class SessionEngine {
 	 * spooled on disk until it returns ({@link io.duplex.session.writes.DurableWrites}): never fatal.
 	 */
 	void persist(SessionWrite write) {
-		this.writes.tryEmitNext(write);
+		this.writes.add(write);
 	}
 
+	/** Where calls for the model go: the upstream, or what stands in for it during a rollover. */
 	ProviderSession provider() {
 		if (this.provider == null) {
 			throw new IllegalStateException("the provider is not open yet");
@@ -589,52 +414,81 @@ public final class SessionEngine {
 		return this.provider;
 	}
 
-	/** Milliseconds since the session started: the clock of transcripts. */
-	long sessionMs() {
-		return (System.nanoTime() - this.startedNanos) / 1_000_000;
+	/** Whether the first upstream is open (a session can end before it is). */
+	boolean upstreamOpen() {
+		return this.provider != null;
 	}
 
-	private long expiresAt() {
-		return (System.currentTimeMillis() + this.services.limits.maxDuration().toMillis()) / 1000;
+	/**
+	 * Calls for the model go to {@code session} from now on: a rollover's stand-in while it
+	 * switches, then the next upstream, or the one it had when the switch failed.
+	 */
+	void swapProvider(ProviderSession session) {
+		this.provider = session;
+	}
+
+	/**
+	 * The session runs on the next upstream segment from now on, recorded with the upstream
+	 * ({@code upstreamId}) that serves it and why it started.
+	 * @return the new segment's number
+	 */
+	int nextSegment(String upstreamId, String reason) {
+		int ended = this.segment;
+		this.segment = ended + 1;
+		persist(new SessionWrite.NextSegment(this.grant.tenantId(), this.grant.sessionId(), ended, this.segment,
+				this.grant.model().provider(), upstreamId, reason));
+		return this.segment;
+	}
+
+	/** The upstream segment the session runs on: 1 until a rollover. */
+	int segment() {
+		return this.segment;
+	}
+
+	EngineServices services() {
+		return this.services;
+	}
+
+	SessionGrant grant() {
+		return this.grant;
+	}
+
+	/** The session's configuration: its agent's, with the client's updates. */
+	SessionConfig config() {
+		return this.config;
+	}
+
+	Conversation conversation() {
+		return this.conversation;
+	}
+
+	SessionBudgets budgets() {
+		return this.budgets;
+	}
+
+	InputTurns input() {
+		return this.input;
+	}
+
+	Responses responses() {
+		return this.responses;
+	}
+
+	Rollover rollover() {
+		return this.rollover;
+	}
+
+	/** Milliseconds since the session started: the clock of transcripts. */
+	long sessionMs() {
+		return this.clock.sessionMs();
 	}
 
 	StoredItem stored(Conversation.Entry entry, @Nullable Long truncatedAtMs) {
 		return HistoryItems.stored(entry, this.grant, this.services.json, this.services.events, truncatedAtMs);
 	}
 
-	void sendError(String code, String message, @Nullable String param, @Nullable String eventId) {
-		send(this.services.events.error(error(code, message, param, eventId)));
-	}
-
 	static ProtocolError error(String code, String message, @Nullable String param, @Nullable String eventId) {
 		return ProtocolError.invalidRequest(code, message, param, eventId);
-	}
-
-	private record ServerShutdown() {
-	}
-
-	private record FromClient(Decoded decoded, long arrivedNanos) {
-	}
-
-	private record FromProvider(ProviderEvent event, int generation) {
-	}
-
-	private record Switched(ProviderSession session, int generation, int carriedItems, String reason) {
-	}
-
-	private record SwitchFailed(Throwable error, String reason) {
-	}
-
-	private record Deferred(Runnable step) {
-	}
-
-	private record Tick() {
-	}
-
-	private record Stop(Ending ending) {
-	}
-
-	private record Closing(Runnable step) {
 	}
 
 }

@@ -28,8 +28,8 @@ final class UsageRecorder {
 	 * totals and stores its {@code latency}.
 	 */
 	static void record(SessionEngine engine, String responseId, TokenUsage usage, ResponseLatency latency) {
-		SessionGrant grant = engine.grant;
-		List<UsageEvent> events = events(engine, engine.segment, responseId, usage);
+		SessionGrant grant = engine.grant();
+		List<UsageEvent> events = events(engine, engine.segment(), responseId, usage);
 		UsageTotals totals = new UsageTotals(1, usage.inputTextTokens(), usage.inputAudioTokens(), usage.cachedTextTokens(),
 				usage.cachedAudioTokens(), usage.outputTextTokens(), usage.outputAudioTokens());
 		engine.persist(new SessionWrite.ResponseUsage(grant.tenantId(), grant.sessionId(), events, totals, latency));
@@ -41,7 +41,7 @@ final class UsageRecorder {
 	 * no response and no latency.
 	 */
 	static void recordSide(SessionEngine engine, int segment, String requestId, TokenUsage usage) {
-		SessionGrant grant = engine.grant;
+		SessionGrant grant = engine.grant();
 		List<UsageEvent> events = events(engine, segment, requestId, usage);
 		if (events.isEmpty()) {
 			return;
@@ -86,7 +86,7 @@ final class UsageRecorder {
 		if (quantity.signum() <= 0) {
 			return;
 		}
-		SessionGrant grant = engine.grant;
+		SessionGrant grant = engine.grant();
 		Map<String, String> tags = grant.metadata();
 		// an estimate takes the key the provider's own figure would: whichever is recorded first counts
 		events.add(new UsageEvent(grant.tenantId(), grant.sessionId() + ":" + responseId + ":" + metric,
