@@ -22,7 +22,6 @@ import org.springframework.stereotype.Service;
 import io.duplex.billing.pricing.Money;
 import io.duplex.billing.pricing.PriceBookService;
 import io.duplex.billing.pricing.PriceBooks;
-import io.duplex.billing.pricing.RatedEvent;
 import io.duplex.billing.pricing.Rater;
 import io.duplex.billing.report.UsageReader;
 import io.duplex.core.audit.AuditEntry;
@@ -138,7 +137,7 @@ class BudgetService {
 			BigDecimal spent = spend.spent();
 			List<Mono<Boolean>> alerts = new ArrayList<>();
 			for (int threshold : budget.thresholds()) {
-				BigDecimal limit = budget.amount().multiply(BigDecimal.valueOf(threshold)).movePointLeft(2);
+				BigDecimal limit = Money.percentOf(budget.amount(), threshold);
 				if (spent.compareTo(limit) >= 0) {
 					alerts.add(this.budgets.recordAlert(budget, spend.month(), threshold, spent));
 				}
@@ -157,18 +156,13 @@ class BudgetService {
 		LocalDate month = LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1);
 		Instant start = month.atStartOfDay(ZoneOffset.UTC).toInstant();
 		Instant end = month.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-		Rater rater = new Rater(books);
-		BigDecimal[] exact = { BigDecimal.ZERO };
+		// one line per currency, rated and rounded as every report's
+		Rater.Summary summary = new Rater(books).summary((rated) -> List.of());
 		return this.usage.tenantEvents(budget.tenantId(), start, end)
 			.filter((event) -> budget.agentId() == null || budget.agentId().equals(event.agentId()))
-			.doOnNext((event) -> {
-				RatedEvent rated = rater.rate(event);
-				// usage priced in another currency is not part of this budget's spend
-				if (rated.price().currency().equals(budget.currency())) {
-					exact[0] = exact[0].add(rated.exactCost());
-				}
-			})
-			.then(Mono.fromSupplier(() -> new Spend(month, Money.round(exact[0], budget.currency()))));
+			.doOnNext(summary::add)
+			// usage priced in another currency is not part of this budget's spend
+			.then(Mono.fromSupplier(() -> new Spend(month, summary.total(budget.currency()))));
 	}
 
 	/** Budgets are the tenant admin's and finance's, in their own tenant. */

@@ -39,9 +39,6 @@ public class PriceBookService {
 
 	private static final int MAX_PRICES = 10_000;
 
-	/** Decimals of a discount in percent (the column is numeric(7,4)). */
-	static final int DISCOUNT_SCALE = 4;
-
 	private final PriceBookRepository repository;
 
 	private final TenantDirectory tenants;
@@ -113,7 +110,7 @@ public class PriceBookService {
 			errors.add(new FieldError("discount_percent", "only a tenant's book has a discount"));
 		}
 		else if (discount.signum() < 0 || discount.compareTo(BigDecimal.valueOf(100)) > 0
-				|| discount.stripTrailingZeros().scale() > DISCOUNT_SCALE) {
+				|| discount.stripTrailingZeros().scale() > Money.DISCOUNT_SCALE) {
 			errors.add(new FieldError("discount_percent", "must be between 0 and 100 with at most 4 decimals"));
 		}
 		List<CreatePriceBookRequest.PriceRequest> requested = (body.prices() != null) ? body.prices() : List.of();
@@ -141,7 +138,7 @@ public class PriceBookService {
 		// PostgreSQL keeps microseconds: store what will be read back
 		Instant effectiveFrom = body.effectiveFrom().truncatedTo(ChronoUnit.MICROS);
 		return new PriceBook(Ids.newId("pb"), name.strip(), currency, effectiveFrom, body.tenantId(),
-				discount.setScale(DISCOUNT_SCALE), prices,
+				Money.bookDiscount(discount), prices,
 				Instant.now().truncatedTo(ChronoUnit.MICROS));
 	}
 
