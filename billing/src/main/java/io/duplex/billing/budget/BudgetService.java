@@ -7,7 +7,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -178,7 +177,7 @@ class BudgetService {
 		}
 		List<FieldError> errors = new ArrayList<>();
 		String currency = body.currency();
-		if (currency == null || !currency.matches("^[A-Z]{3}$") || !isCurrency(currency)) {
+		if (currency == null || !currency.matches("^[A-Z]{3}$") || !Money.isCurrency(currency)) {
 			errors.add(new FieldError("currency", "must be an ISO 4217 code such as USD"));
 		}
 		BigDecimal amount = body.amount();
@@ -186,7 +185,7 @@ class BudgetService {
 				|| amount.precision() - amount.scale() > 16) {
 			errors.add(new FieldError("amount", "must be a positive amount with at most 4 decimals"));
 		}
-		else if (currency != null && isCurrency(currency)
+		else if (currency != null && Money.isCurrency(currency)
 				&& amount.stripTrailingZeros().scale() > Money.minorUnitScale(currency)) {
 			errors.add(new FieldError("amount", "has more decimals than " + currency + " has"));
 		}
@@ -204,16 +203,6 @@ class BudgetService {
 		}
 		return new Budget(Ids.newId("bdg"), tenantId, body.agent(), amount, currency,
 				List.copyOf(new TreeSet<>(thresholds)), Boolean.TRUE.equals(body.hardCap()), null, now);
-	}
-
-	private static boolean isCurrency(String code) {
-		try {
-			Currency.getInstance(code);
-			return true;
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
 	}
 
 }

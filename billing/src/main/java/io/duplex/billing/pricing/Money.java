@@ -53,6 +53,17 @@ public final class Money {
 	private Money() {
 	}
 
+	/** Whether {@code code} is an ISO 4217 currency code Java knows. */
+	public static boolean isCurrency(String code) {
+		try {
+			Currency.getInstance(code);
+			return true;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
 	/** Decimals of the currency's minor unit, e.g. 2 for USD. */
 	public static int minorUnitScale(String currency) {
 		int digits = Currency.getInstance(currency).getDefaultFractionDigits();

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,7 +98,7 @@ public class PriceBookService {
 			errors.add(new FieldError("name", "is required, at most 128 characters"));
 		}
 		String currency = body.currency();
-		if (currency == null || !currency.matches("^[A-Z]{3}$") || !isCurrency(currency)) {
+		if (currency == null || !currency.matches("^[A-Z]{3}$") || !Money.isCurrency(currency)) {
 			errors.add(new FieldError("currency", "must be an ISO 4217 code such as USD"));
 		}
 		if (body.effectiveFrom() == null) {
@@ -177,16 +176,6 @@ public class PriceBookService {
 			return null;
 		}
 		return new Price(request.model(), request.metric(), request.compute(), unit, unitPrice);
-	}
-
-	private static boolean isCurrency(String code) {
-		try {
-			Currency.getInstance(code);
-			return true;
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
 	}
 
 }
