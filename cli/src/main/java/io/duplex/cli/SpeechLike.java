@@ -1,11 +1,11 @@
 package io.duplex.cli;
 
+import io.duplex.audio.SpeechTone;
+
 /**
  * Deterministic speech-like audio at 24 kHz, so a test file needs no microphone and no outside
- * tool: a voiced tone around 120 Hz with its first six harmonics at amplitudes 1/k, its loudness
- * rising and falling at a syllable rate of 4 Hz (peaks about -20 dBFS RMS, dips 20 dB below), and
- * 10 ms ramps at both ends so it starts and stops without a click. Server VAD hears it as speech.
- * Samples are computed with {@link StrictMath}, so they are the same on every JVM.
+ * tool: the sandbox voice's {@link SpeechTone} around 120 Hz with a slow vibrato, one sound from
+ * the first sample to the last. Server VAD hears it as speech. The same on every JVM.
  */
 final class SpeechLike {
 
@@ -16,15 +16,6 @@ final class SpeechLike {
 
 	/** A slow vibrato of the pitch, so it sounds less like a test tone. */
 	private static final double VIBRATO_HZ = 0.7;
-
-	private static final int HARMONICS = 6;
-
-	private static final double SYLLABLE_HZ = 4;
-
-	private static final int RAMP_SAMPLES = Wav.RATE / 100;
-
-	/** Makes the syllable peaks -20 dBFS RMS: the harmonics' mean square is the sum of (1/k)^2 / 2. */
-	private static final double SCALE = 32768 * 0.1 / Math.sqrt(harmonicPower());
 
 	private SpeechLike() {
 	}
@@ -48,34 +39,9 @@ final class SpeechLike {
 			double pitch = PITCH_HZ * (1 + 0.06 * StrictMath.sin(2 * Math.PI * VIBRATO_HZ * t));
 			// the phase is integrated so the changing pitch stays continuous
 			phase += 2 * Math.PI * pitch / Wav.RATE;
-			double envelope = (0.55 + 0.45 * StrictMath.cos(2 * Math.PI * SYLLABLE_HZ * t)) * ramp(n)
-					* ramp(length - 1 - n);
-			samples[n] = Wav.saturate(SCALE * envelope * harmonics(phase));
+			samples[n] = SpeechTone.sample(phase, t, n, length - 1 - n);
 		}
 		return samples;
-	}
-
-	private static double harmonics(double phase) {
-		double sum = 0;
-		for (int k = 1; k <= HARMONICS; k++) {
-			sum += StrictMath.sin(k * phase) / k;
-		}
-		return sum;
-	}
-
-	private static double ramp(int position) {
-		if (position >= RAMP_SAMPLES) {
-			return 1;
-		}
-		return 0.5 - 0.5 * StrictMath.cos(Math.PI * position / RAMP_SAMPLES);
-	}
-
-	private static double harmonicPower() {
-		double power = 0;
-		for (int k = 1; k <= HARMONICS; k++) {
-			power += 1.0 / (k * k) / 2;
-		}
-		return power;
 	}
 
 }

@@ -7,7 +7,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -22,7 +21,6 @@ import org.springframework.stereotype.Service;
 import io.duplex.billing.pricing.Money;
 import io.duplex.billing.pricing.PriceBookService;
 import io.duplex.billing.pricing.PriceBooks;
-import io.duplex.billing.pricing.RatedEvent;
 import io.duplex.billing.pricing.Rater;
 import io.duplex.billing.report.UsageReader;
 import io.duplex.core.audit.AuditEntry;
@@ -138,7 +136,7 @@ class BudgetService {
 			BigDecimal spent = spend.spent();
 			List<Mono<Boolean>> alerts = new ArrayList<>();
 			for (int threshold : budget.thresholds()) {
-				BigDecimal limit = budget.amount().multiply(BigDecimal.valueOf(threshold)).movePointLeft(2);
+				BigDecimal limit = Money.percentOf(budget.amount(), threshold);
 				if (spent.compareTo(limit) >= 0) {
 					alerts.add(this.budgets.recordAlert(budget, spend.month(), threshold, spent));
 				}
@@ -157,18 +155,13 @@ class BudgetService {
 		LocalDate month = LocalDate.ofInstant(now, ZoneOffset.UTC).withDayOfMonth(1);
 		Instant start = month.atStartOfDay(ZoneOffset.UTC).toInstant();
 		Instant end = month.plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-		Rater rater = new Rater(books);
-		BigDecimal[] exact = { BigDecimal.ZERO };
+		// one line per currency, rated and rounded as every report's
+		Rater.Summary summary = new Rater(books).summary((rated) -> List.of());
 		return this.usage.tenantEvents(budget.tenantId(), start, end)
 			.filter((event) -> budget.agentId() == null || budget.agentId().equals(event.agentId()))
-			.doOnNext((event) -> {
-				RatedEvent rated = rater.rate(event);
-				// usage priced in another currency is not part of this budget's spend
-				if (rated.price().currency().equals(budget.currency())) {
-					exact[0] = exact[0].add(rated.exactCost());
-				}
-			})
-			.then(Mono.fromSupplier(() -> new Spend(month, Money.round(exact[0], budget.currency()))));
+			.doOnNext(summary::add)
+			// usage priced in another currency is not part of this budget's spend
+			.then(Mono.fromSupplier(() -> new Spend(month, summary.total(budget.currency()))));
 	}
 
 	/** Budgets are the tenant admin's and finance's, in their own tenant. */
@@ -184,7 +177,7 @@ class BudgetService {
 		}
 		List<FieldError> errors = new ArrayList<>();
 		String currency = body.currency();
-		if (currency == null || !currency.matches("^[A-Z]{3}$") || !isCurrency(currency)) {
+		if (currency == null || !currency.matches("^[A-Z]{3}$") || !Money.isCurrency(currency)) {
 			errors.add(new FieldError("currency", "must be an ISO 4217 code such as USD"));
 		}
 		BigDecimal amount = body.amount();
@@ -192,7 +185,7 @@ class BudgetService {
 				|| amount.precision() - amount.scale() > 16) {
 			errors.add(new FieldError("amount", "must be a positive amount with at most 4 decimals"));
 		}
-		else if (currency != null && isCurrency(currency)
+		else if (currency != null && Money.isCurrency(currency)
 				&& amount.stripTrailingZeros().scale() > Money.minorUnitScale(currency)) {
 			errors.add(new FieldError("amount", "has more decimals than " + currency + " has"));
 		}
@@ -210,16 +203,6 @@ class BudgetService {
 		}
 		return new Budget(Ids.newId("bdg"), tenantId, body.agent(), amount, currency,
 				List.copyOf(new TreeSet<>(thresholds)), Boolean.TRUE.equals(body.hardCap()), null, now);
-	}
-
-	private static boolean isCurrency(String code) {
-		try {
-			Currency.getInstance(code);
-			return true;
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
 	}
 
 }

@@ -39,6 +39,9 @@ public final class Money {
 
 	private static final BigDecimal SECONDS_PER_MINUTE = BigDecimal.valueOf(60);
 
+	/** Decimals of a discount in percent (the column is {@code numeric(7,4)}). */
+	public static final int DISCOUNT_SCALE = 4;
+
 	/** Decimals kept for quantities (the ledger's {@code numeric(20,6)}). */
 	public static final int QUANTITY_SCALE = 6;
 
@@ -48,6 +51,17 @@ public final class Money {
 	private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
 
 	private Money() {
+	}
+
+	/** Whether {@code code} is an ISO 4217 currency code Java knows. */
+	public static boolean isCurrency(String code) {
+		try {
+			Currency.getInstance(code);
+			return true;
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	/** Decimals of the currency's minor unit, e.g. 2 for USD. */
@@ -118,6 +132,21 @@ public final class Money {
 		return (price != null) ? price.setScale(Math.max(price.scale(), UNIT_PRICE_SCALE)) : null;
 	}
 
+	/** A unit price of a price book as it is stored and shown: {@value #UNIT_PRICE_SCALE} decimals. */
+	public static BigDecimal bookUnitPrice(BigDecimal price) {
+		return price.setScale(UNIT_PRICE_SCALE);
+	}
+
+	/** A discount in percent as it is stored and shown: {@value #DISCOUNT_SCALE} decimals. */
+	public static BigDecimal bookDiscount(BigDecimal discountPercent) {
+		return discountPercent.setScale(DISCOUNT_SCALE);
+	}
+
+	/** {@code percent} percent of {@code amount}, exactly (a budget's threshold). */
+	public static BigDecimal percentOf(BigDecimal amount, int percent) {
+		return amount.multiply(BigDecimal.valueOf(percent)).movePointLeft(2);
+	}
+
 	/** {@code price} less {@code discountPercent} percent, exactly. */
 	public static BigDecimal discounted(BigDecimal price, BigDecimal discountPercent) {
 		if (discountPercent.signum() == 0) {
@@ -130,18 +159,44 @@ public final class Money {
 	 * Rounds the exact amounts of the lines of one report (all in {@code currency}, in the report's
 	 * order) so that the rounded lines add up to the rounded exact total: line i gets
 	 * round(a₁+…+aᵢ) − round(a₁+…+aᵢ₋₁). Each line stays within one minor unit of its exact amount.
+	 * The same rule as {@link RunningRound}, line after line.
 	 */
 	public static List<BigDecimal> roundLines(List<BigDecimal> exactAmounts, String currency) {
 		List<BigDecimal> rounded = new ArrayList<>(exactAmounts.size());
-		BigDecimal running = BigDecimal.ZERO;
-		BigDecimal roundedBefore = round(BigDecimal.ZERO, currency);
+		RunningRound running = new RunningRound(currency);
 		for (BigDecimal amount : exactAmounts) {
-			running = running.add(amount);
-			BigDecimal roundedNow = round(running, currency);
-			rounded.add(roundedNow.subtract(roundedBefore));
-			roundedBefore = roundedNow;
+			rounded.add(running.next(amount));
 		}
 		return rounded;
+	}
+
+	/**
+	 * The one rounding of a report's lines, one line at a time (for lines that are written as they
+	 * are summed, as exports are): each line is the rounded running total less the rounded running
+	 * total before it, so the lines add up to the rounded exact total. Not thread-safe.
+	 */
+	public static final class RunningRound {
+
+		private final String currency;
+
+		private BigDecimal exact = BigDecimal.ZERO;
+
+		private BigDecimal rounded;
+
+		public RunningRound(String currency) {
+			this.currency = currency;
+			this.rounded = round(BigDecimal.ZERO, currency);
+		}
+
+		/** The next line's rounded amount, given its exact amount. */
+		public BigDecimal next(BigDecimal exactAmount) {
+			this.exact = this.exact.add(exactAmount);
+			BigDecimal roundedNow = round(this.exact, this.currency);
+			BigDecimal line = roundedNow.subtract(this.rounded);
+			this.rounded = roundedNow;
+			return line;
+		}
+
 	}
 
 }

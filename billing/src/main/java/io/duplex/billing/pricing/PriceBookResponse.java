@@ -22,7 +22,7 @@ record PriceBookResponse(String id, String object, String name, String currency,
 				book.prices()
 					.stream()
 					.map((price) -> new PriceResponse(price.model(), price.metric(), price.compute(), price.unit().wireName(),
-							price.unitPrice().setScale(Money.UNIT_PRICE_SCALE).toPlainString()))
+							Money.bookUnitPrice(price.unitPrice()).toPlainString()))
 					.toList(),
 				book.createdAt());
 	}

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,9 +37,6 @@ public class PriceBookService {
 	private static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
 
 	private static final int MAX_PRICES = 10_000;
-
-	/** Decimals of a discount in percent (the column is numeric(7,4)). */
-	static final int DISCOUNT_SCALE = 4;
 
 	private final PriceBookRepository repository;
 
@@ -102,7 +98,7 @@ public class PriceBookService {
 			errors.add(new FieldError("name", "is required, at most 128 characters"));
 		}
 		String currency = body.currency();
-		if (currency == null || !currency.matches("^[A-Z]{3}$") || !isCurrency(currency)) {
+		if (currency == null || !currency.matches("^[A-Z]{3}$") || !Money.isCurrency(currency)) {
 			errors.add(new FieldError("currency", "must be an ISO 4217 code such as USD"));
 		}
 		if (body.effectiveFrom() == null) {
@@ -113,7 +109,7 @@ public class PriceBookService {
 			errors.add(new FieldError("discount_percent", "only a tenant's book has a discount"));
 		}
 		else if (discount.signum() < 0 || discount.compareTo(BigDecimal.valueOf(100)) > 0
-				|| discount.stripTrailingZeros().scale() > DISCOUNT_SCALE) {
+				|| discount.stripTrailingZeros().scale() > Money.DISCOUNT_SCALE) {
 			errors.add(new FieldError("discount_percent", "must be between 0 and 100 with at most 4 decimals"));
 		}
 		List<CreatePriceBookRequest.PriceRequest> requested = (body.prices() != null) ? body.prices() : List.of();
@@ -141,7 +137,7 @@ public class PriceBookService {
 		// PostgreSQL keeps microseconds: store what will be read back
 		Instant effectiveFrom = body.effectiveFrom().truncatedTo(ChronoUnit.MICROS);
 		return new PriceBook(Ids.newId("pb"), name.strip(), currency, effectiveFrom, body.tenantId(),
-				discount.setScale(DISCOUNT_SCALE), prices,
+				Money.bookDiscount(discount), prices,
 				Instant.now().truncatedTo(ChronoUnit.MICROS));
 	}
 
@@ -180,16 +176,6 @@ public class PriceBookService {
 			return null;
 		}
 		return new Price(request.model(), request.metric(), request.compute(), unit, unitPrice);
-	}
-
-	private static boolean isCurrency(String code) {
-		try {
-			Currency.getInstance(code);
-			return true;
-		}
-		catch (IllegalArgumentException ex) {
-			return false;
-		}
 	}
 
 }

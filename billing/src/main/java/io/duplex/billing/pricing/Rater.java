@@ -74,6 +74,17 @@ public final class Rater {
 			return rated;
 		}
 
+		/**
+		 * The rounded total of the lines in {@code currency} (usage priced in other currencies left
+		 * out): their rounded sum, which is the exact sum rounded once.
+		 */
+		public BigDecimal total(String currency) {
+			return Money.total(lines().stream()
+				.filter((line) -> line.currency().equals(currency))
+				.map(RatedLine::cost)
+				.toList(), currency);
+		}
+
 		/** The lines by currency, then key; each currency's rounded lines add up to its rounded total. */
 		public List<RatedLine> lines() {
 			List<RatedLine> lines = new ArrayList<>();

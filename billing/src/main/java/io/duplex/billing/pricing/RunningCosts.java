@@ -5,28 +5,20 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Rounds an export's lines as running totals per currency ({@link Money#roundLines} one line at a
- * time), at contract and at list prices: the rows add up to the rounded exact total of everything
- * in the export.
+ * Rounds an export's lines as running totals per currency ({@link Money.RunningRound}, the rule of
+ * {@link Money#roundLines}), at contract and at list prices: the rows add up to the rounded exact
+ * total of everything in the export.
  */
 public final class RunningCosts {
 
-	/** Per currency: exact sum so far, its rounding, and the same at list prices. */
-	private final Map<String, BigDecimal[]> running = new HashMap<>();
+	/** Per currency: the running rounding at contract prices and at list prices. */
+	private final Map<String, Money.RunningRound[]> running = new HashMap<>();
 
 	/** The next line's costs, given its exact amounts. */
 	public Costs next(String currency, BigDecimal exact, BigDecimal exactList) {
-		BigDecimal[] sums = this.running.computeIfAbsent(currency, (c) -> new BigDecimal[] { BigDecimal.ZERO,
-				Money.round(BigDecimal.ZERO, c), BigDecimal.ZERO, Money.round(BigDecimal.ZERO, c) });
-		sums[0] = sums[0].add(exact);
-		BigDecimal rounded = Money.round(sums[0], currency);
-		BigDecimal cost = rounded.subtract(sums[1]);
-		sums[1] = rounded;
-		sums[2] = sums[2].add(exactList);
-		BigDecimal roundedList = Money.round(sums[2], currency);
-		BigDecimal listCost = roundedList.subtract(sums[3]);
-		sums[3] = roundedList;
-		return new Costs(cost, listCost);
+		Money.RunningRound[] rounds = this.running.computeIfAbsent(currency,
+				(c) -> new Money.RunningRound[] { new Money.RunningRound(c), new Money.RunningRound(c) });
+		return new Costs(rounds[0].next(exact), rounds[1].next(exactList));
 	}
 
 	/** A line's cost and list cost, rounded as running totals. */

@@ -4,11 +4,9 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
@@ -16,20 +14,17 @@ import org.postgresql.copy.CopyOut;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferFactory;
 
-import io.duplex.billing.pricing.AppliedPrice;
-import io.duplex.billing.pricing.LineCosts;
 import io.duplex.billing.pricing.LinePrice;
 import io.duplex.billing.pricing.LinePricer;
 import io.duplex.billing.pricing.PriceBooks;
-import io.duplex.billing.pricing.RunningCosts;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One export (CSV, FOCUS or XLSX) read with {@code COPY (SELECT …) TO STDOUT} on a JDBC connection of its
  * own: rows are parsed where they lie in the driver's bytes, priced by a {@link LinePricer} (once per
- * key and span of books in force), summed into lines as {@link ExportLines} does (same order, same
- * keys, the same {@link LineCosts}) and written by its {@link ExportWriter} straight into
+ * key and span of books in force), summed into lines by {@link ExportLines} (the grouping and
+ * costing the R2DBC reference uses too) and written by its {@link ExportWriter} straight into
  * {@link ExportBuffer} chunks.
  * Blocking; one thread at a time (see {@link CopyExports}).
  */
@@ -100,6 +95,7 @@ final class CopyExport {
 	/** Tags as sorted JSON, by the JSON text the database printed. */
 	private final Map<String, String> tagsJson = new HashMap<>();
 
+	private final ExportLines lines;
 
 	private final ExportBuffer out = new ExportBuffer();
 
@@ -108,33 +104,6 @@ final class CopyExport {
 	private @Nullable CopyOut copy;
 
 	private boolean done;
-
-	/** The line being summed; {@code lineTenant} null when there is none. */
-	private @Nullable String lineTenant;
-
-	private @Nullable String lineSession;
-
-	private @Nullable String lineAgent;
-
-	private String lineModel = "";
-
-	private String lineMetric = "";
-
-	private @Nullable String lineRegion;
-
-	private @Nullable String lineCompute;
-
-	private @Nullable LinePrice linePrice;
-
-	private String lineTags = "";
-
-	private String lineSource = "";
-
-	private boolean lineEstimated;
-
-	private long lineDay;
-
-	private final LineCosts costs;
 
 	/**
 	 * @param writer how to write the file (FOCUS's lines are split by UTC day, region and pool)
@@ -146,8 +115,7 @@ final class CopyExport {
 		this.query = query;
 		this.writer = writer;
 		this.focus = writer.byDay();
-		// the plain CSV and XLSX have no list costs: not worth a multiplication per line
-		this.costs = new LineCosts(this.focus);
+		this.lines = new ExportLines(json, this.focus);
 	}
 
 	/**
@@ -214,7 +182,7 @@ final class CopyExport {
 			}
 			byte[] bytes = copy.readFromCopy();
 			if (bytes == null) {
-				endLine();
+				write(this.lines.finish());
 				this.writer.end(this.out);
 				this.out.flush();
 				this.done = true;
@@ -243,50 +211,14 @@ final class CopyExport {
 		boolean estimated = row.bytes()[row.start(ESTIMATED)] == 't';
 		LinePrice price = this.prices.price(tenant, model, metric, compute, at);
 		long day = this.focus ? Math.floorDiv(at, MICROS_PER_DAY) : 0;
-		if (this.lineTenant != null && !(tenant.equals(this.lineTenant) && Objects.equals(session, this.lineSession)
-				&& Objects.equals(agent, this.lineAgent) && model.equals(this.lineModel)
-				&& metric.equals(this.lineMetric) && tags.equals(this.lineTags) && source.equals(this.lineSource)
-				&& estimated == this.lineEstimated
-				&& price.sameAs(Objects.requireNonNull(this.linePrice))
-				&& (!this.focus || (day == this.lineDay && Objects.equals(region, this.lineRegion)
-						&& Objects.equals(compute, this.lineCompute))))) {
-			endLine();
-		}
-		if (this.lineTenant == null) {
-			this.lineTenant = tenant;
-			this.lineSession = session;
-			this.lineAgent = agent;
-			this.lineModel = model;
-			this.lineMetric = metric;
-			this.lineRegion = region;
-			this.lineCompute = compute;
-			this.linePrice = price;
-			this.lineTags = tags;
-			this.lineSource = source;
-			this.lineEstimated = estimated;
-			this.lineDay = day;
-		}
-		this.costs.add(price, quantity);
+		write(this.lines.add(tenant, session, agent, model, metric, region, compute, tags, source, estimated, day,
+				price, quantity));
 	}
 
-	/** Writes the line being summed, if any. */
-	private void endLine() {
-		String tenant = this.lineTenant;
-		LinePrice price = this.linePrice;
-		if (tenant == null || price == null) {
-			return;
+	private void write(@Nullable ExportLine line) {
+		if (line != null) {
+			this.writer.line(line, this.out);
 		}
-		AppliedPrice applied = price.applied();
-		BigDecimal quantity = this.costs.quantity();
-		RunningCosts.Costs costs = this.costs.finish();
-		ExportLine line = new ExportLine(tenant, this.lineSession, this.lineAgent, this.lineModel, this.lineMetric,
-				this.focus ? this.lineRegion : null, this.focus ? this.lineCompute : null, applied.unit(),
-				price.unitPrice(), price.listUnitPrice(), applied.bookId(), applied.currency(), this.lineTags,
-				this.focus ? Instant.ofEpochSecond(this.lineDay * 86_400L) : null, quantity, costs.cost(),
-				costs.listCost(), this.lineSource, this.lineEstimated);
-		this.writer.line(line, this.out);
-		this.lineTenant = null;
-		this.linePrice = null;
 	}
 
 	private String tags(String raw) {
@@ -295,8 +227,7 @@ final class CopyExport {
 			if (this.tagsJson.size() > REMEMBERED) {
 				this.tagsJson.clear();
 			}
-			Map<String, String> tags = this.json.readValue(raw, TAGS);
-			sorted = tags.isEmpty() ? "{}" : this.json.writeValueAsString(new TreeMap<>(tags));
+			sorted = ExportLines.sortedJson(this.json, this.json.readValue(raw, TAGS));
 			this.tagsJson.put(raw, sorted);
 		}
 		return sorted;

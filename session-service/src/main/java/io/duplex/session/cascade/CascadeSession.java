@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
-import io.duplex.session.audio.Wav;
+import io.duplex.audio.Wav;
 import io.duplex.session.provider.ContextItem;
 import io.duplex.session.provider.ProviderEvent;
 import io.duplex.session.provider.ProviderListener;

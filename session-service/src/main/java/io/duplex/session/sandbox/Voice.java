@@ -1,5 +1,6 @@
 package io.duplex.session.sandbox;
 
+import io.duplex.audio.SpeechTone;
 import io.duplex.session.audio.Pcm16;
 
 /**
@@ -7,12 +8,10 @@ import io.duplex.session.audio.Pcm16;
  * playback, truncation and interruption exercised, without a speech synthesiser.
  * <p>
  * Each character (code point) takes {@value #MS_PER_CHARACTER} ms. White space is silence; every
- * run of other characters (a word) is voiced: a fundamental falling from 140 Hz to 100 Hz across
- * the whole text, like the declination of a spoken sentence, with its first six harmonics at
- * amplitudes 1/k. A word's loudness rises and falls at a syllable rate of 4 Hz, from -20 dBFS RMS
- * at the syllable peaks (the first at the word's start) to 20 dB below in the dips, and 10 ms
- * raised-cosine ramps open and close each word without clicks. Samples depend only on the text
- * and are computed with {@link StrictMath}, so they are the same on every JVM.
+ * run of other characters (a word) is voiced by {@link SpeechTone}: a fundamental falling from
+ * 140 Hz to 100 Hz across the whole text, like the declination of a spoken sentence, the first
+ * syllable peak at the word's start, and the ramps opening and closing each word. Samples depend
+ * only on the text, so they are the same on every JVM.
  */
 final class Voice implements AudioSource {
 
@@ -23,15 +22,6 @@ final class Voice implements AudioSource {
 	private static final double START_HZ = 140;
 
 	private static final double END_HZ = 100;
-
-	private static final int HARMONICS = 6;
-
-	private static final double SYLLABLE_HZ = 4;
-
-	private static final int RAMP_SAMPLES = 10 * Turn.SAMPLES_PER_MS;
-
-	/** Makes a syllable peak -20 dBFS RMS: the harmonics' mean square is the sum of (1/k)^2 / 2. */
-	private static final double SCALE = 32768 * 0.1 / Math.sqrt(harmonicPower());
 
 	private final String text;
 
@@ -92,35 +82,9 @@ final class Voice implements AudioSource {
 			// the phase of a linearly falling pitch in closed form, so any chunk can be made on its own
 			double phase = 2 * Math.PI * (START_HZ * t - (START_HZ - END_HZ) * t * t / (2 * seconds));
 			double sinceWordStart = (double) (n - start) / Turn.SAMPLE_RATE;
-			double envelope = (0.55 + 0.45 * StrictMath.cos(2 * Math.PI * SYLLABLE_HZ * sinceWordStart))
-					* ramp(n - start) * ramp(this.wordEnd[character] - 1 - n);
-			samples[i] = Pcm16.saturate(SCALE * envelope * harmonics(phase));
+			samples[i] = SpeechTone.sample(phase, sinceWordStart, n - start, this.wordEnd[character] - 1 - n);
 		}
 		return Pcm16.toBytes(samples);
-	}
-
-	private static double harmonics(double phase) {
-		double sum = 0;
-		for (int k = 1; k <= HARMONICS; k++) {
-			sum += StrictMath.sin(k * phase) / k;
-		}
-		return sum;
-	}
-
-	/** A raised-cosine ramp from 0 to 1 over the first {@link #RAMP_SAMPLES} positions. */
-	private static double ramp(int position) {
-		if (position >= RAMP_SAMPLES) {
-			return 1;
-		}
-		return 0.5 - 0.5 * StrictMath.cos(Math.PI * position / RAMP_SAMPLES);
-	}
-
-	private static double harmonicPower() {
-		double power = 0;
-		for (int k = 1; k <= HARMONICS; k++) {
-			power += 1.0 / (k * k) / 2;
-		}
-		return power;
 	}
 
 }

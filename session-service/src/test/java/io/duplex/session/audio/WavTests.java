@@ -13,6 +13,8 @@ import javax.sound.sampled.AudioSystem;
 
 import org.junit.jupiter.api.Test;
 
+import io.duplex.audio.Wav;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 

@@ -6,7 +6,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.duplex.session.audio.Wav;
+import io.duplex.audio.Wav;
 import io.duplex.session.testing.ProviderSessions;
 import io.duplex.session.testing.RecordingListener;
 import io.duplex.session.provider.ContextItem;
