@@ -31,7 +31,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import io.duplex.billing.BillingHttpTestSupport;
-import io.duplex.billing.TestCsv;
 import io.duplex.billing.pricing.PriceBookService;
 import io.duplex.billing.pricing.PriceBooks;
 import io.duplex.billing.pricing.Rater;
@@ -39,6 +38,7 @@ import io.duplex.core.tenant.TenantDirectory;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSource;
 import io.duplex.core.usage.UsageSink;
+import io.duplex.test.Csv;
 import io.duplex.test.TestKeys;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -341,7 +341,7 @@ class CopyExportTests extends BillingHttpTestSupport {
 
 	private List<List<String>> csvRows(String key, String filter, String value) {
 		String csv = getText(key, "/v1/usage/export?format=csv&" + JUNE + "&" + filter, value);
-		List<List<String>> rows = TestCsv.parse(csv);
+		List<List<String>> rows = Csv.parse(csv);
 		return rows.subList(1, rows.size());
 	}
 

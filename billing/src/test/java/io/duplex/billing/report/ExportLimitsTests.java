@@ -15,7 +15,7 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.duplex.billing.TestCsv;
+import io.duplex.test.Csv;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -95,7 +95,7 @@ class ExportLimitsTests extends ExportTestSupport {
 			ResponseEntity<String> export = otherExport(otherFinance);
 			Duration exportTime = Duration.ofNanos(System.nanoTime() - began);
 			assertThat(export.getStatusCode()).isEqualTo(HttpStatus.OK);
-			assertThat(TestCsv.parse(export.getBody())).hasSize(21);
+			assertThat(Csv.parse(export.getBody())).hasSize(21);
 			log.info("While four downloads of another tenant stalled: GET /v1/agents {} ms, export {} ms",
 					agents.toMillis(), exportTime.toMillis());
 			assertThat(agents).isLessThan(Duration.ofSeconds(1));
@@ -154,7 +154,7 @@ class ExportLimitsTests extends ExportTestSupport {
 		}
 		// the lock ends with its connection: the four finish, whole
 		assertThat(four.block(Duration.ofSeconds(60))).hasSize(4)
-			.allSatisfy((csv) -> assertThat(TestCsv.parse(csv)).hasSize(11));
+			.allSatisfy((csv) -> assertThat(Csv.parse(csv)).hasSize(11));
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.copies.inUse() == 0 && spoolFiles().isEmpty());
 		assertThat(getText(otherFinance, "/v1/usage/export?format=csv&" + PERIOD)).startsWith("tenant,");
 	}

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import io.duplex.api.ApiTestSupport;
 
 import static io.duplex.api.catalog.CatalogApiTests.data;
-import static io.duplex.api.catalog.CatalogApiTests.get;
 import static io.duplex.api.catalog.CatalogApiTests.list;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -126,18 +126,6 @@ class CatalogApiTests extends ApiTestSupport {
 	}
 
 	@SuppressWarnings("unchecked")
-	static Map<String, Object> get(WebTestClient client, String uri) {
-		return client.get()
-			.uri(uri)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
-	}
-
-	@SuppressWarnings("unchecked")
 	static List<Map<String, Object>> data(Map<String, Object> page) {
 		return (List<Map<String, Object>>) page.get("data");
 	}
