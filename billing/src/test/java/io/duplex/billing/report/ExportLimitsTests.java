@@ -16,6 +16,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import io.duplex.test.Csv;
+import io.duplex.test.TestHttp;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -123,8 +124,7 @@ class ExportLimitsTests extends ExportTestSupport {
 		record(busy.id(), 10, JANUARY);
 		String busyFinance = newKey(busy.id(), "finance");
 		String otherFinance = newKey(other.id(), "finance");
-		WebClient client = WebClient.builder()
-			.baseUrl("http://127.0.0.1:" + this.port)
+		WebClient client = TestHttp.webClient(this.port)
 			.defaultHeader("Authorization", "Bearer " + busyFinance)
 			.build();
 
@@ -225,7 +225,8 @@ class ExportLimitsTests extends ExportTestSupport {
 	}
 
 	private ResponseEntity<String> otherAgents(TestTenant tenant) {
-		return WebClient.create("http://127.0.0.1:" + this.port)
+		return TestHttp.webClient(this.port)
+			.build()
 			.get()
 			.uri("/v1/agents")
 			.header("Authorization", "Bearer " + tenant.adminKey())
@@ -235,7 +236,8 @@ class ExportLimitsTests extends ExportTestSupport {
 	}
 
 	private ResponseEntity<String> otherExport(String key) {
-		return WebClient.create("http://127.0.0.1:" + this.port)
+		return TestHttp.webClient(this.port)
+			.build()
 			.get()
 			.uri("/v1/usage/export?format=csv&" + PERIOD)
 			.header("Authorization", "Bearer " + key)

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.duplex.api.ApiTestSupport;
+import io.duplex.test.RestApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,14 +73,9 @@ class CatalogApiTests extends ApiTestSupport {
 
 	@Test
 	void getModelWhenUnknownThenNotFound() {
-		as(newTenant().adminKey()).get()
+		RestApi.problem(as(newTenant().adminKey()).get()
 			.uri("/v1/models/{id}", "no-such-model")
-			.exchange()
-			.expectStatus()
-			.isNotFound()
-			.expectBody()
-			.jsonPath("$.type")
-			.isEqualTo("https://duplex.dev/problems/not-found");
+			.exchange(), 404, "not-found");
 	}
 
 	@Test
