@@ -3,16 +3,13 @@ package io.duplex.billing;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.ContextConfiguration;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.duplex.test.RestApiTestSupport;
 import io.duplex.test.TestDatabase;
 import io.duplex.test.TestKeys;
 
@@ -27,54 +24,7 @@ import io.duplex.test.TestKeys;
 				"duplex.billing.invoices.check-every=24h" })
 @ContextConfiguration(initializers = TestDatabase.Initializer.class)
 @AutoConfigureWebTestClient(timeout = "30s")
-public abstract class BillingHttpTestSupport {
-
-	@Autowired
-	protected WebTestClient client;
-
-	/** A tenant made for one test, with a tenant admin key. */
-	protected record TestTenant(String id, String adminKey) {
-	}
-
-	/** A client that sends {@code key} as its bearer token. */
-	protected WebTestClient as(String key) {
-		return this.client.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key).build();
-	}
-
-	protected WebTestClient asPlatformAdmin() {
-		return as(TestKeys.PLATFORM_ADMIN);
-	}
-
-	protected TestTenant newTenant() {
-		return newTenant("Tenant " + UUID.randomUUID());
-	}
-
-	protected TestTenant newTenant(String name) {
-		String id = asPlatformAdmin().post()
-			.uri("/v1/tenants")
-			.bodyValue(Map.of("name", name))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
-			.get("id")
-			.toString();
-		return new TestTenant(id, newKey(id, "tenant_admin"));
-	}
-
-	/** The body of a {@code GET} of {@code uri} (a template of {@code variables}) with {@code key}; must be 200. */
-	protected String getText(String key, String uri, Object... variables) {
-		return as(key).get()
-			.uri(uri, variables)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
-	}
+public abstract class BillingHttpTestSupport extends RestApiTestSupport {
 
 	/**
 	 * A contract price book of the tenant, in force from {@code from}: {@code discount} percent off
@@ -99,21 +49,6 @@ public abstract class BillingHttpTestSupport {
 			map.put("compute", compute);
 		}
 		return map;
-	}
-
-	/** A new key of {@code role} in the tenant; returns its secret. */
-	protected String newKey(String tenantId, String role) {
-		return asPlatformAdmin().post()
-			.uri("/v1/tenants/{id}/api_keys", tenantId)
-			.bodyValue(Map.of("name", role + " key", "role", role))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
-			.get("secret")
-			.toString();
 	}
 
 }

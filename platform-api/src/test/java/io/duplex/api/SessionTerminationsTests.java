@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Import;
 
 import io.duplex.core.session.SessionTermination;
 import io.duplex.core.session.SessionTerminations;
+import io.duplex.test.RestApi;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,15 +39,10 @@ class SessionTerminationsTests extends ApiTestSupport {
 	@Test
 	void revokeThenTheKeysSessionsAreAskedToEnd() {
 		TestTenant tenant = newTenant();
-		String keyId = asPlatformAdmin().post()
+		String keyId = RestApi.created(asPlatformAdmin().post()
 			.uri("/v1/tenants/{id}/api_keys", tenant.id())
 			.bodyValue(Map.of("name", "developer key", "role", "developer"))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
+			.exchange())
 			.get("id")
 			.toString();
 		as(tenant.adminKey()).delete()
@@ -61,15 +57,10 @@ class SessionTerminationsTests extends ApiTestSupport {
 	@Test
 	void deleteAgentThenItsSessionsAreAskedToEnd() {
 		TestTenant tenant = newTenant();
-		String agentId = as(tenant.adminKey()).post()
+		String agentId = RestApi.created(as(tenant.adminKey()).post()
 			.uri("/v1/agents")
 			.bodyValue(Map.of("name", "Support"))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
+			.exchange())
 			.get("id")
 			.toString();
 		as(tenant.adminKey()).delete().uri("/v1/agents/{id}", agentId).exchange().expectStatus().is2xxSuccessful();

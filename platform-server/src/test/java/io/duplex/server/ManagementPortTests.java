@@ -1,7 +1,5 @@
 package io.duplex.server;
 
-import java.time.Duration;
-
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -11,7 +9,9 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.duplex.test.RestApi;
 import io.duplex.test.TestDatabase;
+import io.duplex.test.TestHttp;
 import io.duplex.test.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,31 +36,11 @@ class ManagementPortTests {
 	@Test
 	void prometheusAndProbesAnswerOnTheManagementPortWithoutAKey() {
 		WebTestClient management = management();
-		String metrics = management.get()
+		String metrics = RestApi.okText(management.get()
 			.uri("/actuator/prometheus")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
+			.exchange());
 		assertThat(metrics).contains("jvm_memory_used_bytes");
-		management.get()
-			.uri("/actuator/health/liveness")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.status")
-			.isEqualTo("UP");
-		management.get()
-			.uri("/actuator/health/readiness")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody()
-			.jsonPath("$.components.r2dbc.status")
-			.isEqualTo("UP");
+		PlatformServerTests.expectLiveAndReady(management);
 	}
 
 	@Test
@@ -94,10 +74,7 @@ class ManagementPortTests {
 
 	private WebTestClient management() {
 		assertThat(this.managementPort).isPositive();
-		return WebTestClient.bindToServer()
-			.baseUrl("http://127.0.0.1:" + this.managementPort)
-			.responseTimeout(Duration.ofSeconds(30))
-			.build();
+		return TestHttp.webTestClient(this.managementPort).build();
 	}
 
 }

@@ -17,6 +17,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.ContextConfiguration;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.duplex.test.RestApi;
 import io.duplex.test.TestDatabase;
 import io.duplex.test.TestKeys;
 
@@ -36,7 +37,12 @@ class PlatformServerTests {
 
 	@Test
 	void healthIsPublicAndReadinessIncludesTheDatabase() {
-		this.client.get()
+		expectLiveAndReady(this.client);
+	}
+
+	/** Liveness and readiness (with the database) answer UP to {@code client}, which sends no key. */
+	static void expectLiveAndReady(WebTestClient client) {
+		client.get()
 			.uri("/actuator/health/liveness")
 			.exchange()
 			.expectStatus()
@@ -44,7 +50,7 @@ class PlatformServerTests {
 			.expectBody()
 			.jsonPath("$.status")
 			.isEqualTo("UP");
-		this.client.get()
+		client.get()
 			.uri("/actuator/health/readiness")
 			.exchange()
 			.expectStatus()
@@ -65,15 +71,10 @@ class PlatformServerTests {
 			.exchange()
 			.expectStatus()
 			.isForbidden();
-		String metrics = this.client.get()
+		String metrics = RestApi.okText(this.client.get()
 			.uri("/actuator/prometheus")
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + TestKeys.PLATFORM_ADMIN)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(String.class)
-			.returnResult()
-			.getResponseBody();
+			.exchange());
 		assertThat(metrics).contains("http_server_requests_seconds_count").contains("jvm_memory_used_bytes");
 	}
 
@@ -120,14 +121,9 @@ class PlatformServerTests {
 
 	@Test
 	void openApiIsVersion31AndEveryDocumentedPathAnswersSomethingOtherThan404() {
-		Map<?, ?> document = this.client.get()
+		Map<?, ?> document = RestApi.ok(this.client.get()
 			.uri("/v3/api-docs")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+			.exchange());
 		assertThat(document.get("openapi").toString()).startsWith("3.1");
 		Map<?, ?> paths = (Map<?, ?>) document.get("paths");
 		assertThat(paths).isNotEmpty();

@@ -7,9 +7,9 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import io.duplex.test.RestApi;
 import io.duplex.test.TestKeys;
 
 /**
@@ -50,57 +50,41 @@ final class TenantResources {
 
 	TenantResources(WebTestClient client) {
 		this.client = client;
-		this.tenantId = post(TestKeys.PLATFORM_ADMIN, "/v1/tenants", Map.of("name", "tenant " + UUID.randomUUID()))
-			.get("id")
-			.toString();
-		this.adminKey = post(TestKeys.PLATFORM_ADMIN, "/v1/tenants/" + this.tenantId + "/api_keys",
-				Map.of("name", "admin", "role", "tenant_admin"))
+		this.tenantId = RestApi.newTenant(client, Map.of("name", "tenant " + UUID.randomUUID()));
+		this.adminKey = RestApi.newKey(client, TestKeys.PLATFORM_ADMIN, this.tenantId, "admin", "tenant_admin")
 			.get("secret")
 			.toString();
-		this.spareKeyId = post(this.adminKey, "/v1/tenants/" + this.tenantId + "/api_keys",
-				Map.of("name", "spare", "role", "viewer"))
-			.get("id")
-			.toString();
-		this.agentId = post(this.adminKey, "/v1/agents", Map.of("name", "agent of " + this.tenantId)).get("id").toString();
-		client.patch()
+		this.spareKeyId = RestApi.newKey(client, this.adminKey, this.tenantId, "spare", "viewer").get("id").toString();
+		this.agentId = RestApi.newAgent(client, this.adminKey, Map.of("name", "agent of " + this.tenantId));
+		WebTestClient admin = RestApi.as(client, this.adminKey);
+		admin.patch()
 			.uri("/v1/agents/{id}", this.agentId)
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.adminKey)
 			.bodyValue(Map.of("instructions", "second version"))
 			.exchange()
 			.expectStatus()
 			.isOk();
-		client.put()
+		admin.put()
 			.uri("/v1/tenants/{id}/provider_keys/{provider}", this.tenantId, PROVIDER)
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.adminKey)
 			.bodyValue(Map.of("api_key", "sk-own-key-of-" + this.tenantId))
 			.exchange()
 			.expectStatus()
 			.isCreated();
-		Map<?, ?> session = post(this.adminKey, "/v1/sessions", Map.of("agent", this.agentId));
+		Map<?, ?> session = RestApi.post(admin, "/v1/sessions", Map.of("agent", this.agentId));
 		this.sessionId = session.get("id").toString();
 		this.conversationId = session.get("conversation").toString();
-		this.budgetId = post(this.adminKey, "/v1/budgets", Map.of("amount", "100", "currency", "USD")).get("id")
+		this.budgetId = RestApi.post(admin, "/v1/budgets", Map.of("amount", "100", "currency", "USD")).get("id")
 			.toString();
 		// usage reported through the public endpoint gives the tenant an invoice; this month's stays a
 		// draft throughout the test (only months that have ended are finalized)
-		client.post()
+		admin.post()
 			.uri("/v1/usage/events")
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.adminKey)
 			.bodyValue(Map.of("data", List.of(Map.of("idempotency_key", "tenant-resources-1", "metric",
 					"output_audio_tokens", "quantity", 1000, "occurred_at", Instant.now().toString(), "model",
 					"sandbox"))))
 			.exchange()
 			.expectStatus()
 			.isOk();
-		Map<?, ?> invoices = client.get()
-			.uri("/v1/invoices")
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + this.adminKey)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+		Map<?, ?> invoices = RestApi.get(admin, "/v1/invoices");
 		this.invoiceId = ((Map<?, ?>) ((List<?>) invoices.get("data")).get(0)).get("id").toString();
 	}
 
@@ -172,16 +156,7 @@ final class TenantResources {
 	}
 
 	Map<?, ?> post(String key, String uri, Map<String, ?> body) {
-		return this.client.post()
-			.uri(uri)
-			.header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
-			.bodyValue(body)
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+		return RestApi.post(RestApi.as(this.client, key), uri, body);
 	}
 
 }

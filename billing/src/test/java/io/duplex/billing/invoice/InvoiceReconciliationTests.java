@@ -27,10 +27,10 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import io.duplex.billing.BillingHttpTestSupport;
-import io.duplex.billing.TestCsv;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
 import io.duplex.core.usage.UsageSource;
+import io.duplex.test.Csv;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -202,7 +202,7 @@ class InvoiceReconciliationTests extends BillingHttpTestSupport {
 			.reduce(new BigDecimal("0.00"), BigDecimal::add));
 		String csv = as(finance).get().uri("/v1/invoices/{id}?format=csv", invoice.get("id")).exchange()
 			.expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
-		List<List<String>> rows = TestCsv.parse(csv);
+		List<List<String>> rows = Csv.parse(csv);
 		views.add(rows.subList(1, rows.size() - 1).stream().map((row) -> new BigDecimal(row.get(7)))
 			.reduce(new BigDecimal("0.00"), BigDecimal::add));
 		views.add(new BigDecimal(rows.get(rows.size() - 1).get(7)));
@@ -229,7 +229,7 @@ class InvoiceReconciliationTests extends BillingHttpTestSupport {
 	}
 
 	private static BigDecimal columnSum(String csv, String column) {
-		List<List<String>> rows = TestCsv.parse(csv);
+		List<List<String>> rows = Csv.parse(csv);
 		int index = rows.get(0).indexOf(column);
 		assertThat(index).isNotNegative();
 		return rows.subList(1, rows.size()).stream().map((row) -> new BigDecimal(row.get(index)))

@@ -31,7 +31,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import io.duplex.billing.BillingHttpTestSupport;
-import io.duplex.billing.TestCsv;
 import io.duplex.billing.pricing.PriceBookService;
 import io.duplex.billing.pricing.PriceBooks;
 import io.duplex.billing.pricing.Rater;
@@ -39,6 +38,8 @@ import io.duplex.core.tenant.TenantDirectory;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSource;
 import io.duplex.core.usage.UsageSink;
+import io.duplex.test.Csv;
+import io.duplex.test.TestHttp;
 import io.duplex.test.TestKeys;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -241,8 +242,7 @@ class CopyExportTests extends BillingHttpTestSupport {
 		// 60,000 FOCUS rows are about 42 MB: far more than the server (128 chunks, 16 MB) and the
 		// sockets hold in flight
 		record(tenant.id(), 60_000, Instant.parse("2151-08-01T00:00:00Z"));
-		WebClient client = WebClient.builder()
-			.baseUrl("http://localhost:" + this.port)
+		WebClient client = TestHttp.webClient(this.port)
 			.defaultHeader("Authorization", "Bearer " + TestKeys.PLATFORM_ADMIN)
 			.build();
 		String uri = "/v1/usage/export?format=focus&from=2151-08-01&to=2151-09-01&tenant=" + tenant.id();
@@ -341,7 +341,7 @@ class CopyExportTests extends BillingHttpTestSupport {
 
 	private List<List<String>> csvRows(String key, String filter, String value) {
 		String csv = getText(key, "/v1/usage/export?format=csv&" + JUNE + "&" + filter, value);
-		List<List<String>> rows = TestCsv.parse(csv);
+		List<List<String>> rows = Csv.parse(csv);
 		return rows.subList(1, rows.size());
 	}
 

@@ -15,7 +15,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import io.duplex.billing.TestCsv;
+import io.duplex.test.Csv;
+import io.duplex.test.TestHttp;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -95,7 +96,7 @@ class ExportLimitsTests extends ExportTestSupport {
 			ResponseEntity<String> export = otherExport(otherFinance);
 			Duration exportTime = Duration.ofNanos(System.nanoTime() - began);
 			assertThat(export.getStatusCode()).isEqualTo(HttpStatus.OK);
-			assertThat(TestCsv.parse(export.getBody())).hasSize(21);
+			assertThat(Csv.parse(export.getBody())).hasSize(21);
 			log.info("While four downloads of another tenant stalled: GET /v1/agents {} ms, export {} ms",
 					agents.toMillis(), exportTime.toMillis());
 			assertThat(agents).isLessThan(Duration.ofSeconds(1));
@@ -123,8 +124,7 @@ class ExportLimitsTests extends ExportTestSupport {
 		record(busy.id(), 10, JANUARY);
 		String busyFinance = newKey(busy.id(), "finance");
 		String otherFinance = newKey(other.id(), "finance");
-		WebClient client = WebClient.builder()
-			.baseUrl("http://127.0.0.1:" + this.port)
+		WebClient client = TestHttp.webClient(this.port)
 			.defaultHeader("Authorization", "Bearer " + busyFinance)
 			.build();
 
@@ -154,7 +154,7 @@ class ExportLimitsTests extends ExportTestSupport {
 		}
 		// the lock ends with its connection: the four finish, whole
 		assertThat(four.block(Duration.ofSeconds(60))).hasSize(4)
-			.allSatisfy((csv) -> assertThat(TestCsv.parse(csv)).hasSize(11));
+			.allSatisfy((csv) -> assertThat(Csv.parse(csv)).hasSize(11));
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.copies.inUse() == 0 && spoolFiles().isEmpty());
 		assertThat(getText(otherFinance, "/v1/usage/export?format=csv&" + PERIOD)).startsWith("tenant,");
 	}
@@ -225,7 +225,8 @@ class ExportLimitsTests extends ExportTestSupport {
 	}
 
 	private ResponseEntity<String> otherAgents(TestTenant tenant) {
-		return WebClient.create("http://127.0.0.1:" + this.port)
+		return TestHttp.webClient(this.port)
+			.build()
 			.get()
 			.uri("/v1/agents")
 			.header("Authorization", "Bearer " + tenant.adminKey())
@@ -235,7 +236,8 @@ class ExportLimitsTests extends ExportTestSupport {
 	}
 
 	private ResponseEntity<String> otherExport(String key) {
-		return WebClient.create("http://127.0.0.1:" + this.port)
+		return TestHttp.webClient(this.port)
+			.build()
 			.get()
 			.uri("/v1/usage/export?format=csv&" + PERIOD)
 			.header("Authorization", "Bearer " + key)

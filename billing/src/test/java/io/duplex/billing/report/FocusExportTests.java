@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import io.duplex.billing.BillingHttpTestSupport;
-import io.duplex.billing.TestCsv;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
+import io.duplex.test.Csv;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +60,7 @@ class FocusExportTests extends BillingHttpTestSupport {
 
 		String finance = newKey(tenant, "finance");
 		String csv = getText(finance, "/v1/usage/export?format=focus&from=2163-03-01&to=2163-04-01");
-		List<List<String>> table = TestCsv.parse(csv);
+		List<List<String>> table = Csv.parse(csv);
 		List<String> header = table.get(0);
 		assertThat(header).containsAll(FOCUS_COLUMNS);
 		assertThat(header).containsAll(FOCUS_EXTRA_COLUMNS);

@@ -25,9 +25,9 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 import io.duplex.billing.BillingHttpTestSupport;
-import io.duplex.billing.TestCsv;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
+import io.duplex.test.Csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -137,7 +137,7 @@ class SpreadsheetSafetyTests extends BillingHttpTestSupport {
 
 	/** The rows of a CSV as maps by header, header left out. */
 	private static List<Map<String, String>> table(String csv) {
-		List<List<String>> rows = TestCsv.parse(csv);
+		List<List<String>> rows = Csv.parse(csv);
 		List<Map<String, String>> table = new ArrayList<>();
 		for (List<String> values : rows.subList(1, rows.size())) {
 			Map<String, String> row = new LinkedHashMap<>();

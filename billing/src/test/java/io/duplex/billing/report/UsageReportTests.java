@@ -13,10 +13,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.ParameterizedTypeReference;
 
 import io.duplex.billing.BillingHttpTestSupport;
-import io.duplex.billing.TestCsv;
 import io.duplex.core.usage.UsageEvent;
 import io.duplex.core.usage.UsageSink;
 import io.duplex.core.usage.UsageSource;
+import io.duplex.test.Csv;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -91,11 +91,11 @@ class UsageReportTests extends BillingHttpTestSupport {
 						"currency", "USD"),
 				Map.of("source", "tenant", "estimated", "false", "quantity", "250000.000000", "cost", "16.00",
 						"currency", "USD"));
-		List<List<String>> csv = TestCsv.parse(getText(finance, "/v1/usage/export?format=csv&" + NOVEMBER));
+		List<List<String>> csv = Csv.parse(getText(finance, "/v1/usage/export?format=csv&" + NOVEMBER));
 		assertThat(csv.subList(1, csv.size())).extracting((row) -> row.get(11) + " " + row.get(12) + " " + row.get(5))
 			.containsExactlyInAnyOrder("platform false 1000000.000000", "platform true 500000.000000",
 					"tenant false 250000.000000");
-		List<List<String>> focus = TestCsv.parse(getText(finance, "/v1/usage/export?format=focus&" + NOVEMBER));
+		List<List<String>> focus = Csv.parse(getText(finance, "/v1/usage/export?format=focus&" + NOVEMBER));
 		int source = focus.get(0).indexOf("x_Source");
 		int estimated = focus.get(0).indexOf("x_Estimated");
 		assertThat(focus.subList(1, focus.size())).extracting((row) -> row.get(source) + " " + row.get(estimated))
@@ -229,7 +229,7 @@ class UsageReportTests extends BillingHttpTestSupport {
 			.expectBody(String.class)
 			.returnResult()
 			.getResponseBody();
-		List<List<String>> rows = TestCsv.parse(csv);
+		List<List<String>> rows = Csv.parse(csv);
 
 		assertThat(rows.get(0)).containsExactly("tenant", "session", "agent", "model", "metric", "quantity", "unit",
 				"unit_price", "cost", "currency", "tags", "source", "estimated");

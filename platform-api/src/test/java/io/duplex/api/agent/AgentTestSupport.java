@@ -6,38 +6,22 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.duplex.api.ApiTestSupport;
+import io.duplex.test.RestApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Helpers the agent tests share: make an agent, read one, list ids, expect a validation problem. */
 abstract class AgentTestSupport extends ApiTestSupport {
 
-	static final String VALIDATION_FAILED = "https://duplex.dev/problems/validation-failed";
+	static final String VALIDATION_FAILED = RestApi.PROBLEMS + "validation-failed";
 
 	/** Creates an agent with {@code key}; returns the answer. */
-	@SuppressWarnings("unchecked")
 	Map<String, Object> create(String key, Map<String, ?> body) {
-		return as(key).post()
-			.uri("/v1/agents")
-			.bodyValue(body)
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+		return post(as(key), "/v1/agents", body);
 	}
 
-	@SuppressWarnings("unchecked")
 	Map<String, Object> get(String key, String uri) {
-		return as(key).get()
-			.uri(uri)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+		return get(as(key), uri);
 	}
 
 	/** Ids of the first page of the tenant's agents. */
@@ -75,15 +59,7 @@ abstract class AgentTestSupport extends ApiTestSupport {
 
 	/** PATCHes {@code patch} and expects a 422 naming {@code field}. */
 	void rejectPatch(String key, String id, Map<String, ?> patch, String field) {
-		as(key).patch()
-			.uri("/v1/agents/{id}", id)
-			.bodyValue(patch)
-			.exchange()
-			.expectStatus()
-			.isEqualTo(422)
-			.expectBody()
-			.jsonPath("$.type")
-			.isEqualTo(VALIDATION_FAILED)
+		RestApi.problem(as(key).patch().uri("/v1/agents/{id}", id).bodyValue(patch).exchange(), 422, "validation-failed")
 			.jsonPath("$.param")
 			.isEqualTo(field);
 		assertThat(field).isNotBlank();

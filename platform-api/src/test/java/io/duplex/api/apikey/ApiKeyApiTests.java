@@ -6,6 +6,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.duplex.api.ApiTestSupport;
+import io.duplex.test.RestApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,15 +15,10 @@ class ApiKeyApiTests extends ApiTestSupport {
 	@Test
 	void createThenSecretIsShownOnceAndWorksAndListNeverShowsIt() {
 		TestTenant tenant = newTenant();
-		Map<?, ?> created = as(tenant.adminKey()).post()
+		Map<?, ?> created = RestApi.created(as(tenant.adminKey()).post()
 			.uri("/v1/tenants/{id}/api_keys", tenant.id())
 			.bodyValue(Map.of("name", "backend", "role", "developer"))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+			.exchange());
 		String secret = (String) created.get("secret");
 		assertThat(secret).startsWith("dpx_").hasSizeGreaterThanOrEqualTo(40);
 		assertThat(created.get("prefix")).isEqualTo(secret.substring(0, 16));
@@ -32,14 +28,9 @@ class ApiKeyApiTests extends ApiTestSupport {
 
 		as(secret).get().uri("/v1/tenants/{id}", tenant.id()).exchange().expectStatus().isOk();
 
-		List<?> listed = (List<?>) as(tenant.adminKey()).get()
+		List<?> listed = (List<?>) RestApi.ok(as(tenant.adminKey()).get()
 			.uri("/v1/tenants/{id}/api_keys", tenant.id())
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
+			.exchange())
 			.get("data");
 		assertThat(listed).hasSize(2).allSatisfy((key) -> assertThat(((Map<?, ?>) key).containsKey("secret")).isFalse());
 	}

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,11 +21,12 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.duplex.core.database.DatabaseUrl;
+import io.duplex.test.RestApi;
 import io.duplex.test.TestDatabase;
+import io.duplex.test.TestHttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,7 +66,7 @@ class PlatformAdminKeyRotationTests {
 			String bootstrapId = (String) bootstrap.get("id");
 
 			// alone, the bootstrap key is the last one: it may not revoke itself
-			as(client, BOOTSTRAP_KEY).delete()
+			RestApi.as(client, BOOTSTRAP_KEY).delete()
 				.uri("/v1/admin/api_keys/{id}", bootstrapId)
 				.exchange()
 				.expectStatus()
@@ -75,18 +75,13 @@ class PlatformAdminKeyRotationTests {
 				.jsonPath("$.type")
 				.isEqualTo("https://duplex.dev/problems/last-platform-admin-key");
 
-			Map<?, ?> created = as(client, BOOTSTRAP_KEY).post()
+			Map<?, ?> created = RestApi.created(RestApi.as(client, BOOTSTRAP_KEY).post()
 				.uri("/v1/admin/api_keys")
 				.bodyValue(Map.of("name", "ops"))
-				.exchange()
-				.expectStatus()
-				.isCreated()
-				.expectBody(Map.class)
-				.returnResult()
-				.getResponseBody();
+				.exchange());
 			rotated = (String) created.get("secret");
 			rotatedId = (String) created.get("id");
-			as(client, rotated).delete()
+			RestApi.as(client, rotated).delete()
 				.uri("/v1/admin/api_keys/{id}", bootstrapId)
 				.exchange()
 				.expectStatus()
@@ -94,20 +89,20 @@ class PlatformAdminKeyRotationTests {
 				.expectBody()
 				.jsonPath("$.status")
 				.isEqualTo("revoked");
-			as(client, BOOTSTRAP_KEY).get().uri("/v1/tenants").exchange().expectStatus().isUnauthorized();
+			RestApi.as(client, BOOTSTRAP_KEY).get().uri("/v1/tenants").exchange().expectStatus().isUnauthorized();
 
 			// now the new key is the last active one, and may not revoke itself either
-			as(client, rotated).delete()
+			RestApi.as(client, rotated).delete()
 				.uri("/v1/admin/api_keys/{id}", rotatedId)
 				.exchange()
 				.expectStatus()
 				.isEqualTo(409);
-			as(client, rotated).get().uri("/v1/tenants").exchange().expectStatus().isOk();
+			RestApi.as(client, rotated).get().uri("/v1/tenants").exchange().expectStatus().isOk();
 		}
 
 		try (ConfigurableApplicationContext second = start()) {
 			WebTestClient client = client(second);
-			as(client, BOOTSTRAP_KEY).get().uri("/v1/tenants").exchange().expectStatus().isUnauthorized();
+			RestApi.as(client, BOOTSTRAP_KEY).get().uri("/v1/tenants").exchange().expectStatus().isUnauthorized();
 			List<?> keys = list(client, rotated);
 			assertThat(keys).hasSize(2);
 			assertThat(keys.stream().<Object>map((key) -> ((Map<?, ?>) key).get("status")).toList())
@@ -130,22 +125,13 @@ class PlatformAdminKeyRotationTests {
 
 	private static WebTestClient client(ConfigurableApplicationContext context) {
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
-	}
-
-	private static WebTestClient as(WebTestClient client, String key) {
-		return client.mutate().defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key).build();
+		return TestHttp.webTestClient(port).build();
 	}
 
 	private static List<?> list(WebTestClient client, String key) {
-		return (List<?>) as(client, key).get()
+		return (List<?>) RestApi.ok(RestApi.as(client, key).get()
 			.uri("/v1/admin/api_keys")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
+			.exchange())
 			.get("data");
 	}
 

@@ -8,9 +8,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import io.duplex.api.ApiTestSupport;
+import io.duplex.test.RestApi;
 
 import static io.duplex.api.catalog.CatalogApiTests.data;
-import static io.duplex.api.catalog.CatalogApiTests.get;
 import static io.duplex.api.catalog.CatalogApiTests.list;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -168,15 +168,10 @@ class CatalogAdminApiTests extends ApiTestSupport {
 	void deleteWhenALiveAgentUsesTheEntryThenConflictUntilTheAgentIsDeleted() {
 		String id = createModel();
 		TestTenant tenant = newTenant();
-		String agentId = (String) as(tenant.adminKey()).post()
+		String agentId = (String) RestApi.created(as(tenant.adminKey()).post()
 			.uri("/v1/agents")
 			.bodyValue(Map.of("name", "Uses the model", "model", id))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
+			.exchange())
 			.get("id");
 		asPlatformAdmin().delete()
 			.uri("/v1/admin/models/{id}", id)

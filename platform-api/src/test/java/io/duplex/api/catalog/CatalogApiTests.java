@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.duplex.api.ApiTestSupport;
+import io.duplex.test.RestApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,14 +73,9 @@ class CatalogApiTests extends ApiTestSupport {
 
 	@Test
 	void getModelWhenUnknownThenNotFound() {
-		as(newTenant().adminKey()).get()
+		RestApi.problem(as(newTenant().adminKey()).get()
 			.uri("/v1/models/{id}", "no-such-model")
-			.exchange()
-			.expectStatus()
-			.isNotFound()
-			.expectBody()
-			.jsonPath("$.type")
-			.isEqualTo("https://duplex.dev/problems/not-found");
+			.exchange(), 404, "not-found");
 	}
 
 	@Test
@@ -123,18 +119,6 @@ class CatalogApiTests extends ApiTestSupport {
 	static List<Map<String, Object>> list(WebTestClient client,
 			String uri) {
 		return data(get(client, uri));
-	}
-
-	@SuppressWarnings("unchecked")
-	static Map<String, Object> get(WebTestClient client, String uri) {
-		return client.get()
-			.uri(uri)
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
 	}
 
 	@SuppressWarnings("unchecked")

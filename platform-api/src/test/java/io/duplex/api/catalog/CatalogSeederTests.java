@@ -14,7 +14,6 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static io.duplex.api.catalog.CatalogAdminApiTests.uniqueId;
-import static io.duplex.api.catalog.CatalogApiTests.get;
 import static io.duplex.api.catalog.CatalogApiTests.list;
 import static org.assertj.core.api.Assertions.assertThat;
 

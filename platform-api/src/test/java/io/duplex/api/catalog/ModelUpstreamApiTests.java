@@ -18,7 +18,6 @@ import reactor.test.StepVerifier;
 import static io.duplex.api.catalog.CatalogAdminApiTests.model;
 import static io.duplex.api.catalog.CatalogAdminApiTests.uniqueId;
 import static io.duplex.api.catalog.CatalogApiTests.data;
-import static io.duplex.api.catalog.CatalogApiTests.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

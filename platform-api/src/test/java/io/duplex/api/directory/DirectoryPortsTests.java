@@ -12,6 +12,7 @@ import io.duplex.core.catalog.ModelCatalog;
 import io.duplex.core.catalog.PoolInfo;
 import io.duplex.core.tenant.TenantDirectory;
 import io.duplex.core.tenant.TenantInfo;
+import io.duplex.test.RestApi;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -111,15 +112,10 @@ class DirectoryPortsTests extends ApiTestSupport {
 
 	@Test
 	void findTenantThenNameStatusAndQuotaAndEmptyWhenUnknown() {
-		String id = asPlatformAdmin().post()
+		String id = RestApi.created(asPlatformAdmin().post()
 			.uri("/v1/tenants")
 			.bodyValue(Map.of("name", "Quota tenant", "max_concurrent_sessions", 7))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
+			.exchange())
 			.get("id")
 			.toString();
 		this.tenants.find(id).as(StepVerifier::create).expectNext(new TenantInfo(id, "Quota tenant", true, 7)).verifyComplete();
@@ -129,15 +125,10 @@ class DirectoryPortsTests extends ApiTestSupport {
 	}
 
 	private String createAgent(String key, Map<String, ?> body) {
-		return as(key).post()
+		return RestApi.created(as(key).post()
 			.uri("/v1/agents")
 			.bodyValue(body)
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
+			.exchange())
 			.get("id")
 			.toString();
 	}

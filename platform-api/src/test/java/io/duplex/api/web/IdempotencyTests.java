@@ -25,6 +25,7 @@ import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import io.duplex.api.ApiTestSupport;
+import io.duplex.test.RestApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,12 +75,7 @@ class IdempotencyTests extends ApiTestSupport {
 	void postWhenViewerRepeatsAdminsKeyCreationWithSameKeyAndBodyThenForbiddenWithoutSecret() {
 		TestTenant tenant = newTenant();
 		String viewer = newKey(tenant.id(), "viewer");
-		String adminSecret = createKey(tenant.adminKey(), tenant, "ci-deploy-2026", "deploy", "tenant_admin")
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
+		String adminSecret = RestApi.created(createKey(tenant.adminKey(), tenant, "ci-deploy-2026", "deploy", "tenant_admin"))
 			.get("secret")
 			.toString();
 		String answer = createKey(viewer, tenant, "ci-deploy-2026", "deploy", "tenant_admin").expectStatus()
@@ -104,11 +100,7 @@ class IdempotencyTests extends ApiTestSupport {
 	void postWhenSameCredentialRepeatsSecretCarryingAnswerThenReplaysTheSameSecret() {
 		TestTenant tenant = newTenant();
 		String key = UUID.randomUUID().toString();
-		Map<?, ?> first = createKey(tenant.adminKey(), tenant, key, "deploy", "tenant_admin").expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+		Map<?, ?> first = RestApi.created(createKey(tenant.adminKey(), tenant, key, "deploy", "tenant_admin"));
 		Map<?, ?> replay = createKey(tenant.adminKey(), tenant, key, "deploy", "tenant_admin").expectStatus()
 			.isCreated()
 			.expectHeader()
@@ -125,11 +117,7 @@ class IdempotencyTests extends ApiTestSupport {
 		TestTenant tenant = newTenant();
 		String otherAdmin = newKey(tenant.id(), "tenant_admin");
 		String key = UUID.randomUUID().toString();
-		Map<?, ?> first = createKey(tenant.adminKey(), tenant, key, "twice", "viewer").expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+		Map<?, ?> first = RestApi.created(createKey(tenant.adminKey(), tenant, key, "twice", "viewer"));
 		Map<?, ?> second = createKey(otherAdmin, tenant, key, "twice", "viewer").expectStatus()
 			.isCreated()
 			.expectHeader()
@@ -145,22 +133,13 @@ class IdempotencyTests extends ApiTestSupport {
 	@Test
 	void postWhenCredentialsRoleChangedSinceThenConflictAndNoReplay() {
 		TestTenant tenant = newTenant();
-		Map<?, ?> adminKey = as(tenant.adminKey()).post()
+		Map<?, ?> adminKey = RestApi.created(as(tenant.adminKey()).post()
 			.uri("/v1/tenants/{id}/api_keys", tenant.id())
 			.bodyValue(Map.of("name", "changing", "role", "tenant_admin"))
-			.exchange()
-			.expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+			.exchange());
 		String admin = adminKey.get("secret").toString();
 		String key = UUID.randomUUID().toString();
-		Map<?, ?> first = createKey(admin, tenant, key, "before", "tenant_admin").expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+		Map<?, ?> first = RestApi.created(createKey(admin, tenant, key, "before", "tenant_admin"));
 		// the role a credential has may change where it is managed; here, straight in its row
 		Long changed = this.db
 			.sql("UPDATE control.api_key SET role = 'viewer' WHERE tenant_id = :tenant AND id = :id")
@@ -238,11 +217,7 @@ class IdempotencyTests extends ApiTestSupport {
 	void postWhenAnswerCarriesASecretThenTheStoredBodyIsNotPlaintext() {
 		TestTenant tenant = newTenant();
 		String key = UUID.randomUUID().toString();
-		String secret = createKey(tenant.adminKey(), tenant, key, "sealed", "developer").expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
+		String secret = RestApi.created(createKey(tenant.adminKey(), tenant, key, "sealed", "developer"))
 			.get("secret")
 			.toString();
 		List<Map<String, Object>> rows = this.db
@@ -264,11 +239,7 @@ class IdempotencyTests extends ApiTestSupport {
 	void postWhenStoredAnswerNoLongerOpensThenConflictNamesWhatRanWithoutTheBody() {
 		TestTenant tenant = newTenant();
 		String key = UUID.randomUUID().toString();
-		Map<?, ?> first = createKey(tenant.adminKey(), tenant, key, "lost", "developer").expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody();
+		Map<?, ?> first = RestApi.created(createKey(tenant.adminKey(), tenant, key, "lost", "developer"));
 		// as if the key that sealed it had left the ring
 		this.db.sql("UPDATE platform.idempotency_record SET sealing_key_id = 'gone' WHERE idempotency_key = :key")
 			.bind("key", key)
@@ -295,11 +266,7 @@ class IdempotencyTests extends ApiTestSupport {
 		String mine = UUID.randomUUID().toString();
 		String other = UUID.randomUUID().toString();
 		createKey(tenant.adminKey(), tenant, mine, "mine", "viewer").expectStatus().isCreated();
-		String secret = createKey(tenant.adminKey(), tenant, other, "other", "tenant_admin").expectStatus()
-			.isCreated()
-			.expectBody(Map.class)
-			.returnResult()
-			.getResponseBody()
+		String secret = RestApi.created(createKey(tenant.adminKey(), tenant, other, "other", "tenant_admin"))
 			.get("secret")
 			.toString();
 		this.db.sql("""

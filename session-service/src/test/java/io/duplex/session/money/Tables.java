@@ -18,6 +18,8 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
+import io.duplex.test.Csv;
+
 /**
  * Readers of the exports, independent of the code that writes them: RFC 4180 CSV and the first
  * worksheet of an XLSX workbook (shared strings, inline strings and numbers), each as rows keyed
@@ -30,46 +32,7 @@ final class Tables {
 
 	/** The rows of a CSV text after its header, by column name. */
 	static List<Map<String, String>> csv(String text) {
-		List<List<String>> rows = new ArrayList<>();
-		List<String> row = new ArrayList<>();
-		StringBuilder field = new StringBuilder();
-		boolean quoted = false;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			if (quoted) {
-				if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
-					field.append('"');
-					i++;
-				}
-				else if (c == '"') {
-					quoted = false;
-				}
-				else {
-					field.append(c);
-				}
-			}
-			else if (c == '"') {
-				quoted = true;
-			}
-			else if (c == ',') {
-				row.add(field.toString());
-				field.setLength(0);
-			}
-			else if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-				row.add(field.toString());
-				field.setLength(0);
-				rows.add(row);
-				row = new ArrayList<>();
-				i++;
-			}
-			else {
-				field.append(c);
-			}
-		}
-		if (quoted || !field.isEmpty() || !row.isEmpty()) {
-			throw new AssertionError("the CSV does not end its last row: " + tail(text));
-		}
-		return keyed(rows);
+		return keyed(Csv.parse(text));
 	}
 
 	/** The rows of the first worksheet of an XLSX workbook after its header, by column name. */
@@ -207,10 +170,6 @@ final class Tables {
 			keyed.add(byName);
 		}
 		return keyed;
-	}
-
-	private static String tail(String text) {
-		return text.substring(Math.max(0, text.length() - 200));
 	}
 
 }
