@@ -1,6 +1,7 @@
 package io.duplex.api.web;
 
 import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.springdoc.core.utils.SpringDocUtils;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 
 import io.duplex.core.security.AnyRole;
+import io.duplex.core.security.Role;
 
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverter;
@@ -103,6 +105,8 @@ class OpenApiConfiguration {
 	OpenApiCustomizer problemResponses() {
 		return (openApi) -> {
 			openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+			roles(openApi, "ApiKeyResponse", "role");
+			roles(openApi, "AuditEvent", "actor_role");
 			if (openApi.getPaths() == null) {
 				return;
 			}
@@ -144,6 +148,17 @@ class OpenApiConfiguration {
 				}
 			});
 		};
+	}
+
+	/** A property that answers a {@link Role}'s wire name lists them all. */
+	@SuppressWarnings("unchecked")
+	private static void roles(OpenAPI openApi, String schema, String property) {
+		Schema<?> model = (openApi.getComponents().getSchemas() != null)
+				? openApi.getComponents().getSchemas().get(schema) : null;
+		if (model != null && model.getProperties() != null && model.getProperties().get(property) != null) {
+			((Schema<Object>) model.getProperties().get(property))
+				.setEnum(Arrays.stream(Role.values()).map((role) -> (Object) role.wireName()).toList());
+		}
 	}
 
 	/** RFC 9457 problem details, with the members this API adds. */
@@ -211,6 +226,7 @@ class OpenApiConfiguration {
 		}
 
 		@Override
+		@SuppressWarnings("unchecked")
 		public Schema resolve(AnnotatedType annotatedType, ModelConverterContext context,
 				Iterator<ModelConverter> next) {
 			Schema<?> schema = super.resolve(annotatedType, context, next);
@@ -237,6 +253,10 @@ class OpenApiConfiguration {
 					// the generator ignores types on a property; a value written as a string or an object says so here
 					property.setType(null);
 					property.setTypes(new LinkedHashSet<>(List.of(declared.types())));
+				}
+				if (declared != null && declared.allowableValues().length > 0 && property.getEnum() == null) {
+					// a string field answers one of a few values the code names as constants
+					((Schema<Object>) property).setEnum(List.of((Object[]) declared.allowableValues()));
 				}
 				if (component.getAnnotatedType().isAnnotationPresent(Nullable.class)) {
 					model.getProperties().put(name, nullable(property));
