@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -118,7 +121,7 @@ class OpenApiContractTests {
 			send(operation.method, operation.template, uri, b.adminKey, null);
 		}
 		// reads in their other shapes: formats, groupings, invalid queries (422) and unknown ids (404)
-		java.time.LocalDate month = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1);
+		LocalDate month = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1);
 		String period = "from=" + month + "&to=" + month.plusMonths(1);
 		String invoice = "/v1/invoices/" + a.invoiceId;
 		get("/v1/invoices/{id}", invoice + "?format=csv", a.adminKey);
@@ -227,7 +230,7 @@ class OpenApiContractTests {
 		change(HttpMethod.DELETE, providerKey, a.adminKey, null);
 		change(HttpMethod.POST, "/v1/usage/events", a.adminKey, Map.of("data", List.of(Map.of("idempotency_key",
 				"contract-" + suffix, "metric", "output_audio_tokens", "quantity", 10, "occurred_at",
-				java.time.Instant.now().toString(), "model", "sandbox", "tags", Map.of("team", "contract")))));
+				Instant.now().toString(), "model", "sandbox", "tags", Map.of("team", "contract")))));
 		change(HttpMethod.POST, "/v1/usage/events", a.adminKey,
 				Map.of("data", List.of(Map.of("metric", "output_audio_tokens"))));
 		// one budget per tenant: a second is a conflict (409) until the first is deleted
