@@ -1,6 +1,15 @@
 package io.duplex.server;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +25,7 @@ import com.networknt.schema.SpecificationVersion;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -34,13 +44,19 @@ import io.duplex.test.TestKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OpenAPI document as a contract: real answers of the whole server are validated against the
- * response schema that the served {@code /v3/api-docs} documents for their operation, status and
- * content type, with networknt's JSON Schema 2020-12 validator (independent of the generator).
- * An answer whose status the operation does not document fails, as does a body its schema
- * rejects. The operations are driven the way the tenant-isolation sweep drives them: every
- * tenant-scoped read by its owner (success) and by another tenant (404), the creations (201) and
- * invalid bodies (422).
+ * The OpenAPI document as a contract: every operation of the served {@code /v3/api-docs} is
+ * driven, to success and to the errors it documents, and every answer is checked against the
+ * document with networknt's JSON Schema 2020-12 validator (independent of the generator): its
+ * status must be documented, its content type too, and a JSON body must validate against the
+ * schema documented for that status and type.
+ * <p>
+ * Three checks keep the document from drifting: an operation of the document that no case here
+ * drove to a 2xx fails (so a new endpoint needs a case); a documented 401, 403, 404, 409 or 413
+ * that no request here provoked fails (so the document does not promise errors the code cannot
+ * give, e.g. 403 on a read every role may call); and each answer that does not validate fails.
+ * <p>
+ * The document and every answer are written to {@code target/openapi-contract/} for the check
+ * from outside the JVM ({@code src/test/openapi/check.mjs}, run in {@code verify}).
  */
 @SpringBootTest(classes = DuplexServer.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "duplex.bootstrap.admin-key=" + TestKeys.PLATFORM_ADMIN, TenantResources.SECRETS_KEY_PROPERTY })
@@ -50,61 +66,24 @@ class OpenApiContractTests {
 
 	private static final String ID = "https://duplex.invalid/openapi.json";
 
-	/**
-	 * The answers that must validate, as "METHOD template status". The test fails when any of
-	 * them does not, or when one of them was not driven. The usage report's 200 is driven but not
-	 * yet listed: its rows are typed as objects where the values are strings (#14).
-	 */
-	private static final Set<String> CONTRACT = Set.of(
-			"GET /v1/agents 200",
-			"GET /v1/agents 401",
-			"GET /v1/agents/{id} 200",
-			"GET /v1/agents/{id} 404",
-			"GET /v1/agents/{id}/versions 200",
-			"GET /v1/agents/{id}/versions 404",
-			"GET /v1/agents/{id}/versions/{version} 200",
-			"GET /v1/agents/{id}/versions/{version} 404",
-			"GET /v1/audit 200",
-			"GET /v1/budgets/{id} 200",
-			"GET /v1/budgets/{id} 404",
-			"GET /v1/conversations/{id} 200",
-			"GET /v1/conversations/{id} 404",
-			"GET /v1/conversations/{id}/items 200",
-			"GET /v1/conversations/{id}/items 404",
-			"GET /v1/invoices 200",
-			"GET /v1/invoices/{id} 200",
-			"GET /v1/invoices/{id} 404",
-			"GET /v1/sessions/{id} 200",
-			"GET /v1/sessions/{id} 404",
-			"GET /v1/sessions/{id}/latency 200",
-			"GET /v1/sessions/{id}/latency 404",
-			"GET /v1/sessions/{id}/transcript 200",
-			"GET /v1/sessions/{id}/transcript 404",
-			"GET /v1/tenants/{tenantId} 200",
-			"GET /v1/tenants/{tenantId} 404",
-			"GET /v1/tenants/{tenantId}/api_keys 200",
-			"GET /v1/tenants/{tenantId}/api_keys 404",
-			"GET /v1/tenants/{tenantId}/provider_keys 200",
-			"GET /v1/tenants/{tenantId}/provider_keys 404",
-			"GET /v1/tenants/{tenantId}/provider_keys/{provider} 200",
-			"GET /v1/tenants/{tenantId}/provider_keys/{provider} 404",
-			"GET /v1/usage 422",
-			"POST /v1/agents 201",
-			"POST /v1/agents 403",
-			"POST /v1/agents 422",
-			"POST /v1/sessions 201",
-			"POST /v1/tenants 201",
-			"POST /v1/tenants 422",
-			"POST /v1/tenants/{tenantId}/api_keys 201");
+	/** Where the document and the answers go for the check from outside the JVM. */
+	static final Path CAPTURED = Path.of("target", "openapi-contract");
+
+	/** The errors that an operation documenting them must really answer to some request here. */
+	private static final Set<String> PROVEN_ERRORS = Set.of("401", "403", "404", "409", "413");
+
+	private static final String NOT_A_KEY = "dk_not_a_key";
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	@Autowired
 	private WebTestClient client;
 
+	private Contract contract;
+
 	@Test
-	void everyDrivenAnswerValidatesAgainstTheServedDocument() {
-		Contract contract = new Contract(this.client.get()
+	void everyOperationAnswersOnlyWhatTheServedDocumentSays() throws IOException {
+		this.contract = new Contract(this.client.get()
 			.uri("/v3/api-docs")
 			.exchange()
 			.expectStatus()
@@ -114,73 +93,281 @@ class OpenApiContractTests {
 			.getResponseBody());
 		TenantResources a = new TenantResources(this.client);
 		TenantResources b = new TenantResources(this.client);
+		String tenantKeys = "/v1/tenants/" + a.tenantId + "/api_keys";
+		Map<String, String> roles = new LinkedHashMap<>();
+		roles.put("tenant_admin", a.adminKey);
+		for (String role : List.of("developer", "finance", "viewer")) {
+			roles.put(role, a.post(a.adminKey, tenantKeys, Map.of("name", role, "role", role)).get("secret").toString());
+		}
+		roles.put("platform_admin", TestKeys.PLATFORM_ADMIN);
+		String viewer = roles.get("viewer");
+		String suffix = UUID.randomUUID().toString().substring(0, 8);
+		String region = "contract-" + suffix;
+		String model = "contract-model-" + suffix;
 
-		// creations (201)
-		send(contract, HttpMethod.POST, "/v1/tenants", "/v1/tenants", TestKeys.PLATFORM_ADMIN,
-				"{\"name\": \"contract " + UUID.randomUUID() + "\"}");
-		String viewerKey = OpenApiContractTests.this.json
-			.readTree(send(contract, HttpMethod.POST, "/v1/tenants/{tenantId}/api_keys",
-					"/v1/tenants/" + a.tenantId + "/api_keys", a.adminKey,
-					"{\"name\": \"contract\", \"role\": \"viewer\"}"))
-			.path("secret")
-			.asString();
-		send(contract, HttpMethod.POST, "/v1/agents", "/v1/agents", a.adminKey, "{\"name\": \"contract agent\"}");
-		send(contract, HttpMethod.POST, "/v1/sessions", "/v1/sessions", a.adminKey,
-				"{\"agent\": \"" + a.agentId + "\"}");
-		// a key that may not (403), no valid key (401)
-		send(contract, HttpMethod.POST, "/v1/agents", "/v1/agents", viewerKey, "{\"name\": \"not allowed\"}");
-		send(contract, HttpMethod.GET, "/v1/agents", "/v1/agents", "dk_not_a_key", null);
-		// invalid bodies (422)
-		send(contract, HttpMethod.POST, "/v1/agents", "/v1/agents", a.adminKey, "{\"name\": \"\"}");
-		send(contract, HttpMethod.POST, "/v1/tenants", "/v1/tenants", TestKeys.PLATFORM_ADMIN, "{\"name\": \"\"}");
-		// every tenant-scoped read by its owner, then by another tenant (404)
-		for (String template : contract.paths()) {
-			if (!TenantResources.tenantScoped(template) || !contract.has(template, "get")) {
+		// no valid key: 401 on every operation
+		for (Operation operation : this.contract.operations()) {
+			send(operation.method, operation.template, a.fill(operation.template), NOT_A_KEY, null);
+		}
+		// every read by every role of a tenant, by the platform admin, and by another tenant (404)
+		for (Operation operation : this.contract.operations()) {
+			if (operation.method != HttpMethod.GET) {
 				continue;
 			}
-			String uri = a.fill(template);
-			send(contract, HttpMethod.GET, template, uri, a.adminKey, null);
-			send(contract, HttpMethod.GET, template, uri, b.adminKey, null);
+			String uri = a.fill(operation.template);
+			for (String key : roles.values()) {
+				send(operation.method, operation.template, uri, key, null);
+			}
+			send(operation.method, operation.template, uri, b.adminKey, null);
 		}
-		// lists and reports outside a tenant's path
-		for (String uri : List.of("/v1/agents", "/v1/invoices", "/v1/audit?limit=100", "/v1/usage",
-				"/v1/usage?group_by=model",
-				"/v1/usage?from=2020-01-01&to=2100-01-01&group_by=model")) {
-			send(contract, HttpMethod.GET, uri.replaceAll("\\?.*", ""), uri, a.adminKey, null);
+		// reads in their other shapes: formats, groupings, invalid queries (422) and unknown ids (404)
+		LocalDate month = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1);
+		String period = "from=" + month + "&to=" + month.plusMonths(1);
+		String invoice = "/v1/invoices/" + a.invoiceId;
+		get("/v1/invoices/{id}", invoice + "?format=csv", a.adminKey);
+		get("/v1/invoices/{id}", invoice + "?format=pdf", a.adminKey);
+		for (String query : List.of("?" + period, "?format=csv&" + period, "?format=focus&" + period,
+				"?format=xlsx&" + period, "?format=pdf&" + period, "?from=yesterday")) {
+			get("/v1/usage/export", "/v1/usage/export" + query, a.adminKey);
+		}
+		for (String query : List.of("?" + period, "?group_by=model&" + period,
+				"?group_by=day,metric,agent,tag:team,estimated&" + period, "?group_by=model,source&" + period,
+				"?group_by=nothing&" + period)) {
+			get("/v1/usage", "/v1/usage" + query, a.adminKey);
+		}
+		for (String list : List.of("/v1/agents", "/v1/tenants/" + a.tenantId + "/api_keys", "/v1/invoices",
+				"/v1/audit", "/v1/alerts", "/v1/sessions", "/v1/compute", "/v1/agents/" + a.agentId + "/versions",
+				"/v1/conversations/" + a.conversationId + "/items", "/v1/sessions/" + a.sessionId + "/transcript")) {
+			String template = this.contract.templateOf(list);
+			get(template, list + "?limit=0", a.adminKey);
+			get(template, list + "?limit=0", TestKeys.PLATFORM_ADMIN);
+		}
+		get("/v1/tenants", "/v1/tenants?limit=0", TestKeys.PLATFORM_ADMIN);
+		get("/v1/admin/api_keys", "/v1/admin/api_keys?limit=0", TestKeys.PLATFORM_ADMIN);
+		get("/v1/admin/price-books", "/v1/admin/price-books?limit=0", TestKeys.PLATFORM_ADMIN);
+		get("/v1/models/{id}", "/v1/models/" + model, a.adminKey);
+		get("/v1/regions/{id}", "/v1/regions/" + region, a.adminKey);
+		get("/v1/compute/{region}/{id}", "/v1/compute/us-east/" + region, a.adminKey);
+		get("/v1/admin/price-books/{id}", "/v1/admin/price-books/pb_" + suffix, TestKeys.PLATFORM_ADMIN);
+
+		// every change refused: to a viewer (403), to another tenant (404), to a tenant admin on the
+		// platform's own resources (403), to the platform admin on a tenant's own (403); none of them
+		// changes anything. Bodies valid where a rule is checked before the role.
+		Map<String, Object> valid = Map.of("/v1/admin/api_keys", Map.of("name", "refused"), "/v1/tenants",
+				Map.of("name", "refused"), "/v1/tenants/{tenantId}/api_keys", Map.of("name", "refused", "role", "viewer"),
+				"/v1/sessions", Map.of("agent", a.agentId), "/v1/realtime/client_secrets",
+				Map.of("session", Map.of("type", "realtime", "model", a.agentId)));
+		for (Operation operation : this.contract.operations()) {
+			if (operation.method == HttpMethod.GET) {
+				continue;
+			}
+			String uri = a.fill(operation.template);
+			String body = operation.hasBody ? this.json.writeValueAsString(valid.getOrDefault(operation.template, Map.of()))
+					: null;
+			send(operation.method, operation.template, uri, viewer, body);
+			if (TenantResources.tenantScoped(operation.template)) {
+				send(operation.method, operation.template, uri, b.adminKey, body);
+			}
+			if (operation.template.startsWith("/v1/admin/") || operation.template.startsWith("/v1/tenants")) {
+				send(operation.method, operation.template, uri, a.adminKey, body);
+			}
+			else {
+				send(operation.method, operation.template, uri, TestKeys.PLATFORM_ADMIN, body);
+			}
+		}
+		// every POST: the same Idempotency-Key with another request (409), a keyed body too large (413)
+		String large = "{\"name\": \"" + "x".repeat(1_100_000) + "\"}";
+		for (Operation operation : this.contract.operations()) {
+			if (operation.method != HttpMethod.POST) {
+				continue;
+			}
+			String uri = a.fill(operation.template);
+			String key = "contract-" + UUID.randomUUID();
+			send(HttpMethod.POST, "/v1/agents", "/v1/agents", viewer, "{\"a\": 1}", key);
+			send(operation.method, operation.template, uri, viewer, operation.hasBody ? "{\"a\": 2}" : null, key);
+			send(operation.method, operation.template, uri, viewer, large, "contract-" + UUID.randomUUID());
 		}
 
-		Map<String, List<String>> failures = contract.failures;
-		System.out.println("OpenAPI contract: answers driven " + contract.driven);
-		failures.forEach((answer, problems) -> System.out.println("OpenAPI contract: " + answer + " " + problems));
-		assertThat(contract.driven).as("answers driven").containsAll(CONTRACT);
-		for (String answer : CONTRACT) {
-			assertThat(failures.get(answer)).as("what is wrong with " + answer).isNull();
+		// every change that succeeds, by a caller allowed to make it; and its invalid bodies
+		String admin = TestKeys.PLATFORM_ADMIN;
+		change(HttpMethod.POST, "/v1/admin/regions", admin, Map.of("id", region, "name", "Contract region"));
+		change(HttpMethod.POST, "/v1/admin/regions", admin, Map.of("id", region, "name", "Contract region"));
+		change(HttpMethod.PUT, "/v1/admin/regions/" + region, admin,
+				Map.of("name", "Contract region", "status", "available"));
+		change(HttpMethod.PUT, "/v1/admin/regions/" + region, admin, Map.of("status", "sometimes"));
+		change(HttpMethod.POST, "/v1/admin/compute", admin, pool(region, "gpu-contract", "0.25"));
+		change(HttpMethod.PUT, "/v1/admin/compute/" + region + "/gpu-contract", admin,
+				pool(region, "gpu-contract", "0.30"));
+		change(HttpMethod.PUT, "/v1/admin/compute/" + region + "/gpu-contract", admin,
+				pool(region, "gpu-contract", "-1"));
+		change(HttpMethod.POST, "/v1/admin/models", admin, model(model, region));
+		change(HttpMethod.PUT, "/v1/admin/models/" + model, admin, model(model, region));
+		change(HttpMethod.PUT, "/v1/admin/models/" + model, admin, Map.of("kind", "unheard-of"));
+		// replacing what does not exist (404)
+		change(HttpMethod.PUT, "/v1/admin/models/" + model + "-unknown", admin, model(model + "-unknown", region));
+		change(HttpMethod.PUT, "/v1/admin/regions/" + region + "-unknown", admin, Map.of("name", "Unknown"));
+		change(HttpMethod.PUT, "/v1/admin/compute/" + region + "/gpu-unknown", admin,
+				pool(region, "gpu-unknown", "0.2"));
+		Map<String, Object> book = Map.of("name", "Contract", "currency", "USD", "tenant_id", a.tenantId,
+				"effective_from", "2201-01-01T00:00:00Z", "prices", List.of(Map.of("model", "sandbox", "metric",
+						"session_seconds", "unit", "per_second", "unit_price", "0.001")));
+		change(HttpMethod.POST, "/v1/admin/price-books", admin, book);
+		change(HttpMethod.POST, "/v1/admin/price-books", admin, book);
+		change(HttpMethod.POST, "/v1/admin/secrets/re_encrypt", admin, null);
+		String platformKey = id(change(HttpMethod.POST, "/v1/admin/api_keys", admin, Map.of("name", "contract")));
+		change(HttpMethod.DELETE, "/v1/admin/api_keys/" + platformKey, admin, null);
+		change(HttpMethod.DELETE, "/v1/admin/api_keys/" + platformKey + "x", admin, null);
+		String tenant = id(change(HttpMethod.POST, "/v1/tenants", admin, Map.of("name", "contract " + suffix)));
+		change(HttpMethod.POST, "/v1/tenants/" + tenant + "/suspend", admin, null);
+		change(HttpMethod.POST, "/v1/tenants/" + tenant + "/reactivate", admin, null);
+		String spare = id(change(HttpMethod.POST, tenantKeys, a.adminKey, Map.of("name", "spare", "role", "viewer")));
+		change(HttpMethod.POST, tenantKeys, a.adminKey, Map.of("name", "spare", "role", "owner"));
+		change(HttpMethod.DELETE, tenantKeys + "/" + spare, a.adminKey, null);
+		String providerKey = "/v1/tenants/" + a.tenantId + "/provider_keys/" + TenantResources.PROVIDER;
+		change(HttpMethod.PUT, providerKey, a.adminKey, Map.of("api_key", "sk-contract-" + suffix));
+		change(HttpMethod.PUT, providerKey, a.adminKey, Map.of("api_key", ""));
+		change(HttpMethod.DELETE, providerKey, a.adminKey, null);
+		change(HttpMethod.DELETE, providerKey, a.adminKey, null);
+		change(HttpMethod.POST, "/v1/usage/events", a.adminKey, Map.of("data", List.of(Map.of("idempotency_key",
+				"contract-" + suffix, "metric", "output_audio_tokens", "quantity", 10, "occurred_at",
+				Instant.now().toString(), "model", "sandbox", "tags", Map.of("team", "contract")))));
+		change(HttpMethod.POST, "/v1/usage/events", a.adminKey,
+				Map.of("data", List.of(Map.of("metric", "output_audio_tokens"))));
+		// one budget per tenant: a second is a conflict (409) until the first is deleted
+		Map<String, Object> limit = Map.of("amount", "50", "currency", "USD", "thresholds", List.of(50, 90));
+		change(HttpMethod.POST, "/v1/budgets", a.adminKey, limit);
+		change(HttpMethod.DELETE, "/v1/budgets/" + a.budgetId, a.adminKey, null);
+		String budget = id(change(HttpMethod.POST, "/v1/budgets", a.adminKey, limit));
+		change(HttpMethod.POST, "/v1/budgets", a.adminKey, Map.of("amount", "-5", "currency", "USD"));
+		change(HttpMethod.DELETE, "/v1/budgets/" + budget, a.adminKey, null);
+		String agent = id(change(HttpMethod.POST, "/v1/agents", a.adminKey, Map.of("name", "contract agent")));
+		change(HttpMethod.POST, "/v1/agents", a.adminKey, Map.of("name", ""));
+		change(HttpMethod.PATCH, "/v1/agents/" + agent, a.adminKey, Map.of("instructions", "Be brief."));
+		change(HttpMethod.PATCH, "/v1/agents/" + agent, a.adminKey, Map.of("temperature", 9));
+		String session = id(change(HttpMethod.POST, "/v1/sessions", a.adminKey, Map.of("agent", agent)));
+		change(HttpMethod.POST, "/v1/sessions", a.adminKey, Map.of("agent", "agt_unknown"));
+		change(HttpMethod.POST, "/v1/sessions/" + session + "/end", a.adminKey, null);
+		change(HttpMethod.POST, "/v1/realtime/client_secrets", a.adminKey,
+				Map.of("session", Map.of("type", "realtime", "model", agent)));
+		change(HttpMethod.POST, "/v1/realtime/client_secrets", a.adminKey,
+				Map.of("session", Map.of("type", "transcription", "model", agent)));
+		change(HttpMethod.DELETE, "/v1/agents/" + agent, a.adminKey, null);
+		change(HttpMethod.DELETE, "/v1/admin/models/" + model, admin, null);
+		change(HttpMethod.DELETE, "/v1/admin/compute/" + region + "/gpu-contract", admin, null);
+		change(HttpMethod.DELETE, "/v1/admin/regions/" + region, admin, null);
+		for (String unknown : List.of("/v1/admin/models/", "/v1/admin/regions/", "/v1/admin/compute/us-east/")) {
+			change(HttpMethod.DELETE, unknown + region, admin, null);
 		}
+		// bodies that are not JSON (400)
+		for (Operation operation : this.contract.operations()) {
+			if (operation.hasBody) {
+				String key = operation.template.startsWith("/v1/admin/") || operation.template.equals("/v1/tenants")
+						? admin : a.adminKey;
+				send(operation.method, operation.template, a.fill(operation.template), key, "{not json");
+			}
+		}
+
+		this.contract.write();
+		System.out.println("OpenAPI contract: " + this.contract.operations().size() + " operations, "
+				+ this.contract.answers.size() + " answers validated");
+		this.contract.failures
+			.forEach((answer, problems) -> System.out.println("OpenAPI contract: " + answer + " " + problems));
+		System.out.println("OpenAPI contract: undriven " + this.contract.undriven());
+		System.out.println("OpenAPI contract: unproven " + this.contract.unproven());
+		assertThat(this.contract.undriven()).as("operations of the document no case drove to success").isEmpty();
+		assertThat(this.contract.unproven()).as("documented errors no request provoked").isEmpty();
+		assertThat(this.contract.failures).as("answers that break the document").isEmpty();
 	}
 
-	private byte[] send(Contract contract, HttpMethod method, String template, String uri, String key,
-			String body) {
-		String realTemplate = contract.templateOf(uri.replaceAll("\\?.*", ""), template);
+	private void get(String template, String uri, String key) {
+		send(HttpMethod.GET, template, uri, key, null);
+	}
+
+	private JsonNode change(HttpMethod method, String uri, String key, Object body) {
+		String text = (body != null) ? this.json.writeValueAsString(body) : null;
+		return this.json.readTree(send(method, this.contract.templateOf(uri), uri, key, text));
+	}
+
+	private static String id(JsonNode created) {
+		assertThat(created.path("id").isString()).as("an id in " + created).isTrue();
+		return created.path("id").asString();
+	}
+
+	private static Map<String, Object> pool(String region, String id, String price) {
+		Map<String, Object> pool = new HashMap<>();
+		pool.put("region", region);
+		pool.put("id", id);
+		pool.put("accelerator", "nvidia-l4");
+		pool.put("kind", "gpu");
+		pool.put("max_concurrent_sessions", 2);
+		pool.put("price_per_minute", price);
+		return pool;
+	}
+
+	private static Map<String, Object> model(String id, String region) {
+		Map<String, Object> model = new HashMap<>();
+		model.put("id", id);
+		model.put("provider", "cascade");
+		model.put("kind", "cascade");
+		model.put("display_name", "Contract model");
+		model.put("context_window", 16000);
+		model.put("max_session_seconds", 600);
+		model.put("input_audio_tokens_per_second", 10);
+		model.put("output_audio_tokens_per_second", 20);
+		model.put("modalities", List.of("text", "audio"));
+		model.put("voices", List.of("verse"));
+		model.put("regions", List.of(region));
+		model.put("compute", List.of("gpu-contract"));
+		model.put("transcription", Map.of("base_url", "http://127.0.0.1:9/v1", "model", "whisper-small"));
+		model.put("chat", Map.of("base_url", "http://127.0.0.1:9/v1", "model", "llama-3.1-8b"));
+		model.put("speech", Map.of("base_url", "http://127.0.0.1:9/v1", "model", "tts-1"));
+		Map<String, Object> prices = new HashMap<>();
+		for (String kind : List.of("text_input", "text_cached_input", "text_output", "audio_input",
+				"audio_cached_input", "audio_output")) {
+			prices.put(kind, "1.5");
+		}
+		model.put("price_per_million_tokens", prices);
+		return model;
+	}
+
+	private byte[] send(HttpMethod method, String template, String uri, String key, String body) {
+		return send(method, template, uri, key, body, null);
+	}
+
+	private byte[] send(HttpMethod method, String template, String uri, String key, String body,
+			String idempotencyKey) {
 		WebTestClient.RequestBodySpec request = this.client.method(method)
 			.uri(uri)
 			.header(HttpHeaders.AUTHORIZATION, "Bearer " + key);
+		if (idempotencyKey != null) {
+			request.header("Idempotency-Key", idempotencyKey);
+		}
+		MediaType type = (method == HttpMethod.PATCH) ? MediaType.valueOf("application/merge-patch+json")
+				: MediaType.APPLICATION_JSON;
 		WebTestClient.RequestHeadersSpec<?> ready = (body != null)
-				? request.contentType(MediaType.APPLICATION_JSON).bodyValue(body) : request;
+				? request.contentType(type).bodyValue(body.getBytes(StandardCharsets.UTF_8)) : request;
 		EntityExchangeResult<byte[]> result = ready.exchange().expectBody().returnResult();
-		MediaType type = result.getResponseHeaders().getContentType();
-		contract.check(method.name().toLowerCase(), realTemplate, result.getStatus().value(),
-				(type != null) ? type.getType() + "/" + type.getSubtype() : null, result.getResponseBody());
-		return (result.getResponseBody() != null) ? result.getResponseBody() : new byte[0];
+		MediaType answered = result.getResponseHeaders().getContentType();
+		byte[] answer = (result.getResponseBody() != null) ? result.getResponseBody() : new byte[0];
+		this.contract.check(method, template, result.getStatus().value(),
+				(answered != null) ? answered.getType() + "/" + answered.getSubtype() : null, answer);
+		return answer;
 	}
 
-	/** The served document, and what the answers checked against it did wrong. */
+	/** One operation of the document. */
+	private record Operation(HttpMethod method, String template, boolean hasBody) {
+	}
+
+	/** The served document, the answers checked against it, and what they did wrong. */
 	private final class Contract {
 
 		private final JsonNode document;
 
 		private final SchemaRegistry registry;
 
-		private final Set<String> driven = new TreeSet<>();
+		private final Map<String, Set<String>> answered = new TreeMap<>();
+
+		private final List<JsonNode> answers = new ArrayList<>();
 
 		private final Map<String, List<String>> failures = new TreeMap<>();
 
@@ -195,36 +382,52 @@ class OpenApiContractTests {
 					(builder) -> builder.schemas(Map.of(ID, resource)));
 		}
 
-		List<String> paths() {
-			List<String> paths = new ArrayList<>();
-			this.document.path("paths").propertyNames().forEach(paths::add);
-			return paths;
-		}
-
-		boolean has(String template, String method) {
-			return this.document.path("paths").path(template).has(method);
-		}
-
-		/** The documented template that {@code path} matches, preferring the one the caller names. */
-		String templateOf(String path, String hint) {
-			for (String template : paths()) {
-				if (path.matches(template.replaceAll("\\{[^}]+}", "[^/]+"))) {
-					if (template.equals(hint) || !template.contains("{")) {
-						return template;
+		List<Operation> operations() {
+			List<Operation> operations = new ArrayList<>();
+			for (Map.Entry<String, JsonNode> path : this.document.path("paths").properties()) {
+				for (String method : path.getValue().propertyNames()) {
+					if (Set.of("get", "put", "post", "delete", "patch").contains(method)) {
+						operations.add(new Operation(HttpMethod.valueOf(method.toUpperCase()), path.getKey(),
+								path.getValue().path(method).has("requestBody")));
 					}
 				}
 			}
-			for (String template : paths()) {
-				if (path.matches(template.replaceAll("\\{[^}]+}", "[^/]+"))) {
-					return template;
-				}
-			}
-			return hint;
+			return operations;
 		}
 
-		void check(String method, String template, int status, String contentType, byte[] body) {
-			String answer = method.toUpperCase() + " " + template + " " + status;
-			this.driven.add(answer);
+		/** The documented template of a path, a literal one before one with parameters. */
+		String templateOf(String uri) {
+			String path = uri.replaceAll("\\?.*", "");
+			String found = null;
+			for (String template : this.document.path("paths").propertyNames()) {
+				if (path.matches(template.replaceAll("\\{[^}]+}", "[^/]+"))
+						&& (found == null || found.contains("{") && !template.contains("{"))) {
+					found = template;
+				}
+			}
+			assertThat(found).as("a documented template for " + path).isNotNull();
+			return found;
+		}
+
+		void check(HttpMethod verb, String template, int status, String contentType, byte[] body) {
+			String method = verb.name().toLowerCase();
+			String operation = verb.name() + " " + template;
+			String answer = operation + " " + status;
+			this.answered.computeIfAbsent(operation, (key) -> new TreeSet<>()).add(String.valueOf(status));
+			ObjectNode captured = OpenApiContractTests.this.json.createObjectNode()
+				.put("method", method)
+				.put("path", template)
+				.put("status", status)
+				.put("content_type", contentType);
+			this.answers.add(captured);
+			JsonNode value = null;
+			if (body.length > 0 && contentType != null && contentType.endsWith("json")) {
+				value = OpenApiContractTests.this.json.readTree(body);
+				captured.set("body", value);
+			}
+			else if (body.length > 0) {
+				captured.put("bytes", body.length);
+			}
 			JsonNode responses = this.document.path("paths").path(template).path(method).path("responses");
 			if (responses.isMissingNode()) {
 				fail(answer, "the operation is not documented");
@@ -236,7 +439,7 @@ class OpenApiContractTests {
 				return;
 			}
 			JsonNode content = responses.path(code).path("content");
-			if (body == null || body.length == 0) {
+			if (body.length == 0) {
 				if (!content.isMissingNode() && !content.isEmpty()) {
 					fail(answer, "no body, but the document describes one");
 				}
@@ -251,13 +454,54 @@ class OpenApiContractTests {
 				fail(answer, "no schema for " + contentType);
 				return;
 			}
+			if (value == null) {
+				// a file (CSV, XLSX): its documented type is what a client can rely on
+				return;
+			}
 			String pointer = "#/paths/" + escape(template) + "/" + method + "/responses/" + code + "/content/"
 					+ escape(contentType) + "/schema";
 			Schema schema = this.registry.getSchema(SchemaLocation.of(ID + pointer));
-			JsonNode value = OpenApiContractTests.this.json.readTree(body);
 			for (Error error : schema.validate(value)) {
 				fail(answer, error.toString());
 			}
+		}
+
+		/** Operations of the document that no request here drove to a 2xx answer. */
+		Set<String> undriven() {
+			Set<String> undriven = new TreeSet<>();
+			for (Operation operation : operations()) {
+				String name = operation.method.name() + " " + operation.template;
+				if (this.answered.getOrDefault(name, Set.of()).stream().noneMatch((status) -> status.startsWith("2"))) {
+					undriven.add(name);
+				}
+			}
+			return undriven;
+		}
+
+		/** Documented errors (of {@link #PROVEN_ERRORS}) that no request here provoked. */
+		Set<String> unproven() {
+			Set<String> unproven = new TreeSet<>();
+			for (Operation operation : operations()) {
+				String name = operation.method.name() + " " + operation.template;
+				this.document.path("paths")
+					.path(operation.template)
+					.path(operation.method.name().toLowerCase())
+					.path("responses")
+					.propertyNames()
+					.stream()
+					.filter(PROVEN_ERRORS::contains)
+					.filter((status) -> !this.answered.getOrDefault(name, Set.of()).contains(status))
+					.forEach((status) -> unproven.add(name + " " + status));
+			}
+			return unproven;
+		}
+
+		void write() throws IOException {
+			Files.createDirectories(CAPTURED);
+			Files.writeString(CAPTURED.resolve("openapi.json"), this.document.toPrettyString());
+			ArrayNode all = OpenApiContractTests.this.json.createArrayNode();
+			this.answers.forEach(all::add);
+			Files.writeString(CAPTURED.resolve("answers.json"), all.toPrettyString());
 		}
 
 		private void fail(String answer, String problem) {

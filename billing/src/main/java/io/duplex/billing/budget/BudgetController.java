@@ -59,6 +59,7 @@ class BudgetController {
 	}
 
 	@DeleteMapping("/v1/budgets/{id}")
+	@ResponseStatus(HttpStatus.NO_CONTENT) // documents the 204 that ResponseEntity.noContent answers
 	Mono<ResponseEntity<Void>> delete(@AuthenticationPrincipal Caller caller, @PathVariable String id) {
 		return this.budgets.delete(caller, id).thenReturn(ResponseEntity.noContent().build());
 	}

@@ -17,6 +17,9 @@ import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
 import io.duplex.core.security.Caller;
 import io.duplex.core.web.Problems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Mono;
 
 /** {@code /v1/invoices}: a tenant's invoices as JSON, and one invoice as CSV (finance and tenant admin keys). */
@@ -43,6 +46,9 @@ class InvoiceController {
 	}
 
 	@GetMapping("/{id}")
+	@ApiResponse(responseCode = "200", description = "The invoice; as CSV with format=csv", content = {
+			@Content(mediaType = "application/json", schema = @Schema(implementation = InvoiceResponse.class)),
+			@Content(mediaType = "text/csv", schema = @Schema(type = "string")) })
 	Mono<ResponseEntity<?>> get(@AuthenticationPrincipal Caller caller, @PathVariable String id,
 			@RequestParam(required = false) @Nullable String format,
 			@RequestParam(required = false) @Nullable String tenant) {

@@ -6,10 +6,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import io.duplex.billing.pricing.Money;
+import io.swagger.v3.oas.annotations.media.Schema;
 
 /** An invoice on the wire; amounts and quantities are strings, never floats. */
 record InvoiceResponse(String id, String object, String tenantId, Instant periodStart, Instant periodEnd,
-		String status, String currency, String total, List<LineResponse> lines, @Nullable Instant finalizedAt) {
+		@Schema(allowableValues = { Invoice.DRAFT, Invoice.FINALIZED }) String status, String currency, String total, List<LineResponse> lines, @Nullable Instant finalizedAt) {
 
 	record LineResponse(String model, String metric, String quantity, String cost) {
 	}

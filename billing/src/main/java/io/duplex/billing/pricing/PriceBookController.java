@@ -1,6 +1,7 @@
 package io.duplex.billing.pricing;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -9,6 +10,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriComponentsBuilder;
 
@@ -35,6 +37,7 @@ class PriceBookController {
 	}
 
 	@PostMapping
+	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
 	Mono<ResponseEntity<PriceBookResponse>> create(@AuthenticationPrincipal Caller caller,
 			@RequestBody CreatePriceBookRequest body, UriComponentsBuilder uri) {
 		return this.books.create(caller, body)

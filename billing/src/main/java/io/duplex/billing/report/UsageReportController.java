@@ -16,6 +16,9 @@ import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
 import io.duplex.core.security.Caller;
 import io.duplex.core.web.Problems;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -56,6 +59,10 @@ class UsageReportController {
 	 * its {@code Content-Length}.
 	 */
 	@GetMapping("/export")
+	@ApiResponse(responseCode = "200", description = "The export: CSV (format=csv, focus) or XLSX (format=xlsx)",
+			content = { @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+					@Content(mediaType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+							schema = @Schema(type = "string", format = "binary")) })
 	Mono<ResponseEntity<Flux<DataBuffer>>> export(@AuthenticationPrincipal Caller caller, ServerHttpResponse response,
 			@RequestParam(required = false) @Nullable String format,
 			@RequestParam(required = false) @Nullable String from, @RequestParam(required = false) @Nullable String to,

@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.duplex.core.page.Page;
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.core.security.AnyRole;
 import io.duplex.core.security.Caller;
 import io.duplex.core.web.Problems;
 import io.swagger.v3.oas.annotations.Operation;
@@ -30,6 +31,7 @@ import reactor.core.publisher.Mono;
 @RequestMapping("/v1")
 @ConditionalOnRole(DuplexRole.API)
 @Tag(name = "Catalog")
+@AnyRole // every key reads the catalog; a platform admin sees more of it
 class CatalogController {
 
 	private final Catalog catalog;

@@ -16,6 +16,9 @@ import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
 import io.duplex.core.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Mono;
 
@@ -38,6 +41,10 @@ class ProviderKeyController {
 
 	@PutMapping("/{provider}")
 	@Operation(summary = "Set the tenant's own key for a provider (openai or cascade); write-only")
+	@ApiResponse(responseCode = "200", description = "The key replaced the tenant's earlier one",
+			content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProviderKeyResponse.class)))
+	@ApiResponse(responseCode = "201", description = "The tenant had no key for the provider before",
+			content = @Content(mediaType = "application/json", schema = @Schema(implementation = ProviderKeyResponse.class)))
 	Mono<ResponseEntity<ProviderKeyResponse>> put(@AuthenticationPrincipal Caller caller, @PathVariable String tenantId,
 			@PathVariable String provider, @RequestBody SetProviderKeyRequest body, UriComponentsBuilder uri) {
 		return this.keys.put(caller, tenantId, provider, body).map((stored) -> {

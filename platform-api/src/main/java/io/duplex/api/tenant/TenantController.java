@@ -19,6 +19,7 @@ import io.duplex.core.page.Page;
 import io.duplex.core.page.PageRequest;
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
+import io.duplex.core.security.AnyRole;
 import io.duplex.core.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -56,6 +57,7 @@ class TenantController {
 	}
 
 	@GetMapping("/{tenantId}")
+	@AnyRole // every key of the tenant reads it; another tenant's is a 404
 	@Operation(summary = "Get a tenant")
 	Mono<TenantResponse> get(@AuthenticationPrincipal Caller caller, @PathVariable String tenantId) {
 		return this.tenants.require(caller, tenantId).map(TenantResponse::from);

@@ -1,6 +1,7 @@
 package io.duplex.api.web;
 
 import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,9 +14,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.customizers.OperationCustomizer;
 import org.springdoc.core.utils.SpringDocUtils;
 
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+
+import io.duplex.core.security.AnyRole;
+import io.duplex.core.security.Role;
 
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverter;
@@ -67,17 +72,41 @@ class OpenApiConfiguration {
 	private static final String PROBLEM_JSON = "application/problem+json";
 
 	/**
+	 * Documents 403 on every operation that a caller's role or tenant can be refused, that is on
+	 * every operation but those marked {@link AnyRole} (whose services check no role).
+	 * {@code OpenApiContractTests} proves the mark both ways: a documented 403 that no role gets
+	 * fails, as does a 403 that is not documented.
+	 */
+	@Bean
+	OperationCustomizer forbiddenResponses() {
+		return (operation, handler) -> {
+			if (!handler.hasMethodAnnotation(AnyRole.class)
+					&& !handler.getBeanType().isAnnotationPresent(AnyRole.class)) {
+				if (operation.getResponses() == null) {
+					operation.setResponses(new ApiResponses());
+				}
+				addProblem(operation.getResponses(), "403", "The key's role, or its lack of a tenant, may not do this");
+			}
+			return operation;
+		};
+	}
+
+	/**
 	 * Adds the shared {@code Problem} schema and, to each operation, the problems it can answer:
-	 * 401 without a valid key and 403 for a role that may not call it (every {@code /v1} operation),
-	 * 404 for an id that is unknown or another tenant's (operations with path parameters), 400 for
-	 * a body that is not JSON and 422 for one that breaks a rule (operations with a body), 422 for a
-	 * query parameter that breaks one (operations with query parameters). A status
-	 * an operation documents itself is kept.
+	 * 401 without a valid key (every {@code /v1} operation), 404 for an id that is unknown or
+	 * another tenant's (operations with path parameters), 400 for a body that is not JSON and 422
+	 * for one that breaks a rule (operations with a body), 422 for a query parameter that breaks
+	 * one (operations with query parameters), and on every POST what the {@code Idempotency-Key}
+	 * filter answers (409 for a key reused with another request, 413 for a keyed body past the
+	 * limit, 429 past the tenant's number of keys). A status an operation documents itself is
+	 * kept, and an error it declares without a problem body is given the problem schema.
 	 */
 	@Bean
 	OpenApiCustomizer problemResponses() {
 		return (openApi) -> {
 			openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+			roles(openApi, "ApiKeyResponse", "role");
+			roles(openApi, "AuditEvent", "actor_role");
 			if (openApi.getPaths() == null) {
 				return;
 			}
@@ -89,9 +118,14 @@ class OpenApiConfiguration {
 						operation.setResponses(responses);
 					}
 					responses.values().forEach(OpenApiConfiguration::jsonForAnyMediaType);
+					responses.forEach((status, response) -> {
+						if (status.startsWith("4")
+								&& (response.getContent() == null || !response.getContent().containsKey(PROBLEM_JSON))) {
+							response.content(problemContent());
+						}
+					});
 					if (template.startsWith("/v1/")) {
 						addProblem(responses, "401", "No valid API key");
-						addProblem(responses, "403", "The key's role may not do this");
 					}
 					if (template.contains("{")) {
 						addProblem(responses, "404", "No such resource in the caller's tenant");
@@ -104,9 +138,27 @@ class OpenApiConfiguration {
 							&& operation.getParameters().stream().anyMatch((p) -> "query".equals(p.getIn()))) {
 						addProblem(responses, "422", "A query parameter breaks a rule; errors names it");
 					}
+					if (operation == item.getPost()) {
+						addProblem(responses, "409", "The Idempotency-Key was used with another request, "
+								+ "or the request conflicts with what exists");
+						addProblem(responses, "413", "A request with an Idempotency-Key has a body past the limit");
+						addProblem(responses, "429", "The tenant holds the most Idempotency-Keys allowed; "
+								+ "retry after Retry-After");
+					}
 				}
 			});
 		};
+	}
+
+	/** A property that answers a {@link Role}'s wire name lists them all. */
+	@SuppressWarnings("unchecked")
+	private static void roles(OpenAPI openApi, String schema, String property) {
+		Schema<?> model = (openApi.getComponents().getSchemas() != null)
+				? openApi.getComponents().getSchemas().get(schema) : null;
+		if (model != null && model.getProperties() != null && model.getProperties().get(property) != null) {
+			((Schema<Object>) model.getProperties().get(property))
+				.setEnum(Arrays.stream(Role.values()).map((role) -> (Object) role.wireName()).toList());
+		}
 	}
 
 	/** RFC 9457 problem details, with the members this API adds. */
@@ -131,11 +183,13 @@ class OpenApiConfiguration {
 
 	private static void addProblem(ApiResponses responses, String status, String description) {
 		if (!responses.containsKey(status)) {
-			responses.addApiResponse(status,
-					new ApiResponse().description(description)
-						.content(new Content().addMediaType(PROBLEM_JSON, new MediaType()
-							.schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+			responses.addApiResponse(status, new ApiResponse().description(description).content(problemContent()));
 		}
+	}
+
+	private static Content problemContent() {
+		return new Content().addMediaType(PROBLEM_JSON,
+				new MediaType().schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)));
 	}
 
 	/** Controllers that name no media type answer JSON; the generator would say any type. */
@@ -172,6 +226,7 @@ class OpenApiConfiguration {
 		}
 
 		@Override
+		@SuppressWarnings("unchecked")
 		public Schema resolve(AnnotatedType annotatedType, ModelConverterContext context,
 				Iterator<ModelConverter> next) {
 			Schema<?> schema = super.resolve(annotatedType, context, next);
@@ -198,6 +253,10 @@ class OpenApiConfiguration {
 					// the generator ignores types on a property; a value written as a string or an object says so here
 					property.setType(null);
 					property.setTypes(new LinkedHashSet<>(List.of(declared.types())));
+				}
+				if (declared != null && declared.allowableValues().length > 0 && property.getEnum() == null) {
+					// a string field answers one of a few values the code names as constants
+					((Schema<Object>) property).setEnum(List.of((Object[]) declared.allowableValues()));
 				}
 				if (component.getAnnotatedType().isAnnotationPresent(Nullable.class)) {
 					model.getProperties().put(name, nullable(property));

@@ -20,6 +20,7 @@ import io.duplex.core.page.PageRequest;
 import io.duplex.core.role.ConditionalOnRole;
 import io.duplex.core.role.DuplexRole;
 import io.duplex.core.security.Caller;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import reactor.core.publisher.Mono;
 
 /**
@@ -40,6 +41,7 @@ class SessionController {
 	/** Creates a session: 201 with its socket URL and, this once, its client secret. */
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
+	@ApiResponse(responseCode = "404", description = "No such agent in the caller's tenant")
 	Mono<ResponseEntity<CreatedSessionResponse>> create(@AuthenticationPrincipal Caller caller,
 			@Validated @RequestBody CreateSessionRequest body, UriComponentsBuilder uri) {
 		return this.sessions.create(caller, body)
