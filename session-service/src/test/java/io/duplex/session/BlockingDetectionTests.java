@@ -61,9 +61,9 @@ class BlockingDetectionTests {
 			StepVerifier.create(status(web, "/test/blocking/on-event-loop")).expectNext(500).verifyComplete();
 			assertThat(endpoints.failure.get()).isInstanceOf(BlockingOperationError.class)
 				.hasMessageContaining("java.lang.Thread.sleep");
-			// the server's own Reactor Netty event loop, the thread every request of the platform runs on
+			// an event loop of the server's: Reactor Netty's, or R2DBC's once the caller's key was looked up
 			assertThat(endpoints.blockedThread.get()).isInstanceOf(NonBlocking.class);
-			assertThat(endpoints.blockedThread.get().getName()).startsWith("reactor-http-");
+			assertThat(endpoints.blockedThread.get().getName()).matches("reactor-(http|tcp)-.*");
 		}
 	}
 
