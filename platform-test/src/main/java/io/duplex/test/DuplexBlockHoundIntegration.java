@@ -23,6 +23,9 @@ public final class DuplexBlockHoundIntegration implements BlockHoundIntegration 
 			// once per JVM, when the first Reactor Netty client or server picks its transport: Netty
 			// reads its native epoll library out of its jar and the JDK prints its native-access warning
 			.allowBlockingCallsInside("io.netty.util.internal.NativeLibraryLoader", "load")
+			// Netty's pooled allocator takes a magazine's lock for the instant it frees or regroups
+			// its chunks; another event loop holds it as briefly (seen under a flood of large frames)
+			.allowBlockingCallsInside("io.netty.buffer.AdaptivePoolingAllocator$Magazine", "free")
 			// new SecureRandom() (ids, tokens) reads /dev/urandom, the kernel's generator, which
 			// answers at once and never waits once the kernel is seeded at boot
 			.allowBlockingCallsInside("sun.security.provider.NativePRNG$RandomIO", "implNextBytes")
