@@ -244,7 +244,9 @@ class OpenAiAbandonedResponseTests extends SessionTestSupport {
 			String unasked = "resp_unasked" + UUID.randomUUID().toString().substring(0, 8);
 			upstream.unsolicited(unasked);
 			upstream.reportAgain(unasked);
-			// a response of the client's after both reports: the upstream's events come in order
+			// the client's response.create only once the unasked one is billed: were it read first, the
+			// upstream's response.created of the unasked response would answer the client's request
+			Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> COMPLETED.equals(ledger(sessionId, unasked)));
 			client.send("{\"type\":\"response.create\"}");
 			String answered = client.await("response.done").path("response").path("id").stringValue();
 			client.close();
