@@ -35,6 +35,9 @@ public final class DuplexBlockHoundIntegration implements BlockHoundIntegration 
 			// springdoc builds the OpenAPI document on its first request, scanning the classpath for
 			// its definitions and webhooks, then serves it from its cache
 			.allowBlockingCallsInside("org.springdoc.api.AbstractOpenApiResource", "getOpenApi")
+			// Jackson builds the deserializer of a type once, under its cache's lock, then serves it
+			// from the cache; a second thread meeting the same new type waits out that first build
+			.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer")
 			.blockingMethodCallback((method) -> {
 				BlockingOperationError error = new BlockingOperationError(method);
 				// also printed: the error may end in a 500 or a dropped signal a test does not look at
