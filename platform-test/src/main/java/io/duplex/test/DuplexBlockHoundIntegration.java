@@ -40,6 +40,7 @@ public final class DuplexBlockHoundIntegration implements BlockHoundIntegration 
 			.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer")
 			.blockingMethodCallback((method) -> {
 				BlockingOperationError error = new BlockingOperationError(method);
+				BlockingCalls.record(error);
 				// also printed: the error may end in a 500 or a dropped signal a test does not look at
 				System.err.println("Blocking call on non-blocking thread " + Thread.currentThread().getName());
 				error.printStackTrace();

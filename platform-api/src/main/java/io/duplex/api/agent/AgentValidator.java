@@ -77,8 +77,8 @@ class AgentValidator {
 		if (name.isEmpty()) {
 			errors.add(new FieldError("name", "is required"));
 		}
-		else if (name.length() > 128) {
-			errors.add(new FieldError("name", "must be at most 128 characters"));
+		else if (name.length() > AgentLimits.MAX_NAME) {
+			errors.add(new FieldError("name", "must be at most " + AgentLimits.MAX_NAME + " characters"));
 		}
 		Model model = placement.model();
 		if (model == null) {
@@ -104,8 +104,9 @@ class AgentValidator {
 					"model " + model.id() + " does not support " + modalities.get(0) + " output"));
 		}
 		Integer maxOutputTokens = request.maxOutputTokens();
-		if (maxOutputTokens != null && (maxOutputTokens < 1 || maxOutputTokens > 4096)) {
-			errors.add(new FieldError("max_output_tokens", "must be between 1 and 4096, or null for no limit"));
+		if (maxOutputTokens != null && (maxOutputTokens < 1 || maxOutputTokens > AgentLimits.MAX_OUTPUT_TOKENS)) {
+			errors.add(new FieldError("max_output_tokens",
+					"must be between 1 and " + AgentLimits.MAX_OUTPUT_TOKENS + ", or null for no limit"));
 		}
 		String region = regionOf(request);
 		String compute = placement(request, placement, region, errors);

@@ -10,6 +10,15 @@ import java.util.regex.Pattern;
  */
 public final class AgentLimits {
 
+	/** The most characters of an agent's {@code name}. */
+	public static final int MAX_NAME = 128;
+
+	/**
+	 * The most tokens of one response ({@code max_output_tokens}), on an agent and in a client's
+	 * {@code session.update} alike: the Realtime API's own ceiling.
+	 */
+	public static final int MAX_OUTPUT_TOKENS = 4096;
+
 	/** The most characters of {@code instructions}. */
 	public static final int MAX_INSTRUCTIONS = 32_768;
 

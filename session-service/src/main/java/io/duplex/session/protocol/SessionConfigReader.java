@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import io.duplex.core.agent.AgentLimits;
 import io.duplex.session.audio.AudioFormat;
 import io.duplex.session.protocol.SessionConfig.InputAudio;
 import io.duplex.session.protocol.SessionConfig.InputTranscription;
@@ -237,7 +238,7 @@ final class SessionConfigReader {
 		if (!limit.isNumber()) {
 			throw InvalidEvent.wrongType(path, "an integer or 'inf'", WireObject.describe(limit));
 		}
-		return MaxOutputTokens.of((int) WireObject.asInteger(limit, path, 1, 4096));
+		return MaxOutputTokens.of((int) WireObject.asInteger(limit, path, 1, AgentLimits.MAX_OUTPUT_TOKENS));
 	}
 
 	private static @Nullable Truncation truncation(WireObject object) {
