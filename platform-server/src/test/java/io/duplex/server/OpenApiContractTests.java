@@ -247,6 +247,19 @@ class OpenApiContractTests {
 		String session = id(change(HttpMethod.POST, "/v1/sessions", a.adminKey, Map.of("agent", agent)));
 		change(HttpMethod.POST, "/v1/sessions", a.adminKey, Map.of("agent", "agt_unknown"));
 		change(HttpMethod.POST, "/v1/sessions/" + session + "/end", a.adminKey, null);
+		// the contract pool holds two sessions: creating them until one is refused proves the 429
+		String pooled = id(change(HttpMethod.POST, "/v1/agents", a.adminKey,
+				Map.of("name", "pooled agent", "model", model, "region", region, "compute", "gpu-contract")));
+		List<String> held = new ArrayList<>();
+		for (int i = 0; i < 3 && !this.contract.answered("POST /v1/sessions", "429"); i++) {
+			JsonNode created = change(HttpMethod.POST, "/v1/sessions", a.adminKey, Map.of("agent", pooled));
+			if (created.path("id").isString()) {
+				held.add(created.path("id").asString());
+			}
+		}
+		assertThat(this.contract.answered("POST /v1/sessions", "429")).as("a session the full pool refused").isTrue();
+		held.forEach((id) -> change(HttpMethod.POST, "/v1/sessions/" + id + "/end", a.adminKey, null));
+		change(HttpMethod.DELETE, "/v1/agents/" + pooled, a.adminKey, null);
 		change(HttpMethod.POST, "/v1/realtime/client_secrets", a.adminKey,
 				Map.of("session", Map.of("type", "realtime", "model", agent)));
 		change(HttpMethod.POST, "/v1/realtime/client_secrets", a.adminKey,
@@ -476,6 +489,10 @@ class OpenApiContractTests {
 				}
 			}
 			return undriven;
+		}
+
+		boolean answered(String operation, String status) {
+			return this.answered.getOrDefault(operation, Set.of()).contains(status);
 		}
 
 		/** Documented errors (of {@link #PROVEN_ERRORS}) that no request here provoked. */

@@ -25,28 +25,10 @@ import reactor.test.StepVerifier;
 /**
  * The check behind "reactive code never blocks an event-loop thread": BlockHound, installed in
  * every test JVM by platform-test, turns a blocking call on a non-blocking thread into a
- * {@link BlockingOperationError}. These tests block on purpose and pass only when it is detected.
+ * {@link BlockingOperationError}. This test blocks the server's event loop on purpose and passes
+ * only when it is detected (platform-api's BlockingDetectionTests block Reactor's own schedulers).
  */
 class BlockingDetectionTests {
-
-	@Test
-	void sleepOnParallelSchedulerWhenBlockHoundInstalledThenBlockingOperationError() {
-		Mono.fromCallable(BlockingDetectionTests::sleepBriefly)
-			.subscribeOn(Schedulers.parallel())
-			.as(StepVerifier::create)
-			.expectError(BlockingOperationError.class)
-			.verify(Duration.ofSeconds(10));
-		expectedBlockingCall();
-	}
-
-	@Test
-	void sleepOnBoundedElasticWhenBlockHoundInstalledThenAllowed() {
-		Mono.fromCallable(BlockingDetectionTests::sleepBriefly)
-			.subscribeOn(Schedulers.boundedElastic())
-			.as(StepVerifier::create)
-			.expectNext("slept")
-			.verifyComplete();
-	}
 
 	@Test
 	void endpointThatSleepsOnTheServersEventLoopWhenCalledThenBlockingOperationErrorAnd500() {

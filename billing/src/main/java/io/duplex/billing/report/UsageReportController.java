@@ -63,6 +63,10 @@ class UsageReportController {
 			content = { @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
 					@Content(mediaType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 							schema = @Schema(type = "string", format = "binary")) })
+	@ApiResponse(responseCode = "429", description = "export-limit-exceeded: the tenant's or the server's "
+			+ "concurrent exports are at their limit; retry after Retry-After")
+	@ApiResponse(responseCode = "503", description = "export-duration-exceeded: the file was not ready "
+			+ "within the limit and was aborted")
 	Mono<ResponseEntity<Flux<DataBuffer>>> export(@AuthenticationPrincipal Caller caller, ServerHttpResponse response,
 			@RequestParam(required = false) @Nullable String format,
 			@RequestParam(required = false) @Nullable String from, @RequestParam(required = false) @Nullable String to,

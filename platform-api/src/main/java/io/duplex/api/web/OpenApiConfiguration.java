@@ -99,7 +99,7 @@ class OpenApiConfiguration {
 	 * one (operations with query parameters), and on every POST what the {@code Idempotency-Key}
 	 * filter answers (409 for a key reused with another request, 413 for a keyed body past the
 	 * limit, 429 past the tenant's number of keys). A status an operation documents itself is
-	 * kept, and an error it declares without a problem body is given the problem schema.
+	 * kept, and an error (4xx or 5xx) it declares without a problem body is given the problem schema.
 	 */
 	@Bean
 	OpenApiCustomizer problemResponses() {
@@ -119,7 +119,7 @@ class OpenApiConfiguration {
 					}
 					responses.values().forEach(OpenApiConfiguration::jsonForAnyMediaType);
 					responses.forEach((status, response) -> {
-						if (status.startsWith("4")
+						if ((status.startsWith("4") || status.startsWith("5"))
 								&& (response.getContent() == null || !response.getContent().containsKey(PROBLEM_JSON))) {
 							response.content(problemContent());
 						}

@@ -42,6 +42,9 @@ class SessionController {
 	@PostMapping
 	@ResponseStatus(HttpStatus.CREATED) // documents the 201 that ResponseEntity.created answers
 	@ApiResponse(responseCode = "404", description = "No such agent in the caller's tenant")
+	@ApiResponse(responseCode = "429", description = "No room for the session (session-quota-exceeded, "
+			+ "compute-pool-full, pool-share-exceeded), or the tenant holds the most Idempotency-Keys allowed; "
+			+ "retry after Retry-After")
 	Mono<ResponseEntity<CreatedSessionResponse>> create(@AuthenticationPrincipal Caller caller,
 			@Validated @RequestBody CreateSessionRequest body, UriComponentsBuilder uri) {
 		return this.sessions.create(caller, body)
