@@ -2,8 +2,6 @@ package io.duplex.server;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -12,21 +10,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.UUID;
 
-import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaLocation;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -64,14 +53,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureWebTestClient(timeout = "30s")
 class OpenApiContractTests {
 
-	private static final String ID = "https://duplex.invalid/openapi.json";
-
-	/** Where the document and the answers go for the check from outside the JVM. */
-	static final Path CAPTURED = Path.of("target", "openapi-contract");
-
-	/** The errors that an operation documenting them must really answer to some request here. */
-	private static final Set<String> PROVEN_ERRORS = Set.of("401", "403", "404", "409", "413");
-
 	private static final String NOT_A_KEY = "dk_not_a_key";
 
 	private final JsonMapper json = JsonMapper.builder().build();
@@ -79,11 +60,11 @@ class OpenApiContractTests {
 	@Autowired
 	private WebTestClient client;
 
-	private Contract contract;
+	private ApiContract contract;
 
 	@Test
 	void everyOperationAnswersOnlyWhatTheServedDocumentSays() throws IOException {
-		this.contract = new Contract(this.client.get()
+		this.contract = new ApiContract(this.json, this.client.get()
 			.uri("/v3/api-docs")
 			.exchange()
 			.expectStatus()
@@ -106,19 +87,19 @@ class OpenApiContractTests {
 		String model = "contract-model-" + suffix;
 
 		// no valid key: 401 on every operation
-		for (Operation operation : this.contract.operations()) {
-			send(operation.method, operation.template, a.fill(operation.template), NOT_A_KEY, null);
+		for (ApiContract.Operation operation : this.contract.operations()) {
+			send(operation.method(), operation.template(), a.fill(operation.template()), NOT_A_KEY, null);
 		}
 		// every read by every role of a tenant, by the platform admin, and by another tenant (404)
-		for (Operation operation : this.contract.operations()) {
-			if (operation.method != HttpMethod.GET) {
+		for (ApiContract.Operation operation : this.contract.operations()) {
+			if (operation.method() != HttpMethod.GET) {
 				continue;
 			}
-			String uri = a.fill(operation.template);
+			String uri = a.fill(operation.template());
 			for (String key : roles.values()) {
-				send(operation.method, operation.template, uri, key, null);
+				send(operation.method(), operation.template(), uri, key, null);
 			}
-			send(operation.method, operation.template, uri, b.adminKey, null);
+			send(operation.method(), operation.template(), uri, b.adminKey, null);
 		}
 		// reads in their other shapes: formats, groupings, invalid queries (422) and unknown ids (404)
 		LocalDate month = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1);
@@ -157,35 +138,35 @@ class OpenApiContractTests {
 				Map.of("name", "refused"), "/v1/tenants/{tenantId}/api_keys", Map.of("name", "refused", "role", "viewer"),
 				"/v1/sessions", Map.of("agent", a.agentId), "/v1/realtime/client_secrets",
 				Map.of("session", Map.of("type", "realtime", "model", a.agentId)));
-		for (Operation operation : this.contract.operations()) {
-			if (operation.method == HttpMethod.GET) {
+		for (ApiContract.Operation operation : this.contract.operations()) {
+			if (operation.method() == HttpMethod.GET) {
 				continue;
 			}
-			String uri = a.fill(operation.template);
-			String body = operation.hasBody ? this.json.writeValueAsString(valid.getOrDefault(operation.template, Map.of()))
+			String uri = a.fill(operation.template());
+			String body = operation.hasBody() ? this.json.writeValueAsString(valid.getOrDefault(operation.template(), Map.of()))
 					: null;
-			send(operation.method, operation.template, uri, viewer, body);
-			if (TenantResources.tenantScoped(operation.template)) {
-				send(operation.method, operation.template, uri, b.adminKey, body);
+			send(operation.method(), operation.template(), uri, viewer, body);
+			if (TenantResources.tenantScoped(operation.template())) {
+				send(operation.method(), operation.template(), uri, b.adminKey, body);
 			}
-			if (operation.template.startsWith("/v1/admin/") || operation.template.startsWith("/v1/tenants")) {
-				send(operation.method, operation.template, uri, a.adminKey, body);
+			if (operation.template().startsWith("/v1/admin/") || operation.template().startsWith("/v1/tenants")) {
+				send(operation.method(), operation.template(), uri, a.adminKey, body);
 			}
 			else {
-				send(operation.method, operation.template, uri, TestKeys.PLATFORM_ADMIN, body);
+				send(operation.method(), operation.template(), uri, TestKeys.PLATFORM_ADMIN, body);
 			}
 		}
 		// every POST: the same Idempotency-Key with another request (409), a keyed body too large (413)
 		String large = "{\"name\": \"" + "x".repeat(1_100_000) + "\"}";
-		for (Operation operation : this.contract.operations()) {
-			if (operation.method != HttpMethod.POST) {
+		for (ApiContract.Operation operation : this.contract.operations()) {
+			if (operation.method() != HttpMethod.POST) {
 				continue;
 			}
-			String uri = a.fill(operation.template);
+			String uri = a.fill(operation.template());
 			String key = "contract-" + UUID.randomUUID();
 			send(HttpMethod.POST, "/v1/agents", "/v1/agents", viewer, "{\"a\": 1}", key);
-			send(operation.method, operation.template, uri, viewer, operation.hasBody ? "{\"a\": 2}" : null, key);
-			send(operation.method, operation.template, uri, viewer, large, "contract-" + UUID.randomUUID());
+			send(operation.method(), operation.template(), uri, viewer, operation.hasBody() ? "{\"a\": 2}" : null, key);
+			send(operation.method(), operation.template(), uri, viewer, large, "contract-" + UUID.randomUUID());
 		}
 
 		// every change that succeeds, by a caller allowed to make it; and its invalid bodies
@@ -272,11 +253,11 @@ class OpenApiContractTests {
 			change(HttpMethod.DELETE, unknown + region, admin, null);
 		}
 		// bodies that are not JSON (400)
-		for (Operation operation : this.contract.operations()) {
-			if (operation.hasBody) {
-				String key = operation.template.startsWith("/v1/admin/") || operation.template.equals("/v1/tenants")
+		for (ApiContract.Operation operation : this.contract.operations()) {
+			if (operation.hasBody()) {
+				String key = operation.template().startsWith("/v1/admin/") || operation.template().equals("/v1/tenants")
 						? admin : a.adminKey;
-				send(operation.method, operation.template, a.fill(operation.template), key, "{not json");
+				send(operation.method(), operation.template(), a.fill(operation.template()), key, "{not json");
 			}
 		}
 
@@ -365,170 +346,6 @@ class OpenApiContractTests {
 		this.contract.check(method, template, result.getStatus().value(),
 				(answered != null) ? answered.getType() + "/" + answered.getSubtype() : null, answer);
 		return answer;
-	}
-
-	/** One operation of the document. */
-	private record Operation(HttpMethod method, String template, boolean hasBody) {
-	}
-
-	/** The served document, the answers checked against it, and what they did wrong. */
-	private final class Contract {
-
-		private final JsonNode document;
-
-		private final SchemaRegistry registry;
-
-		private final Map<String, Set<String>> answered = new TreeMap<>();
-
-		private final List<JsonNode> answers = new ArrayList<>();
-
-		private final Map<String, List<String>> failures = new TreeMap<>();
-
-		Contract(String text) {
-			ObjectNode document = (ObjectNode) OpenApiContractTests.this.json.readTree(text);
-			this.document = document.deepCopy();
-			// the whole document is one schema resource: $refs to #/components/schemas/X resolve in it
-			document.put("$schema", SpecificationVersion.DRAFT_2020_12.getDialectId());
-			document.put("$id", ID);
-			String resource = OpenApiContractTests.this.json.writeValueAsString(document);
-			this.registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-					(builder) -> builder.schemas(Map.of(ID, resource)));
-		}
-
-		List<Operation> operations() {
-			List<Operation> operations = new ArrayList<>();
-			for (Map.Entry<String, JsonNode> path : this.document.path("paths").properties()) {
-				for (String method : path.getValue().propertyNames()) {
-					if (Set.of("get", "put", "post", "delete", "patch").contains(method)) {
-						operations.add(new Operation(HttpMethod.valueOf(method.toUpperCase()), path.getKey(),
-								path.getValue().path(method).has("requestBody")));
-					}
-				}
-			}
-			return operations;
-		}
-
-		/** The documented template of a path, a literal one before one with parameters. */
-		String templateOf(String uri) {
-			String path = uri.replaceAll("\\?.*", "");
-			String found = null;
-			for (String template : this.document.path("paths").propertyNames()) {
-				if (path.matches(template.replaceAll("\\{[^}]+}", "[^/]+"))
-						&& (found == null || found.contains("{") && !template.contains("{"))) {
-					found = template;
-				}
-			}
-			assertThat(found).as("a documented template for " + path).isNotNull();
-			return found;
-		}
-
-		void check(HttpMethod verb, String template, int status, String contentType, byte[] body) {
-			String method = verb.name().toLowerCase();
-			String operation = verb.name() + " " + template;
-			String answer = operation + " " + status;
-			this.answered.computeIfAbsent(operation, (key) -> new TreeSet<>()).add(String.valueOf(status));
-			ObjectNode captured = OpenApiContractTests.this.json.createObjectNode()
-				.put("method", method)
-				.put("path", template)
-				.put("status", status)
-				.put("content_type", contentType);
-			this.answers.add(captured);
-			JsonNode value = null;
-			if (body.length > 0 && contentType != null && contentType.endsWith("json")) {
-				value = OpenApiContractTests.this.json.readTree(body);
-				captured.set("body", value);
-			}
-			else if (body.length > 0) {
-				captured.put("bytes", body.length);
-			}
-			JsonNode responses = this.document.path("paths").path(template).path(method).path("responses");
-			if (responses.isMissingNode()) {
-				fail(answer, "the operation is not documented");
-				return;
-			}
-			String code = String.valueOf(status);
-			if (!responses.has(code)) {
-				fail(answer, "the status is not documented (documented: " + responses.propertyNames() + ")");
-				return;
-			}
-			JsonNode content = responses.path(code).path("content");
-			if (body.length == 0) {
-				if (!content.isMissingNode() && !content.isEmpty()) {
-					fail(answer, "no body, but the document describes one");
-				}
-				return;
-			}
-			if (contentType == null || !content.has(contentType)) {
-				fail(answer, "content type " + contentType + " is not documented (documented: "
-						+ content.propertyNames() + ")");
-				return;
-			}
-			if (!content.path(contentType).has("schema")) {
-				fail(answer, "no schema for " + contentType);
-				return;
-			}
-			if (value == null) {
-				// a file (CSV, XLSX): its documented type is what a client can rely on
-				return;
-			}
-			String pointer = "#/paths/" + escape(template) + "/" + method + "/responses/" + code + "/content/"
-					+ escape(contentType) + "/schema";
-			Schema schema = this.registry.getSchema(SchemaLocation.of(ID + pointer));
-			for (Error error : schema.validate(value)) {
-				fail(answer, error.toString());
-			}
-		}
-
-		/** Operations of the document that no request here drove to a 2xx answer. */
-		Set<String> undriven() {
-			Set<String> undriven = new TreeSet<>();
-			for (Operation operation : operations()) {
-				String name = operation.method.name() + " " + operation.template;
-				if (this.answered.getOrDefault(name, Set.of()).stream().noneMatch((status) -> status.startsWith("2"))) {
-					undriven.add(name);
-				}
-			}
-			return undriven;
-		}
-
-		boolean answered(String operation, String status) {
-			return this.answered.getOrDefault(operation, Set.of()).contains(status);
-		}
-
-		/** Documented errors (of {@link #PROVEN_ERRORS}) that no request here provoked. */
-		Set<String> unproven() {
-			Set<String> unproven = new TreeSet<>();
-			for (Operation operation : operations()) {
-				String name = operation.method.name() + " " + operation.template;
-				this.document.path("paths")
-					.path(operation.template)
-					.path(operation.method.name().toLowerCase())
-					.path("responses")
-					.propertyNames()
-					.stream()
-					.filter(PROVEN_ERRORS::contains)
-					.filter((status) -> !this.answered.getOrDefault(name, Set.of()).contains(status))
-					.forEach((status) -> unproven.add(name + " " + status));
-			}
-			return unproven;
-		}
-
-		void write() throws IOException {
-			Files.createDirectories(CAPTURED);
-			Files.writeString(CAPTURED.resolve("openapi.json"), this.document.toPrettyString());
-			ArrayNode all = OpenApiContractTests.this.json.createArrayNode();
-			this.answers.forEach(all::add);
-			Files.writeString(CAPTURED.resolve("answers.json"), all.toPrettyString());
-		}
-
-		private void fail(String answer, String problem) {
-			this.failures.computeIfAbsent(answer, (key) -> new ArrayList<>()).add(problem);
-		}
-
-		private static String escape(String token) {
-			return token.replace("~", "~0").replace("/", "~1").replace("{", "%7B").replace("}", "%7D");
-		}
-
 	}
 
 }
