@@ -38,6 +38,10 @@ public final class DuplexBlockHoundIntegration implements BlockHoundIntegration 
 			// Jackson builds the deserializer of a type once, under its cache's lock, then serves it
 			// from the cache; a second thread meeting the same new type waits out that first build
 			.allowBlockingCallsInside("tools.jackson.databind.deser.DeserializerCache", "_createAndCacheValueDeserializer")
+			// a cancelled export download closes its spool's file channel, which waits for the one
+			// read in flight (a chunk of a local file) to end; moving the cancel off the event loop
+			// instead races the read and leaks its buffer
+			.allowBlockingCallsInside("org.springframework.core.io.buffer.DataBufferUtils", "closeChannel")
 			.blockingMethodCallback((method) -> {
 				BlockingOperationError error = new BlockingOperationError(method);
 				BlockingCalls.record(error);

@@ -95,9 +95,6 @@ final class ExportSpool {
 			}
 			this.expiry.dispose();
 			return DataBufferUtils.readAsynchronousFileChannel(() -> this.channel, buffers, READ_CHUNK)
-				// a cancelled read closes the file channel, which waits for its I/O threads: a client that
-				// hangs up cancels from the server's event loop, a stall from the timer's thread
-				.cancelOn(Schedulers.boundedElastic())
 				.timeout(this.stallLimit)
 				.doOnError(TimeoutException.class, (ex) -> log.info("An export download took nothing for {}: closed",
 						this.stallLimit));
